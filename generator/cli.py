@@ -1,0 +1,118 @@
+"""The slogen command line: one Click group, one thin function per command."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, pipeline, promtool
+from .findings import ERROR, WARNING, Finding
+from .write import drift, render_tree, write
+
+DEFAULT_SPECS = Path("slo_specs")
+DEFAULT_OUT = Path("output")
+
+
+def _report(findings: list[Finding], output_format: str) -> None:
+    for finding in findings:
+        click.echo(finding.as_json() if output_format == "json" else finding.text())
+    errors = sum(f.level == ERROR for f in findings)
+    warnings = sum(f.level == WARNING for f in findings)
+    if findings and output_format == "text":
+        click.echo(f"slogen: {errors} error(s), {warnings} warning(s)", err=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"slogen: {message}", err=True)
+    sys.exit(1)
+
+
+specs_option = click.option("--specs", type=click.Path(path_type=Path), default=DEFAULT_SPECS, show_default=True,
+                            help="Spec file or directory.")
+out_option = click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
+                          show_default=True, help="Output directory.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="slogen")
+def main() -> None:
+    """Generate Prometheus rules, promtool tests, Grafana dashboards and Alertmanager routing from SLO specs."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints one object per finding, for CI annotations.")
+def validate(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check specs: schema, then semantic lint rules. Exit 1 on any error."""
+    outcome = pipeline.check(list(paths) or [DEFAULT_SPECS])
+    _report(outcome.findings, output_format)
+    if not outcome.ok:
+        sys.exit(1)
+    if output_format == "text":
+        services = len(outcome.project.services) if outcome.project else 0
+        slos = sum(len(s.slos) for s in outcome.project.services) if outcome.project else 0
+        click.echo(f"slogen: {services} service(s), {slos} SLO(s) valid", err=True)
+
+
+def _generated(specs: Path) -> dict[str, bytes]:
+    outcome = pipeline.generate([specs])
+    _report(outcome.findings, "text")
+    if not outcome.ok:
+        _fail("specs are invalid; nothing was written")
+    return render_tree(outcome.files)
+
+
+@main.command()
+@specs_option
+@out_option
+def generate(specs: Path, out: Path) -> None:
+    """Write rules, tests, dashboards and routing into the output directory, atomically."""
+    tree = _generated(specs)
+    write(out, tree)
+    click.echo(f"slogen: wrote {len(tree)} files to {out}", err=True)
+
+
+@main.command()
+@specs_option
+@out_option
+def check(specs: Path, out: Path) -> None:
+    """Fail with a diff when the output directory is not what the specs generate (GitOps drift check)."""
+    differences = drift(out, _generated(specs))
+    for difference in differences:
+        click.echo(difference, nl=False)
+    if differences:
+        _fail(f"{len(differences)} file(s) in {out} differ from the specs; run `slogen generate`")
+    click.echo(f"slogen: {out} matches the specs", err=True)
+
+
+@main.command()
+@out_option
+def test(out: Path) -> None:
+    """Run promtool check rules and promtool test rules on the generated output."""
+    rule_files = sorted((out / pipeline.RULES_DIR).glob("*.yml"))
+    test_files = sorted((out / pipeline.TESTS_DIR).glob("*.yml"))
+    if not rule_files:
+        _fail(f"no rule files under {out / pipeline.RULES_DIR}; run `slogen generate` first")
+    try:
+        promtool.version()
+        checked, problems, output = promtool.check_rules(rule_files)
+        if not checked:
+            click.echo(output, err=True)
+            _fail("promtool check rules failed")
+        tested, output = promtool.test_rules(test_files)
+    except (promtool.PromtoolMissing, promtool.PromtoolError) as err:
+        _fail(str(err))
+    if not tested:
+        click.echo(output, err=True)
+        _fail("promtool test rules failed")
+    click.echo(f"slogen test: ok — {len(rule_files)} rule file(s) pass promtool check, "
+               f"{len(test_files)} test file(s) pass promtool test")
+
+
+@main.command()
+def schema() -> None:
+    """Print the spec's JSON Schema (also at generator/schema/slogen-v1.schema.json)."""
+    from .validate import SCHEMA_FILE
+    from importlib import resources
+    click.echo(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)

@@ -1,0 +1,42 @@
+"""A finding is one problem with a position: what every stage reports instead of raising."""
+
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def format_path(path: tuple) -> str:
+    """('slos', 0, 'objective') → 'slos[0].objective'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    rule: str
+    level: str = ERROR
+
+    def text(self) -> str:
+        prefix = "warning: " if self.level == WARNING else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.path}: {prefix}{self.message}"
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
+             "level": self.level, "rule": self.rule, "message": self.message},
+            sort_keys=True,
+        )
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.level == ERROR for f in findings)

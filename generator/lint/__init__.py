@@ -1,0 +1,23 @@
+"""Semantic checks beyond the schema. One module per rule, each with an ID and a check(project)."""
+
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import Project
+from . import (alert_names, burn_window_unreachable, expr_alert_untested, latency_bucket, objective,
+               promql_expr, selector_syntax, service_conflict, slo_names, windows)
+
+RULES = (slo_names, alert_names, objective, windows, burn_window_unreachable, selector_syntax,
+         latency_bucket, service_conflict, expr_alert_untested, promql_expr)
+
+
+def lint(project: Project, rules=RULES) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules:
+        found.extend(rule.check(project))
+    return sorted(set(found))
+
+
+def iter_rules() -> Iterator[tuple[str, str]]:
+    for rule in RULES:
+        yield rule.ID, (rule.__doc__ or "").strip().splitlines()[0]

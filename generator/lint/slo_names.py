@@ -1,0 +1,17 @@
+"""SLO names are unique within a service, across all of its files and percentile expansions."""
+
+from ..model import Project
+
+ID = "duplicate-slo-name"
+
+
+def check(project: Project):
+    for service in project.services:
+        seen: dict[str, str] = {}
+        for slo in service.slos:
+            if slo.name in seen:
+                yield slo.source.finding(("name",), f"SLO {slo.name!r} of service {service.name!r} is already "
+                                         f"declared at {seen[slo.name]}; rename one of them", ID)
+            else:
+                line, column = slo.source.document.where(slo.source.path)
+                seen[slo.name] = f"{slo.source.document.file}:{line}:{column}"

@@ -1,0 +1,111 @@
+"""Synthetic series for generated tests: label values that satisfy (or dodge) selectors, and counters
+written in promtool's expanding notation."""
+
+import itertools
+import re
+from decimal import Decimal
+
+try:  # Python 3.11+
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+    import re._constants as sre_constants  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+from .durations import format_number
+from .selector import Matcher, Selector
+
+_GENERIC_VALUES = ("200", "500", "ok", "error", "slogen", "x", "1", "0", "a")
+
+
+class SynthesisError(ValueError):
+    pass
+
+
+def regex_example(pattern: str) -> str | None:
+    """A short string the (fully anchored) regex matches, or None."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    try:
+        text = _emit(parsed)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return text if re.fullmatch(pattern, text) else None
+
+
+def _emit(items) -> str:
+    out = []
+    for op, arg in items:
+        if op == sre_constants.LITERAL:
+            out.append(chr(arg))
+        elif op == sre_constants.ANY:
+            out.append("x")
+        elif op == sre_constants.IN:
+            out.append(_first_in(arg))
+        elif op == sre_constants.BRANCH:
+            out.append(_emit(arg[1][0]))
+        elif op == sre_constants.SUBPATTERN:
+            out.append(_emit(arg[-1]))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, _high, sub = arg
+            out.append(_emit(sub) * max(low, 0))
+        elif op == sre_constants.AT:
+            continue
+        else:
+            raise ValueError(op)
+    return "".join(out)
+
+
+def _first_in(items) -> str:
+    for op, arg in items:
+        if op == sre_constants.LITERAL:
+            return chr(arg)
+        if op == sre_constants.RANGE:
+            return chr(arg[0])
+        if op == sre_constants.CATEGORY:
+            return {sre_constants.CATEGORY_DIGIT: "0", sre_constants.CATEGORY_WORD: "a",
+                    sre_constants.CATEGORY_SPACE: " "}.get(arg, "a")
+    raise ValueError("negated or empty class")
+
+
+def _candidates(label: str, selectors: tuple[Selector, ...]) -> list[str]:
+    # Exact values first, then readable generic ones (code="500" rather than "5xx"), then regex examples.
+    matchers = [m for s in selectors for m in s.matchers if m.label == label]
+    found = [m.value for m in matchers if m.op == "="] + list(_GENERIC_VALUES)
+    found += [e for e in (regex_example(m.value) for m in matchers if m.op == "=~") if e is not None]
+    return list(dict.fromkeys(found))
+
+
+def series_labels(match: tuple[Selector, ...], miss: tuple[Selector, ...] = (),
+                  fixed: dict[str, str] | None = None) -> dict[str, str]:
+    """Labels of a series of match[0]'s metric that every `match` selector selects and no `miss` selector does."""
+    metric = match[0].metric
+    fixed = dict(fixed or {})
+    names = sorted({m.label for s in match + miss for m in s.matchers} - set(fixed) - {"__name__"})
+    options = [_candidates(name, match + miss) for name in names]
+    for combination in itertools.islice(itertools.product(*options), 20_000):
+        labels = {**fixed, **{n: v for n, v in zip(names, combination) if v != ""}}
+        if all(s.matches(metric, labels) for s in match) and not any(s.matches(metric, labels) for s in miss):
+            return labels
+    wanted = " and ".join(s.render() for s in match)
+    avoided = f" but not {' or '.join(s.render() for s in miss)}" if miss else ""
+    raise SynthesisError(f"cannot find label values for a test series matching {wanted}{avoided}")
+
+
+def series_text(metric: str, labels: dict[str, str]) -> str:
+    inner = ", ".join(Matcher(k, "=", v).render() for k, v in sorted(labels.items()))
+    return f"{metric}{{{inner}}}"
+
+
+def counter_values(phases: list[tuple[int, Decimal]]) -> str:
+    """promtool values for a counter starting at 0 that grows by `increment` per step for `steps` steps."""
+    parts, value = ["0"], Decimal(0)
+    for steps, increment in phases:
+        if steps <= 0:
+            continue
+        first = value + increment
+        parts.append(f"{format_number(first)}+{format_number(increment)}x{steps - 1}")
+        value += increment * steps
+    return " ".join(parts)

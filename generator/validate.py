@@ -1,0 +1,97 @@
+"""JSON Schema validation of loaded documents, with messages written for the person editing the spec."""
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator
+
+import jsonschema
+
+from .findings import Finding
+from .load import Document
+
+SCHEMA_FILE = "slogen-v1.schema.json"
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate(document: Document) -> list[Finding]:
+    """All schema problems of one document, most specific first, in file order."""
+    findings = {_finding(document, error) for error in _leaf_errors(_validator().iter_errors(document.data))}
+    return sorted(findings, key=lambda f: (f.line, f.column, f.path, f.message))
+
+
+def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
+    # oneOf/anyOf failures carry the branch errors in .context; a hint on the oneOf schema says it better
+    # than any single branch, so keep the parent when it has a hint, else descend to the best branch.
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and not _hint(error) and error.context:
+            yield from _leaf_errors([jsonschema.exceptions.best_match(error.context)])
+        else:
+            yield error
+
+
+def _hint(error: jsonschema.ValidationError) -> str:
+    return error.schema.get("x-hint", "") if isinstance(error.schema, dict) else ""
+
+
+def _finding(document: Document, error: jsonschema.ValidationError) -> Finding:
+    path = tuple(error.absolute_path)
+    message = _describe(error)
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if unknown:
+            path = path + (unknown[0],)
+    hint = _hint(error)
+    if hint and hint not in message:
+        message = f"{message} ({hint})"
+    return document.finding(path, message, "schema")
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    value, kind = error.instance, error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"missing required field {missing!r}"
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        names = ", ".join(repr(u) for u in unknown)
+        close = difflib.get_close_matches(unknown[0], allowed, n=1) if unknown else []
+        suggestion = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(allowed)}"
+        return f"unknown field {names}{suggestion}"
+    if kind == "maximum":
+        return f"{value} is above {error.validator_value}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"{value} is {'below' if kind == 'minimum' else 'not above'} {error.validator_value}"
+    if kind == "exclusiveMaximum":
+        return f"{value} is not below {error.validator_value}"
+    if kind == "type":
+        return f"{json.dumps(value)} is a {_json_type(value)}, expected {error.validator_value}"
+    if kind in ("pattern", "const", "enum"):
+        return f"{json.dumps(value)} is not valid"
+    if kind in ("minItems", "minProperties", "minLength"):
+        return "must not be empty"
+    if kind == "maxProperties":
+        return f"has {len(value)} entries ({', '.join(sorted(value))}), expected one"
+    if kind == "uniqueItems":
+        return "has duplicate entries"
+    if kind == "oneOf":
+        return "does not match exactly one form"
+    if kind == "propertyNames":
+        return "has an invalid key"
+    return error.message
+
+
+def _json_type(value) -> str:
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "list", dict: "mapping",
+            type(None): "null"}.get(type(value), type(value).__name__)
