@@ -137,11 +137,12 @@ class SLO:
 
     @property
     def ratio_windows(self) -> tuple[int, ...]:
-        """Every window with a recorded error ratio, shortest first; the period has its own series."""
-        wanted = {self.effective(w) for w in burnrate.STANDARD_WINDOWS}
+        """Every window with a recorded error ratio, shortest first: the standard set below the period
+        (the period has its own series) plus every window an alert reads, even one as long as the period."""
+        wanted = {self.effective(w) for w in burnrate.STANDARD_WINDOWS if self.effective(w) < self.period}
         for window in self.burn_windows:
             wanted.update((window.long, window.short))
-        return tuple(sorted(w for w in wanted if w < self.period))
+        return tuple(sorted(wanted))
 
     @property
     def period_text(self) -> str:

@@ -78,6 +78,15 @@ def _candidates(label: str, selectors: tuple[Selector, ...]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def group_value(label: str, selectors: tuple[Selector, ...]) -> str:
+    """A value for a group_by label that every selector's matchers on that label accept."""
+    for candidate in [f"{label}-1"] + _candidates(label, selectors):
+        if all(m.matches(candidate) for s in selectors for m in s.matchers if m.label == label):
+            return candidate
+    raise SynthesisError(f"cannot find a value for label {label} that "
+                         f"{' and '.join(s.render() for s in selectors)} all accept")
+
+
 def series_labels(match: tuple[Selector, ...], miss: tuple[Selector, ...] = (),
                   fixed: dict[str, str] | None = None) -> dict[str, str]:
     """Labels of a series of match[0]'s metric that every `match` selector selects and no `miss` selector does."""

@@ -7,6 +7,7 @@ value is known); timing is asserted on the ALERTS series, whose labels must matc
 """
 
 import math
+from fractions import Fraction
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from ..durations import format_duration, format_number
 from ..model import (SLO, Alert, ExprCondition, LatencySLI, ProbeSLI, QuantileCondition, RatioSLI, Service,
                      ZeroToleranceCondition)
 from ..selector import Matcher
-from ..synth import counter_values, series_labels, series_text
+from ..synth import counter_values, group_value, series_labels, series_text
 from . import rules
 from .annotations import Values
 
@@ -54,8 +55,15 @@ def _quiet(selector: str, minutes: int) -> dict:
     return {"expr": selector, "eval_time": _at(minutes), "exp_samples": []}
 
 
+def _sli_selectors(slo: SLO):
+    sli = slo.sli
+    if isinstance(sli, RatioSLI):
+        return tuple(f.selector for f in (sli.total, sli.errors, sli.good) if f is not None)
+    return (sli.histogram.selector,) if isinstance(sli, LatencySLI) else (sli.success.selector,)
+
+
 def _group_labels(slo: SLO) -> dict[str, str]:
-    return {name: f"{name}-1" for name in slo.group_by}
+    return {name: group_value(name, _sli_selectors(slo)) for name in slo.group_by}
 
 
 # --- traffic for ratio and latency SLIs -------------------------------------------------------------
@@ -176,8 +184,8 @@ def slo_tests(slo: SLO, service: Service) -> list[dict]:
 
     resolve = max([w.short for w in pages], default=0)
     resolve_minutes = _minutes(resolve + slo.base_window + 2 * STEP)
-    outage = [Phase(20, Decimal(1)), Phase(resolve_minutes + 5, healthy)]
-    checks = [_quiet(firing_pages, 20 + resolve_minutes)]
+    outage = [Phase(12, Decimal(1)), Phase(resolve_minutes + 1, healthy)]
+    checks = [_quiet(firing_pages, 12 + resolve_minutes)]
     alert_checks = [{"eval_time": _at(10), "alertname": alertname,
                      "exp_alerts": _exp_burn_alerts(slo, service, windows, 1 / float(budget))}] if windows else []
     tests.append({"name": f"{slo.name}: a total outage fires every burn alert; pages resolve within "
@@ -188,7 +196,7 @@ def slo_tests(slo: SLO, service: Service) -> list[dict]:
     if pages:
         fastest = min(pages, key=lambda w: detection_minutes(slo, w))
         bound = detection_minutes(slo, fastest)
-        phases = [Phase(60, healthy), Phase(bound + 2, Decimal(1))]
+        phases = [Phase(60, healthy), Phase(bound, Decimal(1))]
         tests.append({
             "name": f"{slo.name}: quiet when healthy; a total outage pages within {bound}m",
             "interval": "1m", "input_series": traffic(slo, service, phases, rate),
@@ -205,10 +213,10 @@ def slo_tests(slo: SLO, service: Service) -> list[dict]:
         firing = [w for w in windows if w.factor(slo.period) < burn]
         tests.append({
             "name": f"{slo.name}: a steady {format_number(burn)}× burn tickets and never pages",
-            "interval": "1m", "input_series": traffic(slo, service, [Phase(40, burn * budget)], rate),
+            "interval": "1m", "input_series": traffic(slo, service, [Phase(31, burn * budget)], rate),
             "alert_rule_test": [{"eval_time": _at(30), "alertname": alertname,
                                  "exp_alerts": _exp_burn_alerts(slo, service, firing, float(burn))}],
-            "promql_expr_test": [_quiet(firing_pages, m) for m in (5, 10, 20, 30, 40)],
+            "promql_expr_test": [_quiet(firing_pages, m) for m in (5, 10, 20, 30)],
         })
     return tests
 
@@ -221,35 +229,33 @@ def probe_tests(slo: SLO, service: Service) -> list[dict]:
     mine = dict(service=slo.service, slo=slo.name)
     alertname = naming.strike_alert(slo)
     step = interval // 60
-    lone_failure, streak = 8, 17
-    runs = ["1"] * (streak + strikes + 8)
+    lone_failure, streak = 4, 8
+    runs = ["1"] * (streak + strikes + 3)
     if strikes > 1:
         runs[lone_failure] = "0"
     for run in range(streak, streak + strikes):
         runs[run] = "0"
     fired = (streak + strikes - 1) * step
     strike_labels = {**labels, **rules.strike_alert_labels(slo, service)}
+    strikes_firing = _alerts_selector(alertstate="firing", alertname=alertname, **mine)
     checks = [
-        _quiet(_alerts_selector(alertstate="firing", alertname=alertname, **mine), fired - 1),
-        {"expr": _alerts_selector(alertstate="firing", alertname=alertname, **mine), "eval_time": _at(fired + 1),
-         "exp_samples": [_alerts_sample(alertname, strike_labels)]},
-        _quiet(_alerts_selector(alertstate="firing", alertname=alertname, **mine), (streak + strikes) * step + 1),
+        _quiet(_alerts_selector(**mine), step * (lone_failure - 1)),
+        _quiet(strikes_firing, fired - 1),
+        {"expr": strikes_firing, "eval_time": _at(fired + 1), "exp_samples": [_alerts_sample(alertname, strike_labels)]},
+        _quiet(strikes_firing, (streak + strikes) * step + 1),
     ]
     if strikes > 1:
-        checks.append(_quiet(_alerts_selector(alertstate="firing", severity="page", **mine), lone_failure * step + 1))
-    return [
-        {"name": f"{slo.name}: healthy probes are quiet", "interval": format_duration(interval),
-         "input_series": [{"series": series_text(sli.success.selector.metric, labels), "values": f"1x{len(runs)}"}],
-         "promql_expr_test": [_quiet(_alerts_selector(**mine), m) for m in (step * 4, step * 12, step * len(runs))]},
-        {"name": f"{slo.name}: {strikes} consecutive failed runs page"
-                 + ("; a lone failure does not" if strikes > 1 else ""),
-         "interval": format_duration(interval),
-         "input_series": [{"series": series_text(sli.success.selector.metric, labels), "values": " ".join(runs)}],
-         "alert_rule_test": [{"eval_time": _at(fired + 1), "alertname": alertname, "exp_alerts": [{
-             "exp_labels": strike_labels,
-             "exp_annotations": rules.strike_alert_annotations(slo, service, Values(0.0, labels))}]}],
-         "promql_expr_test": checks},
-    ]
+        checks.append(_quiet(strikes_firing, lone_failure * step + 1))
+    return [{
+        "name": f"{slo.name}: quiet while probes pass; {strikes} consecutive failed runs page"
+                + ("; a lone failure does not" if strikes > 1 else ""),
+        "interval": format_duration(interval),
+        "input_series": [{"series": series_text(sli.success.selector.metric, labels), "values": " ".join(runs)}],
+        "alert_rule_test": [{"eval_time": _at(fired + 1), "alertname": alertname, "exp_alerts": [{
+            "exp_labels": strike_labels,
+            "exp_annotations": rules.strike_alert_annotations(slo, service, Values(0.0, labels))}]}],
+        "promql_expr_test": checks,
+    }]
 
 
 # --- symptom alerts ----------------------------------------------------------------------------------
@@ -285,10 +291,11 @@ def symptom_tests(alert: Alert, service: Service) -> list[dict]:
 
 
 def _quantile_test(alert: Alert, service: Service, condition: QuantileCondition, name: str) -> dict:
-    group = {g: f"{g}-1" for g in condition.group_by}
     histogram = condition.histogram.selector
+    group = {g: group_value(g, (histogram,)) for g in condition.group_by}
     labels = series_labels((histogram,), fixed=group)
-    fast_minutes, slow_minutes = 15, _minutes(alert.for_) + 15
+    fast_minutes, slow_needed = _quantile_crossing(condition)
+    slow_minutes = slow_needed + _minutes(alert.for_) + 2
     every = [(fast_minutes, TRAFFIC_PER_MINUTE), (slow_minutes, TRAFFIC_PER_MINUTE)]
     fast = [(fast_minutes, TRAFFIC_PER_MINUTE), (slow_minutes, Decimal(0))]
     series = [_series(histogram.metric + "_bucket", {**labels, "le": format_number(b)}, fast)
@@ -297,19 +304,28 @@ def _quantile_test(alert: Alert, service: Service, condition: QuantileCondition,
                for b in histogram_boundaries(service, histogram.metric) if b > condition.above]
     series += [_series(histogram.metric + "_bucket", {**labels, "le": "+Inf"}, every),
                _series(histogram.metric + "_count", labels, every)]
-    # With all new requests slow, the q-quantile of the rate window passes `above` once more than
-    # (1 - q) of the window's samples are slow.
-    window_steps = condition.window // STEP
-    slow_needed = math.floor(window_steps * (1 - float(condition.q)) + 1e-9) + 1
-    if abs(window_steps * (1 - float(condition.q)) - round(window_steps * (1 - float(condition.q)))) < 1e-9:
-        slow_needed += 1  # an exact tie lands on the boundary, where float rounding decides
     return {"name": name, "interval": "1m", "input_series": series,
             "promql_expr_test": _symptom_checks(alert, service, fast_minutes + slow_needed, group)}
 
 
+def _quantile_crossing(condition: QuantileCondition) -> tuple[int, int]:
+    """(fast minutes, slow minutes) at which all-slow traffic after all-fast traffic first lifts the
+    q-quantile of the rate window above the threshold: when more than (1 - q) of the window's
+    increments are slow. Picks a fast phase with no exact tie, where float rounding would decide."""
+    window_steps, slow_share = condition.window // STEP, 1 - Fraction(str(condition.q))
+    for fast in range(15, 60):
+        for slow in range(1, window_steps + 1):
+            share = Fraction(slow, min(fast + slow, window_steps))
+            if share == slow_share:
+                break
+            if share > slow_share:
+                return fast, slow
+    raise ValueError(f"no unambiguous crossing for q={condition.q}")
+
+
 def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleranceCondition, name: str) -> list[dict]:
-    group = {g: f"{g}-1" for g in condition.group_by}
     counter = condition.counter.selector
+    group = {g: group_value(g, (counter,)) for g in condition.group_by}
     labels = series_labels((counter,), fixed=group)
     after = _minutes(alert.for_) + 10
     series = series_text(counter.metric, labels)
@@ -318,6 +334,6 @@ def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleran
          "input_series": [{"series": series, "values": f"0x10 1x{after}"}],
          "promql_expr_test": _symptom_checks(alert, service, 11, group)},
         {"name": name + " (counter born at 1)", "interval": "1m",
-         "input_series": [{"series": series, "values": f"_x10 1x{after}"}],
+         "input_series": [{"series": series, "values": f"_x11 1x{after}"}],
          "promql_expr_test": _symptom_checks(alert, service, 11, group)},
     ]

@@ -1,0 +1,433 @@
+// Bookiji, MVP pilot stage (seed: "Bookiji Operational Readiness (MVP Pilot → Staged Beta)").
+// slo_specs/README.md maps every line of that document to this file.
+//
+// Paging policy: the pilot document names its own page and ticket alerts (section "Alerts"), so the
+// latency and privacy SLOs here only open tickets from their burn rates; the symptom alerts below page.
+// The availability SLO has no symptom alert in the document and pages from its burn rate.
+local lib = import 'lib/bookiji.libsonnet';
+local m = lib.metrics;
+local rb = lib.runbooks;
+local sel = lib.sel;
+
+local pilotRoutes = [lib.routes.quote, lib.routes.confirm];
+local pilotHttpDuration = sel(m.httpDuration, [lib.routeIn(pilotRoutes)]);
+
+{
+  apiVersion: 'slogen/v1',
+  service: 'bookiji-pilot',
+  description: 'Bookiji booking platform during the MVP pilot: quote and confirm latency, 99 % availability, '
+               + 'payments integrity (Stripe webhooks, outbox, double charges), privacy export/delete, map provider '
+               + 'fallback and rollback drills.',
+  labels: { team: 'bookiji', stage: 'pilot' },
+  period: '30d',
+
+  histograms: lib.histograms([m.httpDuration, m.privacyDuration, m.rollbackDuration]),
+
+  alerting: {
+    priority: 'P1',
+    // Pilot traffic is thin; fewer events than this in a long window is noise, not a burn.
+    min_events: 20,
+  },
+
+  slos: [
+    lib.percentileSlo(
+      'api-latency',
+      'Latency of /api/quote and /api/bookings/confirm under pilot load: P95 ≤ 500 ms, P99 ≤ 1 s, per route.',
+      pilotHttpDuration,
+      { p95: '500ms', p99: '1s' },
+      group_by=['route'],
+      alerting={
+        runbook: rb.latencyRegression,  // Incident-004
+        page: false,  // ApiLatencyP99High pages, as the document asks
+        absent: '1h',
+      },
+    ),
+    {
+      name: 'availability',
+      description: 'Share of requests that are not 5xx, 429 rate limits left out: 99 % monthly (1 % error budget).',
+      objective: 99,
+      sli: { ratio: { errors: lib.httpErrors(), total: lib.httpTotal() } },
+      alerting: {
+        runbook: rb.apiErrors,
+        priority: 'P1',
+        min_events: 50,
+        absent: '15m',
+      },
+    },
+    lib.percentileSlo(
+      'privacy-export-delete',
+      'PII export and delete requests complete within 60 s (request accepted → export ready or tombstone '
+      + 'written), per kind. P95, the same percentile as the PrivacyExportDeleteSlow page.',
+      sel(m.privacyDuration),
+      { p95: '60s' },
+      group_by=['kind'],
+      alerting={
+        runbook: rb.privacySlowness,  // Incident-003
+        page: false,  // PrivacyExportDeleteSlow pages
+        min_events: 5,  // privacy requests are rare
+      },
+    ),
+  ],
+
+  alerts: [
+    // ---- Pages -------------------------------------------------------------------------------
+    lib.quantileAlert(
+      'ApiLatencyP99High', 'page', 'P1',
+      pilotHttpDuration, 0.99, '1s', '5m', '10m',
+      'P99 latency of {{ $labels.route }} is above 1 s',
+      'P99 of {{ $labels.route }} has been {{ $value | humanizeDuration }} (> 1 s) for 10 minutes. '
+      + 'Follow Incident-004: enable the sampling profiler, warm caches, roll back the last feature flag.',
+      rb.latencyRegression,
+      group_by=['route'],
+    ),
+    {
+      name: 'OutboxDLQNotEmpty',
+      expr: 'max(%s) > 0' % sel(m.outboxDlqDepth),
+      'for': '5m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Payments outbox dead-letter queue holds {{ $value }} message(s)',
+      description: 'Outbox messages (Stripe confirmations) have been dead-lettered for 5 minutes: paid bookings '
+                   + 'may not be confirmed. Follow Incident-001: pause the confirm processor, drain the DLQ with '
+                   + 'exponential backoff, verify idempotent skips, reconcile the ledger.',
+      runbook: rb.stripeDlqGrowth,  // Incident-001
+      test: {
+        series: [{ series: 'bookiji_outbox_dlq_depth{job="bookiji", instance="app-1"}', values: '0x10 3x30' }],
+        holds_from: '11m',
+      },
+    },
+    {
+      name: 'PaymentsDoubleCharge',
+      zero_tolerance: { counter: sel(m.doubleCharges), window: '10m' },
+      severity: 'page',
+      priority: 'P0',
+      summary: 'A customer was charged twice',
+      description: 'bookiji_payments_double_charge_total increased: the ledger holds more than one successful '
+                   + 'charge for one booking. Target is 0.0 %. Refund, then find the broken idempotency path.',
+      runbook: rb.doubleCharge,
+    },
+    lib.quantileAlert(
+      'PrivacyExportDeleteSlow', 'page', 'P1',
+      sel(m.privacyDuration), 0.95, '60s', '30m', '5m',
+      'P95 of PII {{ $labels.kind }} requests is above 60 s',
+      'P95 of privacy {{ $labels.kind }} requests over the last 30 minutes is {{ $value | humanizeDuration }} '
+      + '(target ≤ 60 s). Follow Incident-003: scale the worker pool, prioritise the export/delete queue, '
+      + 'verify the audit of accesses.',
+      rb.privacySlowness,  // Incident-003
+      group_by=['kind'],
+    ),
+    {
+      name: 'StripeWebhookFailures',
+      expr: |||
+        (
+          sum(increase(%(failed)s[15m])) >= 3
+        )
+        and
+        (
+          sum(rate(%(failed)s[15m])) / sum(rate(%(all)s[15m])) > 0.05
+        )
+      ||| % {
+        failed: sel(m.stripeWebhooks, ['outcome="failure"']),
+        all: sel(m.stripeWebhooks),
+      },
+      'for': '5m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Stripe webhooks are failing',
+      description: 'More than 5 % of Stripe webhook deliveries (and at least 3) failed over 15 minutes. Failed '
+                   + 'webhooks leave payments unconfirmed and feed the outbox DLQ; see Incident-001.',
+      runbook: rb.stripeDlqGrowth,
+      test: {
+        series: [
+          { series: 'bookiji_stripe_webhooks_total{job="bookiji", event_type="payment_intent.succeeded", outcome="success"}', values: '0+1x60' },
+          { series: 'bookiji_stripe_webhooks_total{job="bookiji", event_type="payment_intent.succeeded", outcome="failure"}', values: '0x20 5+5x40' },
+        ],
+        holds_from: '21m',
+      },
+    },
+    {
+      name: 'MapProviderPrimaryDown',
+      expr: |||
+        sum(rate(%(fallback)s[10m])) / sum(rate(%(all)s[10m])) > 0.9
+      ||| % {
+        fallback: sel(m.mapRequests, ['provider="fallback"']),
+        all: sel(m.mapRequests),
+      },
+      'for': '10m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Map adapter serves {{ $value | humanizePercentage }} of requests from the fallback provider',
+      description: 'The primary map provider is down or too slow to use. Follow Incident-002: activate fallback '
+                   + 'map tiles, raise the SLA breach banner, auto-cancel beyond T, notify the vendor.',
+      runbook: rb.providerSlowDown,  // Incident-002
+      test: {
+        series: [
+          { series: 'bookiji_map_adapter_requests_total{job="bookiji", provider="primary"}', values: '0+10x60' },
+          { series: 'bookiji_map_adapter_requests_total{job="bookiji", provider="fallback"}', values: '0x20 2000+2000x40' },
+        ],
+        holds_from: '21m',
+      },
+    },
+    {
+      name: 'PaymentsOutboxFlagOff',
+      expr: 'min by (flag) (%s) == 0' % sel(m.featureFlag, ['flag="payments.outbox"']),
+      'for': '5m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Feature flag payments.outbox is OFF on at least one instance',
+      description: 'payments.outbox MUST be ON: without the outbox, payment side effects are not idempotent and '
+                   + 'double charges become possible. Turn it back on.',
+      runbook: rb.featureFlags,
+      test: {
+        series: [
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-1", flag="payments.outbox"}', values: '1x10 0x30' },
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-2", flag="payments.outbox"}', values: '1x40' },
+        ],
+        holds_from: '11m',
+      },
+    },
+
+    // ---- Tickets -----------------------------------------------------------------------------
+    lib.quantileAlert(
+      'ApiLatencyP95High', 'ticket', 'P2',
+      pilotHttpDuration, 0.95, '500ms', '15m', '1h',
+      'P95 latency of {{ $labels.route }} is above 500 ms',
+      'P95 of {{ $labels.route }} has been {{ $value | humanizeDuration }} (> 500 ms) for an hour. See Incident-004.',
+      rb.latencyRegression,
+      group_by=['route'],
+    ),
+    {
+      name: 'AccessLogWriteErrorsHigh',
+      expr: |||
+        sum(rate(%(failed)s[5m])) / sum(rate(%(all)s[5m])) > 0.001
+      ||| % {
+        failed: sel(m.accessLogWriteFailures),
+        all: sel(m.accessLogWrites),
+      },
+      'for': '15m',
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'Access log write errors at {{ $value | humanizePercentage }}',
+      description: 'More than 0.1 % of access-log writes failed for 15 minutes. Access logs (subject, actor, purpose, '
+                   + 'timestamp) are the immutable privacy audit trail: find out which records were lost.',
+      runbook: rb.accessLogWriteFailures,
+      test: {
+        series: [
+          { series: 'bookiji_access_log_writes_total{job="bookiji"}', values: '0+1000x60' },
+          { series: 'bookiji_access_log_write_failures_total{job="bookiji"}', values: '0x20 10+10x40' },
+        ],
+        holds_from: '21m',
+      },
+    },
+    {
+      name: 'MapProviderFallbackHigh',
+      expr: |||
+        sum(rate(%(fallback)s[15m])) / sum(rate(%(all)s[15m])) > 0.1
+      ||| % {
+        fallback: sel(m.mapRequests, ['provider="fallback"']),
+        all: sel(m.mapRequests),
+      },
+      'for': '15m',
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'Map adapter fallback ratio is {{ $value | humanizePercentage }}',
+      description: 'More than 10 % of map requests (15-minute rate) went to the fallback provider for 15 minutes: the primary is '
+                   + 'slow or flapping. See Incident-002.',
+      runbook: rb.providerSlowDown,
+      test: {
+        series: [
+          { series: 'bookiji_map_adapter_requests_total{job="bookiji", provider="primary"}', values: '0+10x60' },
+          { series: 'bookiji_map_adapter_requests_total{job="bookiji", provider="fallback"}', values: '0x20 1000+1000x40' },
+        ],
+        holds_from: '21m',
+      },
+    },
+    lib.quantileAlert(
+      'RollbackSlow', 'ticket', 'P2',
+      sel(m.rollbackDuration), 0.99, '60s', '1d', null,
+      'A rollback took longer than 60 s',
+      '`bkctl rollback --booking <id>` (refund, state reversion, audit append) should finish within 60 s; the '
+      + 'slowest rollback of the last day took about {{ $value | humanizeDuration }}. Attach it to the drill '
+      + 'record in /ops/drills/.',
+      rb.rollback,
+    ),
+    {
+      name: 'FeatureFlagDrift',
+      expr: |||
+        max by (flag) (%(directory)s) == 1
+        or
+        min by (flag) (%(forceCancel)s) == 0
+      ||| % {
+        directory: sel(m.featureFlag, ['flag="beta.public_directory"']),
+        forceCancel: sel(m.featureFlag, ['flag="ops.force_cancel"']),
+      },
+      'for': '15m',
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'Feature flag {{ $labels.flag }} differs from the pilot setting',
+      description: 'Pilot settings: beta.public_directory OFF, ops.force_cancel ON (behind the admin_only guard).',
+      runbook: rb.featureFlags,
+      test: {
+        series: [
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-1", flag="beta.public_directory"}', values: '0x40' },
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-1", flag="ops.force_cancel"}', values: '1x10 0x30' },
+        ],
+        holds_from: '11m',
+      },
+    },
+  ],
+
+  dashboard: {
+    url: lib.dashboards.pilot,
+    rows: [
+      {
+        title: 'Pilot SLIs',
+        panels: [
+          {
+            title: 'Quote / confirm latency P95 and P99',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(0.95, sum by (route, le) (rate(%s[5m])))'
+                      % sel(m.httpDuration + '_bucket', [lib.routeIn(pilotRoutes)]),
+                legend: 'P95 {{route}}',
+              },
+              {
+                expr: 'histogram_quantile(0.99, sum by (route, le) (rate(%s[5m])))'
+                      % sel(m.httpDuration + '_bucket', [lib.routeIn(pilotRoutes)]),
+                legend: 'P99 {{route}}',
+              },
+            ],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.5, color: 'orange' }, { value: 1, color: 'red' }],
+          },
+          {
+            title: 'Availability (30d)',
+            type: 'stat',
+            unit: 'percentunit',
+            queries: [{
+              expr: '1 - sum(increase(%s[30d])) / sum(increase(%s[30d]))' % [lib.httpErrors(), lib.httpTotal()],
+            }],
+            thresholds: [{ value: 0, color: 'red' }, { value: 0.99, color: 'green' }],
+          },
+          {
+            title: 'Request rate by code',
+            type: 'timeseries',
+            unit: 'reqps',
+            queries: [{ expr: 'sum by (code) (rate(%s[5m]))' % sel(m.httpRequests), legend: '{{code}}' }],
+          },
+        ],
+      },
+      {
+        title: 'Payments integrity',
+        panels: [
+          {
+            title: 'Stripe webhook outcomes',
+            type: 'timeseries',
+            unit: 'ops',
+            queries: [{ expr: 'sum by (outcome) (rate(%s[5m]))' % sel(m.stripeWebhooks), legend: '{{outcome}}' }],
+          },
+          {
+            title: 'Outbox messages by state',
+            type: 'timeseries',
+            unit: 'short',
+            queries: [
+              { expr: 'max by (state) (%s)' % sel(m.outboxMessages), legend: '{{state}}' },
+              { expr: 'max(%s)' % sel(m.outboxDlqDepth), legend: 'DLQ' },
+            ],
+          },
+          {
+            title: 'Age of the oldest queued outbox message',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{ expr: 'max(%s)' % sel(m.outboxOldestQueuedAge), legend: 'oldest queued' }],
+          },
+          {
+            title: 'DLQ depth',
+            type: 'stat',
+            unit: 'short',
+            queries: [{ expr: 'max(%s)' % sel(m.outboxDlqDepth) }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }],
+          },
+          {
+            title: 'Double charges (30d)',
+            type: 'stat',
+            unit: 'short',
+            description: 'Must stay 0.',
+            queries: [{ expr: 'sum(increase(%s[30d]))' % sel(m.doubleCharges) }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 1, color: 'red' }],
+          },
+        ],
+      },
+      {
+        title: 'Privacy',
+        panels: [
+          {
+            title: 'Export / delete P95',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'histogram_quantile(0.95, sum by (kind, le) (rate(%s[30m])))' % sel(m.privacyDuration + '_bucket'),
+              legend: '{{kind}}',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 60, color: 'red' }],
+          },
+          {
+            title: 'Export / delete queue depth',
+            type: 'timeseries',
+            unit: 'short',
+            queries: [{ expr: 'max by (kind) (%s)' % sel(m.privacyQueueDepth), legend: '{{kind}}' }],
+          },
+          {
+            title: 'Access log writes/s and error ratio',
+            type: 'timeseries',
+            unit: 'ops',
+            queries: [
+              { expr: 'sum(rate(%s[5m]))' % sel(m.accessLogWrites), legend: 'writes/s' },
+              { expr: 'sum(rate(%s[5m]))' % sel(m.accessLogWriteFailures), legend: 'failures/s' },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Dependencies and operations',
+        panels: [
+          {
+            title: 'Map adapter fallback ratio',
+            type: 'timeseries',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum(rate(%s[5m])) / sum(rate(%s[5m]))'
+                    % [sel(m.mapRequests, ['provider="fallback"']), sel(m.mapRequests)],
+              legend: 'fallback',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.1, color: 'orange' }, { value: 0.9, color: 'red' }],
+          },
+          {
+            title: 'Map provider health check',
+            type: 'stat',
+            unit: 'bool',
+            queries: [{ expr: 'min by (provider) (%s)' % sel(m.mapProviderUp), legend: '{{provider}}' }],
+          },
+          {
+            title: 'Rollback durations (7d)',
+            type: 'table',
+            unit: 's',
+            description: 'Weekly drills; evidence goes to /ops/drills/YYYY-MM-DD.md.',
+            queries: [{
+              expr: 'histogram_quantile(0.99, sum by (outcome, le) (increase(%s[7d])))'
+                    % sel(m.rollbackDuration + '_bucket'),
+              legend: '{{outcome}}',
+            }],
+          },
+          {
+            title: 'Feature flags',
+            type: 'table',
+            unit: 'bool',
+            queries: [{ expr: 'min by (flag) (%s)' % sel(m.featureFlag), legend: '{{flag}}' }],
+          },
+        ],
+      },
+    ],
+  },
+}

@@ -1,0 +1,599 @@
+// Bookiji, launch stage (seed: "Bookiji Operations & SLOs").
+// slo_specs/README.md maps every line of that document to this file, and lists what stays in CI
+// (k6 load tests, visual regression, go/no-go checks) and why.
+local lib = import 'lib/bookiji.libsonnet';
+local m = lib.metrics;
+local r = lib.routes;
+local rb = lib.runbooks;
+local sel = lib.sel;
+
+// "Other APIs": every /api route except those with their own target (payment intent, confirm when
+// charging) or their own budget (uploads).
+local otherApis = ['route=~"/api/.+"', lib.routeNotIn([r.paymentIntent, r.confirm, r.upload])];
+
+// Frontend and backend performance budgets open tickets only: they are budgets, and the user-facing
+// SLOs above them page when users are hurt.
+local budgetAlerting = { runbook: rb.performanceBudgets, page: false };
+
+// Web vitals are judged at p75, so a quarter of page views is error budget. With the default ticket
+// pair 1d/2h at 10 % (burn ×3) a ticket would need 75 % of views over budget; these pairs ticket when
+// the p75 of the last day is ≥ 1.5× over budget (37.5 % of views) or the p75 of three days misses (25 %).
+local webVitalsAlerting = budgetAlerting {
+  windows: [
+    { severity: 'ticket', long: '1d', short: '2h', budget: 5 },
+    { severity: 'ticket', long: '3d', short: '6h', budget: 10 },
+  ],
+  min_events: 100,
+};
+
+{
+  apiVersion: 'slogen/v1',
+  service: 'bookiji',
+  description: 'Bookiji booking platform at launch: 99.9 % availability from synthetic checks in two regions, '
+               + 'API latency and error rate, booking and payment user experience, the $1 flow, and frontend '
+               + 'and backend performance budgets.',
+  labels: { team: 'bookiji', stage: 'launch' },
+  period: '30d',
+
+  histograms: lib.histograms([
+    m.httpDuration,
+    m.bookingFlowDuration,
+    m.confirmDuration,
+    m.pageLoadDuration,
+    m.fcp,
+    m.lcp,
+    m.dbQueryDuration,
+    m.externalDuration,
+    m.uploadDuration,
+  ]),
+
+  alerting: {
+    priority: 'P1',  // performance degradation; availability overrides to P0
+    absent: '1h',
+  },
+
+  slos: [
+    // ---- Availability ------------------------------------------------------------------------
+    {
+      name: 'availability',
+      description: 'Synthetic checks (health, admin guards, calendar links) every 15 minutes from each region: '
+                   + '≥ 99.9 % of runs succeed per month (≈ 43 min of downtime). Two consecutive failures page.',
+      objective: 99.9,
+      group_by: ['region'],
+      sli: {
+        probe: {
+          success: lib.selJob(lib.syntheticsJob, m.syntheticSuccess),
+          interval: '15m',
+          strikes: 2,
+        },
+      },
+      alerting: {
+        priority: 'P0',
+        runbook: rb.syntheticMonitorFailures,
+        // With 3 checks every 15 min a region has 12 runs an hour and ~8.6 failed runs of budget a
+        // month, so the 5m/30m short windows of the defaults hold one run or less. The strike alert
+        // (2 consecutive failures) is the fast page; these pairs catch flapping that never strikes twice:
+        //   page:   6h/30m, 25 % of budget → error ratio ≥ 3 % (≥ 3 failed runs in 6 h, one in the last 30 min)
+        //   ticket: 3d/6h,  50 % of budget → error ratio ≥ 0.5 % (≥ 5 failed runs in 3 days)
+        windows: [
+          { severity: 'page', long: '6h', short: '30m', budget: 25 },
+          { severity: 'ticket', long: '3d', short: '6h', budget: 50 },
+        ],
+        absent: '1h',  // four missed runs: the checker itself is down
+      },
+    },
+    {
+      name: 'error-rate',
+      description: 'Share of HTTP responses that are not 5xx, 429 rate limits left out: ≥ 99.5 % (error rate < 0.5 %).',
+      objective: 99.5,
+      sli: { ratio: { errors: lib.httpErrors(), total: lib.httpTotal() } },
+      alerting: { runbook: rb.apiErrors, min_events: 100, absent: '15m' },
+    },
+
+    // ---- API performance ---------------------------------------------------------------------
+    lib.percentileSlo(
+      'payment-intent-latency',
+      'Create payment intent: p95 < 700 ms, p99 < 1.2 s.',
+      sel(m.httpDuration, ['route="%s"' % r.paymentIntent]),
+      { p95: '700ms', p99: '1.2s' },
+      alerting={ runbook: rb.latencyRegression, min_events: 50 },
+    ),
+    lib.percentileSlo(
+      'api-latency',
+      'Every other /api route: p95 < 400 ms, p99 < 800 ms, per route. Payment intent, confirm and uploads have '
+      + 'their own targets.',
+      sel(m.httpDuration, otherApis),
+      { p95: '400ms', p99: '800ms' },
+      group_by=['route'],
+      alerting={ runbook: rb.latencyRegression, min_events: 100 },
+    ),
+
+    // ---- User experience ---------------------------------------------------------------------
+    lib.percentileSlo(
+      'booking-flow-latency',
+      'Booking flow, from "Book" to the payment screen rendered (browser timing): p95 < 1.5 s.',
+      sel(m.bookingFlowDuration, ['step="payment_screen"']),
+      { p95: '1.5s' },
+      alerting={ runbook: rb.latencyRegression, min_events: 50 },
+    ),
+    lib.percentileSlo(
+      'confirm-latency',
+      'Booking confirmation when a card is actually charged (confirm request → booking confirmed): p95 < 2.0 s.',
+      sel(m.confirmDuration, ['charged="true"']),
+      { p95: '2s' },
+      alerting={ runbook: rb.latencyRegression, min_events: 20 },
+    ),
+    lib.percentileSlo(
+      'homepage-load',
+      'Homepage load in the browser (navigation start → load event): p95 < 2.0 s, p99 < 3.5 s.',
+      sel(m.pageLoadDuration, ['page="home"']),
+      { p95: '2s', p99: '3.5s' },
+      alerting={ runbook: rb.latencyRegression, min_events: 100 },
+    ),
+
+    // ---- Frontend performance budgets (Core Web Vitals, judged at p75 as web-vitals does) -------
+    lib.percentileSlo(
+      'fcp',
+      'First Contentful Paint < 1.5 s for 75 % of page views.',
+      sel(m.fcp),
+      { p75: '1.5s' },
+      alerting=webVitalsAlerting,
+    ),
+    lib.percentileSlo(
+      'lcp',
+      'Largest Contentful Paint < 2.5 s for 75 % of page views.',
+      sel(m.lcp),
+      { p75: '2.5s' },
+      alerting=webVitalsAlerting,
+    ),
+    {
+      name: 'cls',
+      description: 'Cumulative Layout Shift < 0.1 for 75 % of page views: views in the le="0.1" bucket of the CLS '
+                   + 'histogram over all views.',
+      objective: 75,
+      sli: {
+        ratio: {
+          good: sel(m.cls + '_bucket', ['le="0.1"']),
+          total: sel(m.cls + '_count'),
+        },
+      },
+      alerting: webVitalsAlerting,
+    },
+
+    // ---- Backend performance budgets ---------------------------------------------------------
+    lib.percentileSlo(
+      'db-query-latency',
+      'Database queries: p95 < 100 ms.',
+      sel(m.dbQueryDuration),
+      { p95: '100ms' },
+      alerting=budgetAlerting { min_events: 1000 },
+    ),
+    lib.percentileSlo(
+      'external-api-latency',
+      'Calls to external APIs (Stripe, maps, email, calendar): p95 < 500 ms, per dependency.',
+      sel(m.externalDuration),
+      { p95: '500ms' },
+      group_by=['dependency'],
+      alerting=budgetAlerting { min_events: 50 },
+    ),
+    lib.percentileSlo(
+      'upload-latency',
+      'File uploads of up to 5 MB: p95 < 2 s.',
+      sel(m.uploadDuration, ['size_class=~"le_1mb|le_5mb"']),
+      { p95: '2s' },
+      alerting=budgetAlerting { min_events: 20 },
+    ),
+
+    // ---- The $1 flow ----------------------------------------------------------------------
+    // "$1 flow success > 99.5 % rolling 1h, > 99.9 % daily": a paid booking that reaches the payment
+    // step ends confirmed. Flows the user abandons are neither good nor bad.
+    {
+      name: 'dollar-flow-1h',
+      description: '$1 flow (paid booking → confirmed) success > 99.5 % over a rolling hour.',
+      objective: 99.5,
+      period: '1h',
+      sli: {
+        ratio: {
+          errors: sel(m.paidBookingFlows, ['outcome="failed"']),
+          total: sel(m.paidBookingFlows, ['outcome=~"confirmed|failed"']),
+        },
+      },
+      alerting: {
+        runbook: rb.paidBookingFlow,
+        // The period is one hour, so "the SLO is breached" is the whole alert: 100 % of the hour's
+        // budget gone in the last hour, and still failing in the last 5 minutes.
+        windows: [{ severity: 'page', long: '1h', short: '5m', budget: 100 }],
+        min_events: 10,  // one failure in a handful of flows is not an outage
+      },
+    },
+    {
+      name: 'dollar-flow-1d',
+      description: '$1 flow (paid booking → confirmed) success > 99.9 % over a rolling day.',
+      objective: 99.9,
+      period: '1d',
+      sli: {
+        ratio: {
+          errors: sel(m.paidBookingFlows, ['outcome="failed"']),
+          total: sel(m.paidBookingFlows, ['outcome=~"confirmed|failed"']),
+        },
+      },
+      alerting: {
+        runbook: rb.paidBookingFlow,
+        // Fast burns (≥ 0.5 % over an hour) already page through dollar-flow-1h. This SLO adds the
+        // slow burns the hourly one tolerates:
+        //   page:   6h/30m, 50 % of the day's budget (burn ×2, error ratio ≥ 0.2 % for 6 h): the day
+        //           will be lost by the end of it unless someone acts;
+        //   ticket: 1d/2h, 100 % (burn ×1, error ratio ≥ 0.1 % over the day): the daily target is
+        //           missed; review it in working hours.
+        windows: [
+          { severity: 'page', long: '6h', short: '30m', budget: 50 },
+          { severity: 'ticket', long: '1d', short: '2h', budget: 100 },
+        ],
+        min_events: 20,
+      },
+    },
+  ],
+
+  alerts: [
+    {
+      // The availability SLO is grouped by region, and its `absent` ticket only fires when no region
+      // reports at all; this one names the region whose checker went quiet.
+      name: 'SyntheticChecksMissing',
+      expr: std.join('\nor\n', [
+        'absent_over_time(%s[1h])' % lib.selJob(lib.syntheticsJob, m.syntheticSuccess, ['region="%s"' % region])
+        for region in lib.regions
+      ]),
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'No synthetic check results from {{ $labels.region }} for an hour',
+      description: 'The synthetic checker of {{ $labels.region }} sent no run for an hour (4 missed runs): the '
+                   + 'availability SLO and the go/no-go "synthetics green in both regions" are blind there.',
+      runbook: rb.syntheticMonitorFailures,
+      test: {
+        interval: '30s',
+        series: [
+          { series: 'bookiji_synthetic_check_success{job="bookiji-synthetics", check="health", region="us-east"}', values: '1x200' },
+          { series: 'bookiji_synthetic_check_success{job="bookiji-synthetics", check="health", region="eu-west"}', values: '1x41' },
+        ],
+        holds_from: '81m',
+      },
+    },
+    {
+      name: 'Http5xxBurst',
+      expr: |||
+        (
+          sum(increase(%(errors)s[2m])) >= 10
+        )
+        and
+        (
+          sum(rate(%(errors)s[2m])) / sum(rate(%(total)s[2m])) > 0.05
+        )
+      ||| % { errors: lib.httpErrors(), total: lib.httpTotal() },
+      'for': '1m',
+      severity: 'page',
+      priority: 'P1',
+      summary: '5xx burst: {{ $value | humanizePercentage }} of requests failing',
+      description: 'More than 5 % of non-429 requests (and at least 10) returned 5xx over 2 minutes, for a minute. '
+                   + 'Under load Bookiji must shed with 429 + Retry-After, never 5xx. Bursts this short are diluted '
+                   + 'in the 1 h burn-rate windows of error-rate, hence this alert.',
+      runbook: rb.apiErrors,
+      test: {
+        series: [
+          { series: 'bookiji_http_requests_total{job="bookiji", route="/api/quote", method="POST", code="200"}', values: '0+100x40' },
+          { series: 'bookiji_http_requests_total{job="bookiji", route="/api/quote", method="POST", code="429"}', values: '0+500x40' },
+          { series: 'bookiji_http_requests_total{job="bookiji", route="/api/quote", method="POST", code="500"}', values: '0x20 50+50x20' },
+        ],
+        holds_from: '21m',
+      },
+    },
+  ],
+
+  dashboard: {
+    url: lib.dashboards.launch,
+    rows: [
+      {
+        title: 'Availability and errors',
+        panels: [
+          {
+            title: 'Synthetic checks, last 24 h (go/no-go: both regions green)',
+            type: 'table',
+            unit: 'percentunit',
+            description: 'Share of successful runs per check and region over 24 h.',
+            queries: [{
+              expr: 'avg by (region, check) (avg_over_time(%s[24h]))'
+                    % lib.selJob(lib.syntheticsJob, m.syntheticSuccess),
+              legend: '{{region}} {{check}}',
+            }],
+            thresholds: [{ value: 0, color: 'red' }, { value: 1, color: 'green' }],
+          },
+          {
+            title: 'Synthetic check duration',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'max by (region, check) (%s)' % lib.selJob(lib.syntheticsJob, m.syntheticDuration),
+              legend: '{{region}} {{check}}',
+            }],
+          },
+          {
+            title: 'Error ratio (5xx / non-429)',
+            type: 'timeseries',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum(rate(%s[5m])) / sum(rate(%s[5m]))' % [lib.httpErrors(), lib.httpTotal()],
+              legend: 'error ratio',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.005, color: 'red' }],
+          },
+          {
+            title: 'Errors by route and 429 rate limits',
+            type: 'timeseries',
+            unit: 'reqps',
+            queries: [
+              { expr: 'sum by (route) (rate(%s[5m]))' % lib.httpErrors(), legend: '5xx {{route}}' },
+              { expr: 'sum by (route) (rate(%s[5m]))' % sel(m.httpRequests, ['code="429"']), legend: '429 {{route}}' },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'API latency',
+        panels: [
+          {
+            title: 'Create payment intent p95 / p99',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(%s, sum by (le) (rate(%s[5m])))'
+                      % [q, sel(m.httpDuration + '_bucket', ['route="%s"' % r.paymentIntent])],
+                legend: 'p' + std.toString(q * 100),
+              }
+              for q in [0.95, 0.99]
+            ],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.7, color: 'orange' }, { value: 1.2, color: 'red' }],
+          },
+          {
+            title: 'Other APIs p95 by route',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'histogram_quantile(0.95, sum by (route, le) (rate(%s[5m])))'
+                    % sel(m.httpDuration + '_bucket', otherApis),
+              legend: '{{route}}',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.4, color: 'red' }],
+          },
+        ],
+      },
+      {
+        title: 'User experience',
+        panels: [
+          {
+            title: 'Booking → payment screen p95, confirm (charged) p95',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(0.95, sum by (le) (rate(%s[15m])))'
+                      % sel(m.bookingFlowDuration + '_bucket', ['step="payment_screen"']),
+                legend: 'booking → payment screen',
+              },
+              {
+                expr: 'histogram_quantile(0.95, sum by (le) (rate(%s[15m])))'
+                      % sel(m.confirmDuration + '_bucket', ['charged="true"']),
+                legend: 'confirm (charged)',
+              },
+            ],
+          },
+          {
+            title: 'Homepage load p95 / p99 by device',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(%s, sum by (device, le) (rate(%s[15m])))'
+                      % [q, sel(m.pageLoadDuration + '_bucket', ['page="home"'])],
+                legend: 'p' + std.toString(q * 100) + ' {{device}}',
+              }
+              for q in [0.95, 0.99]
+            ],
+          },
+          {
+            title: 'Web vitals p75 (FCP, LCP)',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(0.75, sum by (le) (rate(%s[1h])))' % sel(m.fcp + '_bucket'),
+                legend: 'FCP',
+              },
+              {
+                expr: 'histogram_quantile(0.75, sum by (le) (rate(%s[1h])))' % sel(m.lcp + '_bucket'),
+                legend: 'LCP',
+              },
+            ],
+          },
+          {
+            title: 'Page views with CLS < 0.1',
+            type: 'stat',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum(rate(%s[1h])) / sum(rate(%s[1h]))'
+                    % [sel(m.cls + '_bucket', ['le="0.1"']), sel(m.cls + '_count')],
+            }],
+            thresholds: [{ value: 0, color: 'red' }, { value: 0.75, color: 'green' }],
+          },
+        ],
+      },
+      {
+        title: 'Payments',
+        panels: [
+          {
+            title: '$1 flow success (1 h, 1 d)',
+            type: 'stat',
+            unit: 'percentunit',
+            queries: [
+              {
+                expr: 'sum(increase(%s[%s])) / sum(increase(%s[%s]))'
+                      % [sel(m.paidBookingFlows, ['outcome="confirmed"']), w,
+                         sel(m.paidBookingFlows, ['outcome=~"confirmed|failed"']), w],
+                legend: w,
+              }
+              for w in ['1h', '1d']
+            ],
+            thresholds: [{ value: 0, color: 'red' }, { value: 0.995, color: 'orange' }, { value: 0.999, color: 'green' }],
+          },
+          {
+            title: 'Stripe webhook outcomes (go/no-go: deliveries answered 200)',
+            type: 'timeseries',
+            unit: 'ops',
+            queries: [{ expr: 'sum by (outcome) (rate(%s[5m]))' % sel(m.stripeWebhooks), legend: '{{outcome}}' }],
+          },
+          {
+            title: 'Payment outcomes',
+            type: 'timeseries',
+            unit: 'ops',
+            queries: [{ expr: 'sum by (outcome) (rate(%s[5m]))' % sel(m.payments), legend: '{{outcome}}' }],
+          },
+        ],
+      },
+      {
+        title: 'Backend budgets',
+        panels: [
+          {
+            title: 'DB query p95 by operation',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'histogram_quantile(0.95, sum by (operation, le) (rate(%s[5m])))' % sel(m.dbQueryDuration + '_bucket'),
+              legend: '{{operation}}',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.1, color: 'red' }],
+          },
+          {
+            title: 'External API p95 by dependency',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'histogram_quantile(0.95, sum by (dependency, le) (rate(%s[5m])))' % sel(m.externalDuration + '_bucket'),
+              legend: '{{dependency}}',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.5, color: 'red' }],
+          },
+          {
+            title: 'Upload p95 by size class',
+            type: 'timeseries',
+            unit: 's',
+            queries: [{
+              expr: 'histogram_quantile(0.95, sum by (size_class, le) (rate(%s[15m])))' % sel(m.uploadDuration + '_bucket'),
+              legend: '{{size_class}}',
+            }],
+          },
+        ],
+      },
+      {
+        title: 'Infrastructure',
+        panels: [
+          {
+            title: 'App CPU (cores) per instance',
+            type: 'timeseries',
+            unit: 'short',
+            queries: [{ expr: 'sum by (instance) (rate(process_cpu_seconds_total{job="bookiji"}[5m]))', legend: '{{instance}}' }],
+          },
+          {
+            title: 'App resident memory per instance',
+            type: 'timeseries',
+            unit: 'bytes',
+            queries: [{ expr: 'max by (instance) (process_resident_memory_bytes{job="bookiji"})', legend: '{{instance}}' }],
+          },
+          {
+            title: 'Host disk and memory available',
+            type: 'timeseries',
+            unit: 'percentunit',
+            queries: [
+              {
+                expr: 'min by (instance) (node_filesystem_avail_bytes{job="node", fstype!~"tmpfs|overlay"} / node_filesystem_size_bytes{job="node", fstype!~"tmpfs|overlay"})',
+                legend: 'disk free {{instance}}',
+              },
+              {
+                expr: 'node_memory_MemAvailable_bytes{job="node"} / node_memory_MemTotal_bytes{job="node"}',
+                legend: 'memory available {{instance}}',
+              },
+            ],
+          },
+          {
+            title: 'Network throughput',
+            type: 'timeseries',
+            unit: 'Bps',
+            queries: [
+              { expr: 'sum by (instance) (rate(node_network_receive_bytes_total{job="node", device!="lo"}[5m]))', legend: 'rx {{instance}}' },
+              { expr: 'sum by (instance) (rate(node_network_transmit_bytes_total{job="node", device!="lo"}[5m]))', legend: 'tx {{instance}}' },
+            ],
+          },
+          {
+            title: 'DB connection pool',
+            type: 'timeseries',
+            unit: 'short',
+            queries: [
+              { expr: 'sum by (state) (%s)' % sel(m.dbPoolConnections), legend: '{{state}}' },
+              { expr: 'sum(%s)' % sel(m.dbPoolMax), legend: 'max' },
+              { expr: 'sum(rate(%s[5m]))' % sel(m.dbPoolAcquireTimeouts), legend: 'acquire timeouts/s' },
+            ],
+          },
+          {
+            title: 'Cache hit ratio',
+            type: 'timeseries',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum by (cache) (rate(%s[5m])) / sum by (cache) (rate(%s[5m]))'
+                    % [sel(m.cacheRequests, ['result="hit"']), sel(m.cacheRequests)],
+              legend: '{{cache}}',
+            }],
+          },
+        ],
+      },
+      {
+        title: 'Business',
+        panels: [
+          {
+            title: 'Booking conversion (quote → confirmed, 1 d)',
+            type: 'stat',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum(increase(%s[1d])) / sum(increase(%s[1d]))'
+                    % [sel(m.bookingFunnel, ['step="confirmed"']), sel(m.bookingFunnel, ['step="quote"'])],
+            }],
+          },
+          {
+            title: 'Payment success rate (1 d)',
+            type: 'stat',
+            unit: 'percentunit',
+            queries: [{
+              expr: 'sum(increase(%s[1d])) / sum(increase(%s[1d]))'
+                    % [sel(m.payments, ['outcome="succeeded"']), sel(m.payments, ['outcome=~"succeeded|failed"'])],
+            }],
+          },
+          {
+            title: 'Session duration p50 / p90',
+            type: 'timeseries',
+            unit: 's',
+            queries: [
+              {
+                expr: 'histogram_quantile(%s, sum by (le) (rate(%s[1h])))' % [q, sel(m.sessionDuration + '_bucket')],
+                legend: 'p' + std.toString(q * 100),
+              }
+              for q in [0.5, 0.9]
+            ],
+          },
+          {
+            title: 'Feature adoption (uses per day)',
+            type: 'bargauge',
+            unit: 'short',
+            queries: [{ expr: 'sum by (feature) (increase(%s[1d]))' % sel(m.featureUsage), legend: '{{feature}}' }],
+          },
+        ],
+      },
+    ],
+  },
+}
