@@ -75,7 +75,13 @@ def generate(paths: list[Path], rules=lint.RULES) -> Outcome:
         except SynthesisError as err:
             first = service.documents[0]
             outcome.findings.append(first.finding(("service",), f"cannot generate tests: {err}", "synthesis"))
+    outcome.files.extend(render_project(outcome.project))
     return outcome
+
+
+def render_project(project: model.Project) -> list[OutputFile]:
+    """Outputs that span services (fleet dashboard, Alertmanager routing)."""
+    return []
 
 
 def render_service(service: model.Service) -> list[OutputFile]:
