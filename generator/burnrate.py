@@ -17,8 +17,9 @@ class BurnWindow:
     budget: Decimal
 
     def factor(self, period: int) -> Decimal:
-        """Burn rate that consumes `budget` of the error budget within `long`: budget × period / long."""
-        return self.budget * period / self.long
+        """Burn rate that consumes `budget` of the error budget within `long`: budget × period / long,
+        to 6 significant digits so a 28d period writes 0.933333, not a 28-digit fraction."""
+        return Decimal(format(self.budget * period / self.long, ".6g"))
 
 
 # SRE Workbook table 5-8: 2 % of the budget in 1 h and 5 % in 6 h page; 10 % in 1 d and in 3 d ticket.
