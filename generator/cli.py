@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, pipeline, promtool
+from . import __version__, amtool, pipeline, promtool
 from .findings import ERROR, WARNING, Finding
 from .write import drift, render_tree, write
 
@@ -31,6 +31,9 @@ specs_option = click.option("--specs", type=click.Path(path_type=Path), default=
                             help="Spec file or directory.")
 out_option = click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
                           show_default=True, help="Output directory.")
+grafana_schema_option = click.option("--grafana-schema-version", type=click.IntRange(min=36),
+                                     default=pipeline.DEFAULT_SCHEMA_VERSION, show_default=True,
+                                     help="schemaVersion written into the Grafana dashboards (39 suits Grafana 10.4/11).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,8 +58,9 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(f"slogen: {services} service(s), {slos} SLO(s) valid", err=True)
 
 
-def _generated(specs: Path) -> dict[str, bytes]:
-    outcome = pipeline.generate([specs])
+def _generated(specs: Path, grafana_schema_version: int) -> dict[str, bytes]:
+    options = pipeline.RenderOptions(grafana_schema_version=grafana_schema_version)
+    outcome = pipeline.generate([specs], options=options)
     _report(outcome.findings, "text")
     if not outcome.ok:
         _fail("specs are invalid; nothing was written")
@@ -66,9 +70,10 @@ def _generated(specs: Path) -> dict[str, bytes]:
 @main.command()
 @specs_option
 @out_option
-def generate(specs: Path, out: Path) -> None:
+@grafana_schema_option
+def generate(specs: Path, out: Path, grafana_schema_version: int) -> None:
     """Write rules, tests, dashboards and routing into the output directory, atomically."""
-    tree = _generated(specs)
+    tree = _generated(specs, grafana_schema_version)
     write(out, tree)
     click.echo(f"slogen: wrote {len(tree)} files to {out}", err=True)
 
@@ -76,9 +81,10 @@ def generate(specs: Path, out: Path) -> None:
 @main.command()
 @specs_option
 @out_option
-def check(specs: Path, out: Path) -> None:
+@grafana_schema_option
+def check(specs: Path, out: Path, grafana_schema_version: int) -> None:
     """Fail with a diff when the output directory is not what the specs generate (GitOps drift check)."""
-    differences = drift(out, _generated(specs))
+    differences = drift(out, _generated(specs, grafana_schema_version))
     for difference in differences:
         click.echo(difference, nl=False)
     if differences:
@@ -89,7 +95,7 @@ def check(specs: Path, out: Path) -> None:
 @main.command()
 @out_option
 def test(out: Path) -> None:
-    """Run promtool check rules and promtool test rules on the generated output."""
+    """Run promtool check/test rules, and amtool check-config and routing tests, on the generated output."""
     rule_files = sorted((out / pipeline.RULES_DIR).glob("*.yml"))
     test_files = sorted((out / pipeline.TESTS_DIR).glob("*.yml"))
     if not rule_files:
@@ -108,6 +114,28 @@ def test(out: Path) -> None:
         _fail("promtool test rules failed")
     click.echo(f"slogen test: ok — {len(rule_files)} rule file(s) pass promtool check, "
                f"{len(test_files)} test file(s) pass promtool test")
+    if (out / pipeline.ALERTMANAGER_CONFIG).exists():
+        _test_alertmanager(out)
+
+
+def _test_alertmanager(out: Path) -> None:
+    config = out / pipeline.ALERTMANAGER_CONFIG
+    try:
+        amtool.version()
+        checked, output = amtool.check_config(config)
+        if not checked:
+            click.echo(output, err=True)
+            _fail(f"amtool check-config {config} failed")
+        results = amtool.run_route_file(out / pipeline.ROUTE_TESTS)
+    except (amtool.AmtoolMissing, amtool.AmtoolError) as err:
+        _fail(str(err))
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        click.echo(f"{out / pipeline.ROUTE_TESTS}: {result.text()}", err=True)
+    if failed:
+        _fail(f"{len(failed)} of {len(results)} routing test(s) failed")
+    click.echo(f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
+               "receivers (amtool config routes test)")
 
 
 @main.command()

@@ -11,6 +11,8 @@ _LATENCY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s)$")
 
 def parse_duration(text: str, allow_zero: bool = False) -> int:
     """Whole seconds of a Prometheus duration such as '1h30m'. Sub-second parts are refused."""
+    if allow_zero and text == "0":
+        return 0
     if not _DURATION.match(text):
         raise ValueError(f"{text!r} is not a Prometheus duration such as 30s, 5m, 1h or 28d")
     millis = 0

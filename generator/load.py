@@ -24,9 +24,13 @@ class Document:
     file: str
     data: Any
     positions: dict = field(default_factory=dict, compare=False, repr=False)
+    key_positions: dict = field(default_factory=dict, compare=False, repr=False)
     locate_key: Callable[[tuple], tuple[int, int] | None] | None = field(default=None, compare=False, repr=False)
 
-    def where(self, path: tuple) -> tuple[int, int]:
+    def where(self, path: tuple, at_key: bool = False) -> tuple[int, int]:
+        """Position of the value at path (or of its key, for problems with the key itself)."""
+        if at_key and path in self.key_positions:
+            return self.key_positions[path]
         for end in range(len(path), -1, -1):
             if path[:end] in self.positions:
                 return self.positions[path[:end]]
@@ -36,15 +40,15 @@ class Document:
                     return found
         return (1, 1)
 
-    def finding(self, path: tuple, message: str, rule: str, level: str = "error") -> Finding:
-        line, column = self.where(path)
+    def finding(self, path: tuple, message: str, rule: str, level: str = "error", at_key: bool = False) -> Finding:
+        line, column = self.where(path, at_key)
         return Finding(self.file, line, column, format_path(path), message, rule, level)
 
 
 class LoadError(Exception):
-    def __init__(self, message: str, line: int = 1, column: int = 1):
+    def __init__(self, message: str, line: int = 1, column: int = 1, file: str | None = None):
         super().__init__(message)
-        self.line, self.column = line, column
+        self.line, self.column, self.file = line, column, file
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -67,19 +71,19 @@ def load(path: Path, display: str, root: Path) -> Document:
         raise LoadError(f"cannot read the file: {err}") from None
     if path.suffix == ".jsonnet":
         return _load_jsonnet(path, display, root, text)
-    data, positions = _load_yaml(text)
-    return Document(display, data, positions)
+    data, positions, key_positions = _load_yaml(text)
+    return Document(display, data, positions, key_positions)
 
 
-def _load_yaml(text: str) -> tuple[Any, dict]:
+def _load_yaml(text: str) -> tuple[Any, dict, dict]:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
+        builder = _NodeBuilder(loader)
+        data = builder.build(node, ()) if node is not None else None
+        if data is None:
             raise LoadError("the file is empty; a spec starts with apiVersion: slogen/v1")
-        positions: dict = {}
-        data = _NodeBuilder(loader, positions).build(node, ())
-        return data, positions
+        return data, builder.positions, builder.key_positions
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = " ".join(filter(None, [err.context, err.problem]))
@@ -93,9 +97,10 @@ def _load_yaml(text: str) -> tuple[Any, dict]:
 class _NodeBuilder:
     """Builds plain data from a YAML node graph with safe_load semantics, recording positions."""
 
-    def __init__(self, loader: yaml.SafeLoader, positions: dict):
+    def __init__(self, loader: yaml.SafeLoader):
         self.loader = loader
-        self.positions = positions
+        self.positions: dict = {}
+        self.key_positions: dict = {}
         self.visited = 0
 
     def build(self, node: yaml.Node, path: tuple) -> Any:
@@ -109,6 +114,9 @@ class _NodeBuilder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            raise LoadError(f"{node.value!r} reads as a date; quote it if you mean text",
+                            node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _SCALAR_TAGS:
             raise LoadError(f"YAML tag {node.tag} is not allowed; specs hold plain data only",
                             node.start_mark.line + 1, node.start_mark.column + 1)
@@ -116,17 +124,30 @@ class _NodeBuilder:
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         self._check_tag(node, "tag:yaml.org,2002:map")
+        own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
         self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys as safe_load does
+        merged, written = node.value[:len(node.value) - own], node.value[len(node.value) - own:]
         result: dict = {}
-        for key_node, value_node in node.value:
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                raise LoadError("mapping keys must be plain strings", line, column)
-            key = str(self.loader.construct_object(key_node))
-            if key in result:
-                raise LoadError(f"duplicate key {key!r}; each key may appear once in a mapping", line, column)
+        # Merged pairs come first and may repeat (the last wins, as in safe_load); keys written in
+        # this mapping override them and must be unique among themselves.
+        for key_node, value_node in merged:
+            result[self._key(key_node)] = self.build(value_node, path + (self._key(key_node),))
+        seen: set[str] = set()
+        for key_node, value_node in written:
+            key = self._key(key_node)
+            if key in seen:
+                raise LoadError(f"duplicate key {key!r}; each key may appear once in a mapping",
+                                key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            seen.add(key)
+            self.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
         return result
+
+    def _key(self, key_node: yaml.Node) -> str:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+            raise LoadError("mapping keys must be plain strings", key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1)
+        return str(self.loader.construct_object(key_node))
 
     @staticmethod
     def _check_tag(node: yaml.Node, expected: str) -> None:
@@ -156,8 +177,11 @@ def _load_jsonnet(path: Path, display: str, root: Path, text: str) -> Document:
         message = str(err).strip()
         match = _JSONNET_POSITION.search(message)
         line, column = (int(match["line"]), int(match["col"])) if match else (1, 1)
+        where = display_name(Path(match["file"])) if match else display
         first = message.splitlines()[0]
-        raise LoadError(f"Jsonnet error: {first}", line, column) from None
+        # An error inside an imported library is reported at the library's line, naming the spec that imported it.
+        suffix = f" (while evaluating {display})" if where != display else ""
+        raise LoadError(f"Jsonnet error: {first}{suffix}", line, column, file=where) from None
     data = json.loads(output)
     return Document(display, data, {(): (1, 1)}, locate_key=_key_locator(text))
 

@@ -7,7 +7,7 @@ property here, so renderers ask the model and never recompute or read specs.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from . import burnrate
 from .burnrate import BurnWindow
@@ -15,10 +15,14 @@ from .durations import format_duration, parse_duration, parse_latency
 from .load import Document
 from .selector import Selector, SelectorError, parse_selector
 
+if TYPE_CHECKING:
+    from .routing import Routing
+
 DEFAULT_PERIOD = "30d"
 DEFAULT_PAGE_PRIORITY = "P1"
 TICKET_PRIORITY = "P2"
 DEFAULT_STRIKES = 1
+CURRENT_WINDOW = 3600  # "burning now" on dashboards: the Workbook's fastest page window
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,24 @@ class SelectorField:
     def selector(self) -> Selector:
         assert self.parsed is not None, "renderers run only on specs without selector errors"
         return self.parsed
+
+
+class SpecError(ValueError):
+    """A schema-valid value the model cannot use (such as `period: 0s`), with its position."""
+
+    def __init__(self, source: Source, path: tuple, message: str):
+        super().__init__(message)
+        self.source, self.path = source, path
+
+    def finding(self):
+        return self.source.finding(self.path, f"{self}", "duration")
+
+
+def _duration(source: Source, path: tuple, text: str, allow_zero: bool = False) -> int:
+    try:
+        return parse_duration(text, allow_zero)
+    except ValueError as err:
+        raise SpecError(source, path, f"{err}") from None
 
 
 def _selector(text: str, source: Source) -> SelectorField:
@@ -83,7 +105,7 @@ SLI = RatioSLI | LatencySLI | ProbeSLI
 @dataclass(frozen=True)
 class SLOAlerting:
     windows: tuple[BurnWindow, ...]
-    windows_source: Source
+    windows_source: Source | None  # None: the Workbook defaults, written nowhere in the spec
     priority: str = DEFAULT_PAGE_PRIORITY
     runbook: str | None = None
     dashboard: str | None = None
@@ -104,7 +126,8 @@ class SLO:
     group_by: tuple[str, ...]
     labels: tuple[tuple[str, str], ...]
     alerting: SLOAlerting
-    source: Source
+    source: Source  # the SLO's mapping, or its key under `percentiles` for an expanded variant
+    spec: Source  # the SLO's mapping in the spec
 
     @property
     def objective(self) -> Decimal:
@@ -143,6 +166,13 @@ class SLO:
         for window in self.burn_windows:
             wanted.update((window.long, window.short))
         return tuple(sorted(wanted))
+
+    @property
+    def current_window(self) -> int | None:
+        """The recorded window dashboards show as the current burn rate (1h, or the base window when longer);
+        None when that window is not recorded (a period of 1h or less), so dashboards read the period instead."""
+        window = self.effective(CURRENT_WINDOW)
+        return window if window in self.ratio_windows else None
 
     @property
     def period_text(self) -> str:
@@ -237,8 +267,8 @@ class Service:
 @dataclass(frozen=True)
 class Project:
     services: tuple[Service, ...]
-    routing: Any = None
-    routing_source: Source | None = None
+    routing: "Routing | None" = None
+    routing_documents: tuple[Document, ...] = field(default=(), compare=False)
 
     def slos(self) -> Iterator[SLO]:
         for service in self.services:
@@ -249,22 +279,33 @@ class Project:
             yield from service.alerts
 
 
-def build(documents: list[Document]) -> Project:
-    """Group schema-valid documents by service (a service may span files) and build the model."""
+def build(documents: list[Document]) -> tuple[Project, list]:
+    """Group schema-valid documents by service (a service may span files) and build the model.
+
+    Returns the project and findings for values the schema accepts but the model cannot use.
+    """
     by_service: dict[str, list[Document]] = {}
     for document in documents:
         by_service.setdefault(document.data["service"], []).append(document)
-    services = tuple(_service(name, docs) for name, docs in sorted(by_service.items()))
-    routing_docs = [d for d in documents if "routing" in d.data]
-    routing_source = Source(routing_docs[0], ("routing",)) if routing_docs else None
-    return Project(services, routing_docs[0].data["routing"] if routing_docs else None, routing_source)
+    findings: list = []
+    services = tuple(_service(name, docs, findings) for name, docs in sorted(by_service.items()))
+    from . import routing  # routing builds on Source, defined here
+
+    routing_docs = tuple(d for d in documents if "routing" in d.data)
+    built = None
+    if routing_docs:
+        try:
+            built = routing.build(routing_docs[0].data["routing"], Source(routing_docs[0], ("routing",)))
+        except SpecError as err:
+            findings.append(err.finding())
+    return Project(services, built, routing_docs), findings
 
 
 def _pairs(mapping: dict | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((mapping or {}).items()))
 
 
-def _service(name: str, documents: list[Document]) -> Service:
+def _service(name: str, documents: list[Document], findings: list) -> Service:
     first = documents[0].data
     labels = _pairs(first.get("labels"))
     slos: list[SLO] = []
@@ -273,12 +314,16 @@ def _service(name: str, documents: list[Document]) -> Service:
     rows: list[DashboardRow] = []
     for document in documents:
         data = document.data
-        defaults = data.get("alerting", {})
-        period = parse_duration(data.get("period", DEFAULT_PERIOD))
-        for index, spec in enumerate(data.get("slos", [])):
-            slos.extend(_slos(name, spec, Source(document, ("slos", index)), period, defaults))
-        for index, spec in enumerate(data.get("alerts", [])):
-            alerts.append(_alert(name, spec, Source(document, ("alerts", index))))
+        try:
+            defaults = data.get("alerting", {})
+            period = _duration(Source(document), ("period",), data.get("period", DEFAULT_PERIOD))
+            for index, spec in enumerate(data.get("slos", [])):
+                slos.extend(_slos(name, spec, Source(document, ("slos", index)), period, defaults))
+            for index, spec in enumerate(data.get("alerts", [])):
+                alerts.append(_alert(name, spec, Source(document, ("alerts", index))))
+        except SpecError as err:
+            findings.append(err.finding())
+            continue
         for metric, buckets in data.get("histograms", {}).items():
             histograms[metric] = tuple(sorted(parse_latency(b) for b in buckets))
         for index, row in enumerate(data.get("dashboard", {}).get("rows", [])):
@@ -288,31 +333,34 @@ def _service(name: str, documents: list[Document]) -> Service:
                    tuple(sorted(histograms.items())), dashboard_url, tuple(rows), tuple(documents))
 
 
-def _windows(specs: list[dict]) -> tuple[BurnWindow, ...]:
-    return tuple(BurnWindow(w["severity"], parse_duration(w["long"]), parse_duration(w["short"]),
-                            Decimal(str(w["budget"])) / 100) for w in specs)
+def _windows(specs: list[dict], source: Source) -> tuple[BurnWindow, ...]:
+    return tuple(BurnWindow(w["severity"], _duration(source, ("windows", i, "long"), w["long"]),
+                            _duration(source, ("windows", i, "short"), w["short"]), Decimal(str(w["budget"])) / 100)
+                 for i, w in enumerate(specs))
 
 
 def _alerting(spec: dict, defaults: dict, sli: SLI, source: Source) -> SLOAlerting:
     merged = {**defaults, **spec}
     merged["labels"] = {**defaults.get("labels", {}), **spec.get("labels", {})}
     merged["annotations"] = {**defaults.get("annotations", {}), **spec.get("annotations", {})}
+    windows_source: Source | None
     if "windows" in merged:
-        windows = _windows(merged["windows"])
         windows_source = source if "windows" in spec else Source(source.document, ("alerting",))
+        windows = _windows(merged["windows"], windows_source)
     elif isinstance(sli, ProbeSLI):
         # A probe pages through its strike alert: one failed run in an hour is already a 14.4× burn at
         # 99.9 %, so Workbook page pairs would page on every single failure and defeat the strike rule.
         windows = tuple(w for w in burnrate.WORKBOOK_WINDOWS if w.severity == burnrate.TICKET)
-        windows_source = source
+        windows_source = None
     else:
-        windows, windows_source = burnrate.WORKBOOK_WINDOWS, source
+        windows, windows_source = burnrate.WORKBOOK_WINDOWS, None
     windows = tuple(w for w in windows if merged.get(w.severity, True))
+    absent_source = source if "absent" in spec else Source(source.document, ("alerting",))
     return SLOAlerting(
         windows=windows, windows_source=windows_source,
         priority=merged.get("priority", DEFAULT_PAGE_PRIORITY), runbook=merged.get("runbook"),
         dashboard=merged.get("dashboard"), min_events=merged.get("min_events"),
-        absent=parse_duration(merged["absent"]) if "absent" in merged else None,
+        absent=_duration(absent_source, ("absent",), merged["absent"]) if "absent" in merged else None,
         labels=_pairs(merged["labels"]), annotations=_pairs(merged["annotations"]),
     )
 
@@ -329,8 +377,8 @@ def _sli(spec: dict, source: Source, threshold: Decimal | None) -> SLI:
         )
     if kind == "latency":
         return LatencySLI(_selector(body["histogram"], field_source("histogram")), threshold or Decimal(0))
-    return ProbeSLI(_selector(body["success"], field_source("success")), parse_duration(body["interval"]),
-                    body.get("strikes", DEFAULT_STRIKES))
+    return ProbeSLI(_selector(body["success"], field_source("success")),
+                    _duration(at, ("interval",), body["interval"]), body.get("strikes", DEFAULT_STRIKES))
 
 
 _PERCENTILE = re.compile(r"^p([0-9.]+)$")
@@ -338,7 +386,7 @@ _PERCENTILE = re.compile(r"^p([0-9.]+)$")
 
 def _slos(service: str, spec: dict, source: Source, default_period: int, defaults: dict) -> list[SLO]:
     """One SLO, or one per entry of the `percentiles` shorthand (pay-latency → pay-latency-p95, …)."""
-    period = parse_duration(spec["period"]) if "period" in spec else default_period
+    period = _duration(source, ("period",), spec["period"]) if "period" in spec else default_period
     latency = spec["sli"].get("latency", {})
     variants: list[tuple[str, Decimal, Decimal | None, Source]] = []
     if "percentiles" in spec:
@@ -357,7 +405,7 @@ def _slos(service: str, spec: dict, source: Source, default_period: int, default
             service=service, name=name, description=spec.get("description", ""), objective_percent=objective,
             period=period, sli=sli, group_by=tuple(spec.get("group_by", ())), labels=_pairs(spec.get("labels")),
             alerting=_alerting(spec.get("alerting", {}), defaults, sli, Source(source.document, source.path + ("alerting",))),
-            source=variant_source if variant_source is not source else source,
+            source=variant_source, spec=source,
         ))
     return slos
 
@@ -369,21 +417,24 @@ def _alert(service: str, spec: dict, source: Source) -> Alert:
     elif "quantile" in spec:
         body = spec["quantile"]
         condition = QuantileCondition(_selector(body["histogram"], at("quantile", "histogram")), Decimal(str(body["q"])),
-                                      parse_latency(body["above"]), parse_duration(body.get("window", "5m")),
+                                      parse_latency(body["above"]),
+                                      _duration(source, ("quantile", "window"), body.get("window", "5m")),
                                       tuple(body.get("group_by", ())))
     else:
         body = spec["zero_tolerance"]
         condition = ZeroToleranceCondition(_selector(body["counter"], at("zero_tolerance", "counter")),
-                                           parse_duration(body.get("window", "10m")), tuple(body.get("group_by", ())))
+                                           _duration(source, ("zero_tolerance", "window"), body.get("window", "10m")),
+                                           tuple(body.get("group_by", ())))
     test = None
     if "test" in spec:
         body = spec["test"]
-        test = AlertTest(parse_duration(body.get("interval", "1m")),
-                         tuple((s["series"], s["values"]) for s in body["series"]), parse_duration(body["holds_from"]))
+        test = AlertTest(_duration(source, ("test", "interval"), body.get("interval", "1m")),
+                         tuple((s["series"], s["values"]) for s in body["series"]),
+                         _duration(source, ("test", "holds_from"), body["holds_from"], allow_zero=True))
     severity = spec["severity"]
     return Alert(
         service=service, name=spec["name"], condition=condition,
-        for_=parse_duration(spec["for"], allow_zero=True) if "for" in spec else 0, severity=severity,
+        for_=_duration(source, ("for",), spec["for"], allow_zero=True) if "for" in spec else 0, severity=severity,
         priority=spec.get("priority", DEFAULT_PAGE_PRIORITY if severity == burnrate.PAGE else TICKET_PRIORITY),
         summary=spec.get("summary"), description=spec.get("description"), runbook=spec.get("runbook"),
         dashboard=spec.get("dashboard"), labels=_pairs(spec.get("labels")), annotations=_pairs(spec.get("annotations")),

@@ -54,7 +54,7 @@ def _finding(document: Document, error: jsonschema.ValidationError) -> Finding:
     hint = _hint(error)
     if hint and hint not in message:
         message = f"{message} ({hint})"
-    return document.finding(path, message, "schema")
+    return document.finding(path, message, "schema", at_key=error.validator == "additionalProperties")
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

@@ -31,7 +31,8 @@ class OutputFile:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # renderers share label dicts; write them out in full, never as &id001 anchors
 
 
 def _str_presenter(dumper: yaml.SafeDumper, value: str):
@@ -102,7 +103,11 @@ def write(out: Path, tree: dict[str, bytes]) -> None:
         if out.exists():
             old = out.with_name(out.name + ".slogen-old")
             out.rename(old)
-            staging.rename(out)
+            try:
+                staging.rename(out)
+            except OSError:
+                old.rename(out)
+                raise
             shutil.rmtree(old)
         else:
             staging.rename(out)

@@ -322,13 +322,13 @@ local pilotHttpDuration = sel(m.httpDuration, [lib.routeIn(pilotRoutes)]);
         title: 'Payments integrity',
         panels: [
           {
-            title: 'Stripe webhook outcomes',
+            title: 'Stripe webhook outcomes (success, failure, idempotent skip)',
             type: 'timeseries',
             unit: 'ops',
             queries: [{ expr: 'sum by (outcome) (rate(%s[5m]))' % sel(m.stripeWebhooks), legend: '{{outcome}}' }],
           },
           {
-            title: 'Outbox messages by state',
+            title: 'Outbox state machine: queued, in flight, committed, DLQ',
             type: 'timeseries',
             unit: 'short',
             queries: [
@@ -379,7 +379,7 @@ local pilotHttpDuration = sel(m.httpDuration, [lib.routeIn(pilotRoutes)]);
             queries: [{ expr: 'max by (kind) (%s)' % sel(m.privacyQueueDepth), legend: '{{kind}}' }],
           },
           {
-            title: 'Access log writes/s and error ratio',
+            title: 'Access log writes/s',
             type: 'timeseries',
             unit: 'ops',
             queries: [
@@ -387,11 +387,28 @@ local pilotHttpDuration = sel(m.httpDuration, [lib.routeIn(pilotRoutes)]);
               { expr: 'sum(rate(%s[5m]))' % sel(m.accessLogWriteFailures), legend: 'failures/s' },
             ],
           },
+          {
+            title: 'Access log write failure rate',
+            type: 'timeseries',
+            unit: 'percentunit',
+            description: 'Failed writes / all writes. AccessLogWriteErrorsHigh tickets above 0.1 % for 15 minutes.',
+            queries: [{
+              expr: 'sum(rate(%s[5m])) / sum(rate(%s[5m]))' % [sel(m.accessLogWriteFailures), sel(m.accessLogWrites)],
+              legend: 'failure rate',
+            }],
+            thresholds: [{ value: 0, color: 'green' }, { value: 0.001, color: 'red' }],
+          },
         ],
       },
       {
         title: 'Dependencies and operations',
         panels: [
+          {
+            title: 'Map adapter requests: primary vs fallback',
+            type: 'timeseries',
+            unit: 'reqps',
+            queries: [{ expr: 'sum by (provider) (rate(%s[5m]))' % sel(m.mapRequests), legend: '{{provider}}' }],
+          },
           {
             title: 'Map adapter fallback ratio',
             type: 'timeseries',

@@ -52,6 +52,44 @@ local webVitalsAlerting = budgetAlerting {
     absent: '1h',
   },
 
+  // How alerts reach people, for both stages (project-wide: one spec holds it). slo_specs/README.md §5
+  // documents the fields; seed "Incident Response", "Alerting Channels" and "Maintenance Windows".
+  routing: {
+    // Debian ships Alertmanager 0.25. There the Discord receiver posts through Discord's Slack-compatible
+    // endpoint, so its secret file must hold the Discord webhook URL with /slack appended (README §5.3).
+    alertmanager_version: '0.25',
+    default_receiver: 'tickets-slack',
+    group_by: ['service', 'slo'],
+    group_wait: '30s',
+    group_interval: '5m',  // "Rate limiting: max 1 alert per 5 minutes", per group
+    repeat_interval: '4h',
+    // ALERT_WEBHOOK_URL is installed as a file on the Alertmanager host; specs and output name the file only.
+    receivers: [
+      { name: 'oncall-slack', type: 'slack', url_file: '/etc/alertmanager/secrets/alert-webhook-url', channel: '#bookiji-alerts' },
+      { name: 'oncall-discord', type: 'discord', url_file: '/etc/alertmanager/secrets/alert-webhook-url-discord' },
+      { name: 'tickets-slack', type: 'slack', url_file: '/etc/alertmanager/secrets/alert-webhook-url', channel: '#bookiji-tickets' },
+    ],
+    // First match wins. Notifications go out within group_wait, well inside each response time; an alert
+    // that is still firing is sent again at the escalation time.
+    routes: [
+      // P0 service down: respond < 5 min, recover < 15 min. Not muted by maintenance: maintenance must be
+      // zero-downtime (a 2 h outage is ~3× the monthly budget), so an outage then is an incident.
+      { severity: 'page', priority: 'P0', receivers: ['oncall-slack', 'oncall-discord'],
+        group_wait: '10s', repeat_interval: '15m' },
+      // P1 performance degradation: respond < 15 min, escalate within 1 h. Pages of any other priority too.
+      { severity: 'page', receivers: ['oncall-slack', 'oncall-discord'],
+        group_wait: '30s', repeat_interval: '1h', mute: ['monthly-maintenance'] },
+      // P2 feature issues (every ticket): respond < 2 h, escalate within 4 h.
+      { severity: 'ticket', receivers: ['tickets-slack'],
+        group_wait: '5m', repeat_interval: '4h', mute: ['monthly-maintenance'] },
+    ],
+    maintenance_windows: [
+      // Monthly on the first Sunday, 02:00–04:00 UTC.
+      { name: 'monthly-maintenance', weekdays: ['sunday'], days_of_month: ['1:7'],
+        times: [{ start: '02:00', end: '04:00' }], location: 'UTC' },
+    ],
+  },
+
   slos: [
     // ---- Availability ------------------------------------------------------------------------
     {

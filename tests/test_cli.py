@@ -45,8 +45,10 @@ def generate(out: str = "out"):
 def test_generate_writes_rules_tests_and_manifest(project):
     result = generate()
     assert sorted(snapshot(project / "out")) == [
-        ".slogen-manifest", "prometheus/rules/checkout.rules.yml", "prometheus/tests/checkout.test.yml"]
-    assert "slogen: wrote 3 files to out" in result.stderr
+        ".slogen-manifest", "grafana/dashboards/checkout.json", "grafana/dashboards/slogen_overview.json",
+        "grafana/provisioning/dashboards.yml", "prometheus/rules/checkout.rules.yml",
+        "prometheus/tests/checkout.test.yml"]
+    assert "slogen: wrote 6 files to out" in result.stderr
 
 
 def test_generated_files_carry_the_header_naming_the_spec(project):
@@ -150,7 +152,7 @@ def test_check_is_clean_again_after_regenerating(project):
 def test_check_before_any_generate_fails():
     result = slogen("check", "--specs", "specs", "--out", "out")
     assert result.exit_code == 1
-    assert "3 file(s) in out differ" in result.stderr
+    assert "6 file(s) in out differ" in result.stderr
 
 
 def test_check_on_invalid_specs_exits_1_without_a_diff(project):

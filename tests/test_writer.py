@@ -238,9 +238,6 @@ def _fail_final_rename(monkeypatch):
     monkeypatch.setattr(Path, "rename", failing_rename)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG write.py write(): when `staging.rename(out)` raises after `out.rename(old)`, "
-                                        "nothing renames old back, so an error (not only a kill) leaves output/ missing "
-                                        "until the next run, contrary to the module docstring")
 def test_write_is_atomic_when_the_final_rename_fails(out, monkeypatch):
     write(out, tree_of(RULES, TESTS))
     before = snapshot(out)

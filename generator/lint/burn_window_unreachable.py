@@ -2,22 +2,30 @@
 
 from .. import burnrate
 from ..durations import format_duration, format_number
-from ..model import Project
+from ..model import SLO, Project
 
 ID = "burn-window-unreachable"
 
 
 def check(project: Project):
     for slo in project.slos():
-        if slo.error_budget <= 0:
-            continue
+        if not 0 < slo.error_budget < 1:
+            continue  # a missing or 100 % objective is slo-target's finding; nothing to add here
         for index, window in enumerate(slo.alerting.windows):
             ratio = burnrate.threshold_ratio(window, slo.period, slo.error_budget)
-            if ratio >= 1:
-                factor = format_number(window.factor(slo.period))
-                yield slo.alerting.windows_source.finding(
-                    ("windows", index) if slo.alerting.windows_source is not slo.source else ("objective",),
-                    f"the {window.severity} pair {format_duration(window.long)}/{format_duration(window.short)} needs a "
-                    f"{factor}× burn, which is {format_number(ratio * 100)} % errors for a {slo.objective_percent} % "
-                    "objective: it can never fire and is skipped; set alerting.windows for this SLO",
-                    ID, level="warning")
+            if ratio < 1:
+                continue
+            message = (f"the {window.severity} pair {format_duration(window.long)}/{format_duration(window.short)} "
+                       f"needs a {format_number(window.factor(slo.period))}× burn, which is "
+                       f"{format_number(ratio * 100)} % errors for a {format_number(slo.objective_percent)} % "
+                       "objective: it can never fire and is skipped; set alerting.windows for this SLO")
+            yield _at_window(slo, index).finding(_window_path(slo, index), message, ID, level="warning")
+
+
+def _at_window(slo: SLO, index: int):
+    """Custom windows are reported where they are written; the Workbook defaults at the objective."""
+    return slo.alerting.windows_source or slo.spec
+
+
+def _window_path(slo: SLO, index: int) -> tuple:
+    return ("windows", index) if slo.alerting.windows_source else ("objective",)

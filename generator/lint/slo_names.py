@@ -10,7 +10,8 @@ def check(project: Project):
         seen: dict[str, str] = {}
         for slo in service.slos:
             if slo.name in seen:
-                yield slo.source.finding(("name",), f"SLO {slo.name!r} of service {service.name!r} is already "
+                variant = slo.source.path != slo.spec.path  # a percentile expansion: point at its key
+                yield slo.source.finding(() if variant else ("name",), f"SLO {slo.name!r} of service {service.name!r} is already "
                                          f"declared at {seen[slo.name]}; rename one of them", ID)
             else:
                 line, column = slo.source.document.where(slo.source.path)

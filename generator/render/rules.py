@@ -214,15 +214,19 @@ def absent_selector(slo: SLO) -> str:
     return sli.success.selector.render()
 
 
+def absent_alert_labels(slo: SLO, service: Service) -> dict[str, str]:
+    labels = {**dict(service.labels), **dict(slo.alerting.labels), "service": slo.service, "slo": slo.name,
+              "severity": "ticket", "priority": "P2"}
+    return dict(sorted(labels.items()))
+
+
 def absent_alert(slo: SLO, service: Service) -> dict:
     duration = slo.alerting.absent
     assert duration is not None
-    labels = {**dict(service.labels), **dict(slo.alerting.labels), "service": slo.service, "slo": slo.name,
-              "severity": "ticket", "priority": "P2"}
     found = {**annotations.absent(slo, absent_selector(slo), duration), **_links(slo, service)}
     return {"alert": naming.absent_alert(slo),
             "expr": f"absent_over_time({absent_selector(slo)}[{format_duration(duration)}])",
-            "labels": dict(sorted(labels.items())), "annotations": dict(sorted(found.items()))}
+            "labels": absent_alert_labels(slo, service), "annotations": dict(sorted(found.items()))}
 
 
 def symptom_expr(alert: Alert) -> str:

@@ -130,9 +130,10 @@ local runbooks = {
   buckets:: buckets,
   clsBuckets:: clsBuckets,
 
+  // The uids slogen gives the generated dashboards ("slogen-" + service), so alert links open them.
   dashboards:: {
-    launch: grafanaBase + 'bookiji-launch',
-    pilot: grafanaBase + 'bookiji-pilot',
+    launch: grafanaBase + 'slogen-bookiji',
+    pilot: grafanaBase + 'slogen-bookiji-pilot',
   },
 
   sel:: sel,

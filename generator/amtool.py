@@ -1,0 +1,105 @@
+"""The amtool wrapper: find it, check its version, run `check-config` and `config routes test` with
+timeouts, and report results as data."""
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+TIMEOUT_SECONDS = 60
+MINIMUM_VERSION = (0, 25)  # `config routes test --verify.receivers` and time_intervals
+INSTALL_HINT = ("install amtool: `apt-get install prometheus-alertmanager` (Debian/Ubuntu), or download "
+                "Alertmanager and set AMTOOL=/path/to/amtool")
+_VERSION = re.compile(r"version (\d+)\.(\d+)\.(\d+)")
+
+
+class AmtoolMissing(RuntimeError):
+    pass
+
+
+class AmtoolError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    alert: str
+    labels: dict[str, str]
+    expected: tuple[str, ...]
+    resolved: tuple[str, ...]
+    verified: bool  # amtool's own --verify.receivers verdict
+
+    @property
+    def passed(self) -> bool:
+        return self.verified and self.expected == self.resolved
+
+    def text(self) -> str:
+        return (f"{self.alert} {' '.join(_matchers(self.labels))}: expected receivers {','.join(self.expected)}, "
+                f"amtool resolved {','.join(self.resolved) or '(none)'}")
+
+
+def executable() -> str:
+    found = os.environ.get("AMTOOL") or shutil.which("amtool")
+    if not found or not Path(found).exists():
+        raise AmtoolMissing(f"amtool not found; {INSTALL_HINT}")
+    return found
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run([executable(), *args], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise AmtoolError(f"amtool {' '.join(args)} did not finish within {TIMEOUT_SECONDS}s") from None
+
+
+def version() -> tuple[int, int, int]:
+    result = _run(["--version"])
+    match = _VERSION.search(result.stdout + result.stderr)
+    if not match:
+        raise AmtoolError(f"cannot read amtool's version from {(result.stdout + result.stderr).strip()!r}")
+    found = tuple(int(part) for part in match.groups())
+    if found[:2] < MINIMUM_VERSION:
+        raise AmtoolMissing(f"amtool {'.'.join(map(str, found))} is older than "
+                            f"{'.'.join(map(str, MINIMUM_VERSION))}; {INSTALL_HINT}")
+    return found  # type: ignore[return-value]
+
+
+def check_config(path: Path) -> tuple[bool, str]:
+    """`amtool check-config`: (passed, output)."""
+    result = _run(["check-config", str(path)])
+    return result.returncode == 0, result.stdout + result.stderr
+
+
+def _matchers(labels: dict[str, str]) -> list[str]:
+    return [f'{name}="{value}"' for name, value in sorted(labels.items())]
+
+
+def route(config: Path, labels: dict[str, str], expected: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
+    """`amtool config routes test --verify.receivers`: (verified, the receivers the routing tree picked)."""
+    result = _run(["config", "routes", "test", f"--config.file={config}", f"--verify.receivers={','.join(expected)}",
+                   *_matchers(labels)])
+    # amtool prints the receivers comma-separated on stdout, and the verification warning after them.
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    if not lines or " " in lines[0]:
+        raise AmtoolError(f"amtool config routes test gave no receivers: {(result.stdout + result.stderr).strip()}")
+    return result.returncode == 0, tuple(lines[0].split(","))
+
+
+def test_routes(config: Path, cases: list[dict]) -> list[RouteResult]:
+    """Resolve every case's labels with amtool and verify the receivers it expects."""
+    results = []
+    for case in cases:
+        expected = tuple(case["receivers"])
+        verified, resolved = route(config, case["labels"], expected)
+        results.append(RouteResult(case["alert"], case["labels"], expected, resolved, verified))
+    return results
+
+
+def run_route_file(test_file: Path) -> list[RouteResult]:
+    """Run a generated routes.test.yml: its `config` is relative to the test file."""
+    data = yaml.safe_load(test_file.read_text(encoding="utf-8"))
+    return test_routes(test_file.parent / data["config"], data["tests"])

@@ -1,0 +1,145 @@
+"""grafanalib 0.7.x, made to emit dashboards Grafana 10.4–12 loads: every workaround for its defects lives here.
+
+The defects (verified against grafanalib 0.7.1):
+- `Dashboard.schemaVersion` defaults to 12; callers pass it explicitly (`DEFAULT_SCHEMA_VERSION`).
+- Graph, SingleStat and PromGraph are Angular panels (disabled in Grafana 11, removed in 12): `to_dict`
+  refuses any panel type outside `PANEL_TYPES`. GaugePanel is not used (it emits no `options.reduceOptions`).
+- Stat's default thresholds emit `"steps": ""` and `Threshold` emits the value `"null"`: `panel()` always
+  passes explicit `steps()`, and `to_dict` repairs both anyway.
+- TimeSeries validates axis limits as int: `panel()` takes float limits and writes them as plain JSON.
+- `maxDataPoints` defaults to 100, a coarse 100-point graph: `panel()` unsets it so Grafana sizes it to the panel.
+- BarGauge writes the Grafana 6 `options.fieldOptions` layout: `to_dict` moves it to `reduceOptions`/`fieldConfig`.
+- Template writes `current: {text: null, value: null}`: `to_dict` writes `{}`, Grafana's "pick the default".
+- Target writes `intervalFactor: 2` (half resolution), `step: 10` and a copy of `expr` as `query`: `to_dict`
+  drops them.
+- Stat shows the word "none" when a query has no data, and panels write `color: null`: fixed here too.
+- `Dashboard.to_json_data` prints to stdout when panels and rows are both set: `to_dict` fails on any print.
+"""
+
+import contextlib
+import io
+import json
+from typing import Any, Iterable, Iterator
+
+from grafanalib import core
+from grafanalib._gen import DashboardEncoder
+
+DEFAULT_SCHEMA_VERSION = 39  # Grafana 10.4 / 11
+PANEL_TYPES = frozenset({"timeseries", "stat", "table", "bargauge", "state-timeline", "text", "row"})
+DATASOURCE_VARIABLE = "datasource"
+DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
+_TARGET_NOISE = ("intervalFactor", "step", "target", "metric", "query")
+
+
+class GrafanalibDefect(RuntimeError):
+    """grafanalib produced something Grafana would reject; the message says what."""
+
+
+def steps(pairs: Iterable[tuple[float | None, str]]) -> list[dict]:
+    """Threshold steps in Grafana's shape; the first step is the base colour (value null)."""
+    found = [{"color": color, "value": value} for value, color in pairs]
+    if not found:
+        found = [{"color": "green", "value": None}]
+    found[0]["value"] = None
+    return found
+
+
+def target(expr: str, ref: str, legend: str = "", instant: bool = False) -> core.Target:
+    return core.Target(expr=expr, legendFormat=legend, refId=ref, instant=instant,
+                       format="table" if instant else "time_series", datasource=DATASOURCE)
+
+
+def panel(cls: type, *, unit: str | None = None, minimum: float | None = None, maximum: float | None = None,
+          soft_max: float | None = None, no_value: str | None = None, threshold_steps: list[dict] | None = None, extra: dict | None = None,
+          **kwargs: Any):
+    """Build a grafanalib panel with our defaults: datasource by uid, free maxDataPoints, explicit thresholds,
+    and unit/limits written as plain JSON (so float limits pass)."""
+    defaults: dict[str, Any] = {}
+    if unit is not None:
+        defaults["unit"] = unit
+    if minimum is not None:
+        defaults["min"] = minimum
+    if maximum is not None:
+        defaults["max"] = maximum
+    if no_value is not None:
+        defaults["noValue"] = no_value
+    if soft_max is not None:
+        defaults["custom"] = {"axisSoftMax": soft_max}
+    extra_json = {"fieldConfig": {"defaults": defaults}} if defaults else {}
+    for key, value in (extra or {}).items():
+        extra_json[key] = value
+    if cls is core.Stat:
+        kwargs.setdefault("noValue", "No data")  # grafanalib's default shows the word "none"
+    return cls(dataSource=DATASOURCE, maxDataPoints=None, thresholds=threshold_steps or steps(()),
+               extraJson=extra_json or None, **kwargs)
+
+
+def _panels(panels: list[dict]) -> Iterator[dict]:
+    for found in panels:
+        yield found
+        yield from _panels(found.get("panels") or [])
+
+
+def _repair_thresholds(found: dict) -> None:
+    thresholds = found.get("fieldConfig", {}).get("defaults", {}).get("thresholds")
+    if thresholds is None:
+        return
+    if not thresholds.get("steps"):
+        thresholds["steps"] = steps(())
+    for step in thresholds["steps"]:
+        if step.get("value") == "null":
+            step["value"] = None
+        for key in ("op", "yaxis", "line", "index"):
+            step.pop(key, None)
+
+
+def _repair_bargauge(found: dict) -> None:
+    options = found["options"]
+    legacy = options.pop("fieldOptions", None)
+    if legacy is None:
+        return
+    options["reduceOptions"] = {"calcs": legacy["calcs"], "fields": "", "values": legacy["values"]}
+    defaults = found.setdefault("fieldConfig", {}).setdefault("defaults", {})
+    for key in ("decimals", "min", "max", "unit"):
+        if legacy["defaults"].get(key) is not None:
+            defaults.setdefault(key, legacy["defaults"][key])
+
+
+def _drop_nulls(found: dict) -> None:
+    defaults = found.get("fieldConfig", {}).get("defaults", {})
+    for key in [k for k, v in defaults.items() if v is None]:
+        del defaults[key]  # `color: null` and friends; Grafana expects the key absent
+
+
+def _repair_panel(found: dict) -> None:
+    if found.get("type") not in PANEL_TYPES:
+        raise GrafanalibDefect(f"panel {found.get('title')!r} has type {found.get('type')!r}; Grafana 11 disables "
+                               f"Angular panels, so only {', '.join(sorted(PANEL_TYPES))} are emitted")
+    if found["type"] == "bargauge":
+        _repair_bargauge(found)
+    _repair_thresholds(found)
+    _drop_nulls(found)
+    for key in [k for k, v in found.items() if v is None]:
+        del found[key]  # grafanalib writes every unset option as null (maxDataPoints included): leave them out
+    for each in found.get("targets") or []:
+        for key in _TARGET_NOISE:
+            each.pop(key, None)
+
+
+def to_dict(dashboard: core.Dashboard) -> dict:
+    """Serialise with grafanalib's encoder (sorted keys), then repair the known defects."""
+    if dashboard.rows:
+        raise GrafanalibDefect("dashboards use panels with row panels, never legacy rows")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        text = json.dumps(dashboard.auto_panel_ids().to_json_data(), cls=DashboardEncoder, sort_keys=True)
+    if printed.getvalue():
+        raise GrafanalibDefect(f"grafanalib warned while serialising: {printed.getvalue().strip()}")
+    data = json.loads(text)
+    data.pop("rows", None)
+    for variable in data["templating"]["list"]:
+        if variable.get("current", {}).get("value") is None:
+            variable["current"] = {}  # grafanalib writes text/value null; {} lets Grafana pick the default
+    for found in _panels(data["panels"]):
+        _repair_panel(found)
+    return data

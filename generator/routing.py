@@ -1,0 +1,141 @@
+"""The routing model: how alerts reach people, built from a spec's schema-valid `routing` block.
+
+Project-wide: one spec holds it, and it applies to every service's alerts. Alertmanager facts that
+depend on the version (which receivers can read their URL from a file) live here, so the renderer
+and the lint rules ask one place.
+"""
+
+from dataclasses import dataclass
+
+from .durations import parse_duration
+
+DEFAULT_VERSION = "0.25"  # what Debian ships (amtool and prometheus-alertmanager)
+DEFAULT_GROUP_BY = ("service", "slo")
+DEFAULT_GROUP_WAIT = 30
+# "Rate limiting: max 1 alert per 5 minutes" (launch document): Alertmanager sends a group's changes at
+# most once per group_interval, so 5m is the limit itself.
+DEFAULT_GROUP_INTERVAL = 300
+DEFAULT_REPEAT_INTERVAL = 4 * 3600
+DEFAULT_LOCATION = "UTC"
+
+# The first Alertmanager version whose config field reads this receiver type's URL from a file
+# (checked against the Alertmanager sources): slack `api_url_file` 0.22, webhook `url_file` 0.26,
+# discord `webhook_url_file` 0.27.
+URL_FILE_SINCE = {"slack": (0, 22), "webhook": (0, 26), "discord": (0, 27)}
+DISCORD_SINCE = (0, 25)  # discord_configs exist from 0.25, with an inline webhook_url only
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+@dataclass(frozen=True)
+class Receiver:
+    name: str
+    type: str  # slack | discord | webhook
+    url_file: str
+    channel: str | None
+    send_resolved: bool
+    source: "Source"
+
+
+@dataclass(frozen=True)
+class Route:
+    severity: str | None
+    priority: str | None
+    receivers: tuple[str, ...]
+    group_wait: int | None
+    repeat_interval: int | None
+    mute: tuple[str, ...]
+    source: "Source"
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return all(value is None or labels.get(key) == value
+                   for key, value in (("severity", self.severity), ("priority", self.priority)))
+
+
+@dataclass(frozen=True)
+class MaintenanceWindow:
+    name: str
+    weekdays: tuple[str, ...]
+    days_of_month: tuple[str, ...]
+    months: tuple[str, ...]
+    times: tuple[tuple[str, str], ...]
+    location: str
+    source: "Source"
+
+
+@dataclass(frozen=True)
+class Routing:
+    version: tuple[int, int]
+    default_receiver: str
+    group_by: tuple[str, ...]
+    group_wait: int
+    group_interval: int
+    repeat_interval: int
+    receivers: tuple[Receiver, ...]
+    routes: tuple[Route, ...]
+    maintenance_windows: tuple[MaintenanceWindow, ...]
+    source: "Source"
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(map(str, self.version))
+
+    def receiver(self, name: str) -> Receiver | None:
+        return next((r for r in self.receivers if r.name == name), None)
+
+    def receivers_for(self, labels: dict[str, str]) -> tuple[str, ...]:
+        """Where Alertmanager sends an alert with these labels: the first matching route, else the default."""
+        route = next((r for r in self.routes if r.matches(labels)), None)
+        return route.receivers if route else (self.default_receiver,)
+
+
+def _duration(spec: dict, key: str, source: "Source", default: int | None = None) -> int | None:
+    if key not in spec:
+        return default
+    try:
+        # group_wait 0s sends a new group's first notification at once; a zero interval is meaningless.
+        return parse_duration(spec[key], allow_zero=key == "group_wait")
+    except ValueError as err:
+        raise SpecError(source, (key,), f"{err}") from None
+
+
+def build(data: dict, source: "Source") -> Routing:
+    """Raises SpecError for values the schema accepts but Alertmanager cannot use (a zero interval)."""
+    at = lambda *path: Source(source.document, source.path + path)  # noqa: E731
+    duration = lambda key, default: _duration(data, key, source, default)  # noqa: E731
+    return Routing(
+        version=parse_version(data.get("alertmanager_version", DEFAULT_VERSION)),
+        default_receiver=data["default_receiver"],
+        group_by=tuple(data.get("group_by", DEFAULT_GROUP_BY)),
+        group_wait=duration("group_wait", DEFAULT_GROUP_WAIT),
+        group_interval=duration("group_interval", DEFAULT_GROUP_INTERVAL),
+        repeat_interval=duration("repeat_interval", DEFAULT_REPEAT_INTERVAL),
+        receivers=tuple(_receiver(spec, at("receivers", i)) for i, spec in enumerate(data["receivers"])),
+        routes=tuple(_route(spec, at("routes", i)) for i, spec in enumerate(data["routes"])),
+        maintenance_windows=tuple(_window(spec, at("maintenance_windows", i))
+                                  for i, spec in enumerate(data.get("maintenance_windows", []))),
+        source=source,
+    )
+
+
+def _receiver(spec: dict, source: "Source") -> Receiver:
+    return Receiver(spec["name"], spec["type"], spec["url_file"], spec.get("channel"),
+                    spec.get("send_resolved", True), source)
+
+
+def _route(spec: dict, source: "Source") -> Route:
+    optional = lambda key: _duration(spec, key, source)  # noqa: E731
+    return Route(spec.get("severity"), spec.get("priority"), tuple(spec["receivers"]), optional("group_wait"),
+                 optional("repeat_interval"), tuple(spec.get("mute", ())), source)
+
+
+def _window(spec: dict, source: "Source") -> MaintenanceWindow:
+    return MaintenanceWindow(spec["name"], tuple(spec.get("weekdays", ())), tuple(spec.get("days_of_month", ())),
+                             tuple(spec.get("months", ())), tuple((t["start"], t["end"]) for t in spec["times"]),
+                             spec.get("location", DEFAULT_LOCATION), source)
+
+
+from .model import Source, SpecError  # noqa: E402  (model builds Routing, so this import comes last to break the cycle)
