@@ -1,28 +1,23 @@
 """The amtool wrapper: find it, check its version, run `check-config` and `config routes test` with
 timeouts, and report results as data."""
 
-import os
-import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .tools import Tool, ToolError, ToolMissing
+
 TIMEOUT_SECONDS = 60
 MINIMUM_VERSION = (0, 25)  # `config routes test --verify.receivers` and time_intervals
 INSTALL_HINT = ("install amtool: `apt-get install prometheus-alertmanager` (Debian/Ubuntu), or download "
                 "Alertmanager and set AMTOOL=/path/to/amtool")
-_VERSION = re.compile(r"version (\d+)\.(\d+)\.(\d+)")
 
 
-class AmtoolMissing(RuntimeError):
-    pass
-
-
-class AmtoolError(RuntimeError):
-    pass
+AMTOOL = Tool("amtool", "AMTOOL", INSTALL_HINT, MINIMUM_VERSION, TIMEOUT_SECONDS)
+AmtoolMissing, AmtoolError = ToolMissing, ToolError
+executable, version = AMTOOL.executable, AMTOOL.version
 
 
 @dataclass(frozen=True)
@@ -42,30 +37,8 @@ class RouteResult:
                 f"amtool resolved {','.join(self.resolved) or '(none)'}")
 
 
-def executable() -> str:
-    found = os.environ.get("AMTOOL") or shutil.which("amtool")
-    if not found or not Path(found).exists():
-        raise AmtoolMissing(f"amtool not found; {INSTALL_HINT}")
-    return found
-
-
 def _run(args: list[str]) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run([executable(), *args], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        raise AmtoolError(f"amtool {' '.join(args)} did not finish within {TIMEOUT_SECONDS}s") from None
-
-
-def version() -> tuple[int, int, int]:
-    result = _run(["--version"])
-    match = _VERSION.search(result.stdout + result.stderr)
-    if not match:
-        raise AmtoolError(f"cannot read amtool's version from {(result.stdout + result.stderr).strip()!r}")
-    found = tuple(int(part) for part in match.groups())
-    if found[:2] < MINIMUM_VERSION:
-        raise AmtoolMissing(f"amtool {'.'.join(map(str, found))} is older than "
-                            f"{'.'.join(map(str, MINIMUM_VERSION))}; {INSTALL_HINT}")
-    return found  # type: ignore[return-value]
+    return AMTOOL.run(args)
 
 
 def check_config(path: Path) -> tuple[bool, str]:

@@ -1,15 +1,15 @@
 """The promtool wrapper: find it, check its version, run `check rules` / `test rules` with timeouts,
 and turn its output into structured findings."""
 
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from .tools import Tool, ToolError, ToolMissing
 
 TIMEOUT_SECONDS = 300
 MINIMUM_VERSION = (2, 37)  # promtool test rules with promql_expr_test on ALERTS and template `query`
@@ -20,12 +20,9 @@ GRAFANA_VARIABLES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": 
                      "$__range_s": "86400", "$datasource": "prometheus", "${datasource}": "prometheus"}
 
 
-class PromtoolMissing(RuntimeError):
-    pass
-
-
-class PromtoolError(RuntimeError):
-    pass
+PROMTOOL = Tool("promtool", "PROMTOOL", INSTALL_HINT, MINIMUM_VERSION, TIMEOUT_SECONDS)
+PromtoolMissing, PromtoolError = ToolMissing, ToolError
+executable, version = PROMTOOL.executable, PROMTOOL.version
 
 
 @dataclass(frozen=True)
@@ -40,33 +37,10 @@ class RuleProblem:
 
 _PROBLEM = re.compile(r'^(?P<file>.+?): (?P<line>\d+):(?P<col>\d+): group "(?P<group>[^"]*)", rule (?P<rule>\d+), '
                       r'"[^"]*": (?P<message>.*)$')
-_VERSION = re.compile(r"version (\d+)\.(\d+)\.(\d+)")
-
-
-def executable() -> str:
-    found = os.environ.get("PROMTOOL") or shutil.which("promtool")
-    if not found or not Path(found).exists():
-        raise PromtoolMissing(f"promtool not found; {INSTALL_HINT}")
-    return found
-
-
-def version() -> tuple[int, int, int]:
-    output = _run(["--version"]).stdout + _run(["--version"]).stderr
-    match = _VERSION.search(output)
-    if not match:
-        raise PromtoolError(f"cannot read promtool's version from {output.strip()!r}")
-    found = tuple(int(part) for part in match.groups())
-    if found[:2] < MINIMUM_VERSION:
-        raise PromtoolMissing(f"promtool {'.'.join(map(str, found))} is older than "
-                              f"{'.'.join(map(str, MINIMUM_VERSION))}; {INSTALL_HINT}")
-    return found  # type: ignore[return-value]
 
 
 def _run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run([executable(), *args], capture_output=True, text=True, timeout=TIMEOUT_SECONDS, cwd=cwd)
-    except subprocess.TimeoutExpired:
-        raise PromtoolError(f"promtool {' '.join(args)} did not finish within {TIMEOUT_SECONDS}s") from None
+    return PROMTOOL.run(args, cwd)
 
 
 def check_rules(files: list[Path]) -> tuple[bool, list[RuleProblem], str]:
