@@ -7,6 +7,8 @@ import click
 
 from . import __version__, amtool, pipeline, promtool
 from .findings import ERROR, WARNING, Finding
+from .simcity import SCENARIOS
+from .simcity import server as simcity_server
 from .write import drift, render_tree, write
 
 DEFAULT_SPECS = Path("slo_specs")
@@ -136,6 +138,32 @@ def _test_alertmanager(out: Path) -> None:
         _fail(f"{len(failed)} of {len(results)} routing test(s) failed")
     click.echo(f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
                "receivers (amtool config routes test)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (only this one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=9464, show_default=True, help="0 picks a free port.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same traffic.")
+@click.option("--rps", type=click.FloatRange(min=0), default=20.0, show_default=True, help="HTTP requests per second.")
+@click.option("--scenario", type=click.Choice(sorted(SCENARIOS)), default="healthy", show_default=True)
+def simcity(host: str, port: int, seed: int, rps: float, scenario: str) -> None:
+    """Run the SimCity synthetic Bookiji traffic simulator in the foreground until Ctrl-C."""
+    try:
+        server = simcity_server.serve(host=host, port=port, seed=seed, rps=rps)
+    except OSError as err:
+        _fail(f"cannot listen on {host}:{port}: {err.strerror or err}; pick another --port (0 = any free port)")
+    with server:
+        # Ctrl-C may land while the banner prints, so the whole foreground part handles it.
+        try:
+            server.simulator.set_scenario(scenario)
+            click.echo(f"SimCity at {server.url} (seed {seed}, {rps:g} requests/s, scenario {scenario}); "
+                       "Ctrl-C stops it")
+            for method, route, what in simcity_server.ENDPOINTS:
+                click.echo(f"  {method:<4} {server.url}{route}  {what}")
+            while not server.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            click.echo("SimCity stopped", err=True)
 
 
 @main.command()

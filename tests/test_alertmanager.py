@@ -15,6 +15,8 @@ from generator.routing import Receiver
 from generator.secrets import looks_secret
 from generator.write import render_tree, serialise, write
 
+from e2e.servers import Alertmanager
+
 FIXTURE = Path(__file__).parent / "fixtures" / "routing.yaml"
 SPECS = Path(__file__).parents[1] / "slo_specs"
 needs_amtool = pytest.mark.skipif(not (shutil.which("amtool") or __import__("os").environ.get("AMTOOL")),
@@ -299,46 +301,12 @@ def test_amtool_check_config_catches_a_broken_config(tmp_path):
 
 # --- inhibition in a real Alertmanager ---------------------------------------------------------------------
 
-ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _api(port: int, method: str = "GET", body: list | None = None):
-    import json
-    import urllib.request
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v2/alerts", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.loads(response.read() or b"null")
-
-
 @pytest.fixture(scope="module")
 def running_alertmanager(bookiji_out, tmp_path_factory):
-    import subprocess
-    import time
-    port = _free_port()
-    process = subprocess.Popen([ALERTMANAGER, f"--config.file={bookiji_out / pipeline.ALERTMANAGER_CONFIG}",
-                                f"--storage.path={tmp_path_factory.mktemp('am')}",
-                                f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(50):
-            try:
-                _api(port)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    config = bookiji_out / pipeline.ALERTMANAGER_CONFIG
+    with Alertmanager(config, tmp_path_factory.mktemp("am") / "data") as alertmanager:
+        alertmanager.start()
+        yield alertmanager
 
 
 def _alert(name: str, **labels: str) -> dict:
@@ -346,11 +314,9 @@ def _alert(name: str, **labels: str) -> dict:
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(ALERTMANAGER is None, reason="alertmanager not installed")
 def test_generated_inhibition_in_alertmanager(running_alertmanager):
-    port = running_alertmanager
     page, ticket = {"severity": "page", "priority": "P0"}, {"severity": "ticket", "priority": "P2"}
-    _api(port, "POST", [
+    running_alertmanager.post([
         _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", **page),
         _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", long_window="3d", **ticket),
         _alert("AvailabilityBudgetBurn", slo="availability", region="eu-west", long_window="3d", **ticket),
@@ -360,7 +326,7 @@ def test_generated_inhibition_in_alertmanager(running_alertmanager):
         _alert("SyntheticChecksMissing", **ticket),
     ])
     inhibited = {(a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("region", "")):
-                 bool(a["status"]["inhibitedBy"]) for a in _api(port)}
+                 bool(a["status"]["inhibitedBy"]) for a in running_alertmanager.alerts()}
     assert inhibited == {
         ("AvailabilityBudgetBurn", "page", "us-east"): False,
         ("AvailabilityBudgetBurn", "ticket", "us-east"): True,   # the page (and the strike) silence this ticket…

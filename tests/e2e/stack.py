@@ -1,0 +1,94 @@
+"""The e2e stack: the SimCity simulator, real Prometheus with the generated rules (every group evaluated each
+second), real Alertmanager with the generated routing, and a capture server standing in for Slack and Discord.
+
+By hand (from tests/): `../.venv/bin/python -m e2e.stack --scenario outage` starts it, prints the URLs and
+every notification the receivers get, and stops everything after --seconds or on Ctrl-C.
+"""
+
+import argparse
+import contextlib
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator import pipeline
+
+from .servers import (Alertmanager, Capture, Prometheus, capturing_alertmanager_config, fast_rule_file, http_json,
+                      prometheus_config, write_yaml)
+
+OUTPUT = Path(__file__).parents[2] / "output"
+RULE_FILES = sorted((OUTPUT / pipeline.RULES_DIR).glob("*.rules.yml"))
+ALERTMANAGER_CONFIG = OUTPUT / pipeline.ALERTMANAGER_CONFIG
+
+
+@dataclass
+class Stack:
+    simulator: object  # generator.simcity's server: .url, .simulator, .close()
+    prometheus: Prometheus
+    alertmanager: Alertmanager
+    capture: Capture
+    rule_files: list[Path]
+
+    def scenario(self, name: str) -> None:
+        status = http_json(f"{self.simulator.url}/api/simcity/scenario/{name}", "POST")
+        assert status["scenario"] == name, f"SimCity did not switch to {name}: {status}"
+
+    def rule_groups(self) -> list[dict]:
+        return self.prometheus.api("rules")["groups"]
+
+
+def slo_pairs(rule_files: list[Path]) -> set[tuple[str, str]]:
+    """(service, slo) of every SLO in the rule files: each records exactly one slogen:slo:info."""
+    return {(rule["labels"]["service"], rule["labels"]["slo"]) for path in rule_files
+            for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]
+            if rule.get("record") == "slogen:slo:info"}
+
+
+@contextlib.contextmanager
+def running_stack(tmp: Path, seed: int = 1) -> Iterator[Stack]:
+    from generator.simcity import serve  # here, so the modules that do not need it run while it is broken
+
+    with contextlib.ExitStack() as stack:
+        simulator = stack.enter_context(serve(host="127.0.0.1", port=0, seed=seed, rps=20.0, tick=1.0))
+        capture = stack.enter_context(Capture())
+        am_config = capturing_alertmanager_config(yaml.safe_load(ALERTMANAGER_CONFIG.read_text()), capture.url,
+                                                  tmp / "secrets")
+        alertmanager = stack.enter_context(Alertmanager(write_yaml(tmp / "alertmanager.yml", am_config), tmp / "am"))
+        alertmanager.start()
+        rules = [fast_rule_file(path, tmp / path.name) for path in RULE_FILES]
+        config = prometheus_config(rules, {"bookiji": f"{simulator.url}/metrics",
+                                           "bookiji-synthetics": f"{simulator.url}/probe/metrics"}, alertmanager.url)
+        prometheus = stack.enter_context(Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom"))
+        prometheus.start()
+        yield Stack(simulator, prometheus, alertmanager, capture, rules)
+
+
+def main() -> None:
+    from generator.simcity import SCENARIOS
+
+    parser = argparse.ArgumentParser(prog="python -m e2e.stack", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
+    parser.add_argument("--seconds", type=float, default=600, help="stop after this long (default 600)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="slogen-e2e-") as tmp, running_stack(Path(tmp)) as stack:
+        stack.scenario(args.scenario)
+        print(f"SimCity      {stack.simulator.url}/api/simcity/status  (scenario {args.scenario})\n"
+              f"Prometheus   {stack.prometheus.url}/alerts\nAlertmanager {stack.alertmanager.url}\n"
+              f"logs and configs in {tmp}; Ctrl-C stops", flush=True)
+        shown, deadline = 0, time.monotonic() + args.seconds
+        with contextlib.suppress(KeyboardInterrupt):
+            while time.monotonic() < deadline:
+                received = stack.capture.received_with_paths()
+                for path, body in received[shown:]:
+                    titles = [a.get("title") for a in body.get("attachments", [])] if isinstance(body, dict) else body
+                    print(f"{time.strftime('%H:%M:%S')} {path}: {titles}", flush=True)
+                shown = len(received)
+                time.sleep(0.5)
+
+
+if __name__ == "__main__":
+    main()

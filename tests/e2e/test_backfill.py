@@ -1,0 +1,128 @@
+"""Thirty days of SimCity history with a known number of bad events, backfilled with promtool, through the
+generated base rules and the generated period expression: the error budget remaining that Prometheus
+computes matches the exact value from the injected history within 0.5 % relative.
+
+Steps: write_history → `promtool tsdb create-blocks-from openmetrics` → Prometheus on those blocks →
+`promtool tsdb create-blocks-from rules` for the error-rate SLO's two base records (step 60s, as the
+generated sli group runs) → Prometheus again with both sets of blocks → the generated period ratio at the end.
+"""
+
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TextIO
+
+import pytest
+import yaml
+
+from .stack import RULE_FILES
+from .servers import Prometheus, binary, write_yaml
+
+pytestmark = pytest.mark.e2e
+
+SERVICE, SLO = "bookiji", "error-rate"
+DAY = 86_400
+STEP = 60  # the generated sli group's interval: the minimum-traffic guard and the events maths assume it
+PROMTOOL_TIMEOUT = 120
+RATIO_PERIOD = f'slogen:sli_error:ratio_period{{service="{SERVICE}", slo="{SLO}"}}'
+
+
+def generated_rules(service: str, slo: str) -> dict[str, dict]:
+    """record name → rule, for the given SLO's recording rules in its generated file."""
+    [path] = [p for p in RULE_FILES if p.name == f"{service}.rules.yml"]
+    return {rule["record"]: rule for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]
+            if "record" in rule and rule.get("labels", {}).get("slo") == slo}
+
+
+def split_by_day(history: Path, start: int, target: Path) -> list[Path]:
+    """One OpenMetrics file per day of `history` (a single metric family).
+
+    promtool 2.42 has no --max-block-duration for openmetrics: it re-reads the whole input once per 2-hour
+    block, 360 times for 30 days of ~300 MB. Day files are read 12 times each, which is 30 times less work.
+    """
+    target.mkdir()
+    header: list[str] = []
+    chunks: dict[int, TextIO] = {}
+    try:
+        with open(history, encoding="utf-8") as source:
+            for line in source:
+                if line.startswith("#"):
+                    assert not chunks or line.startswith("# EOF"), "split_by_day handles one metric family only"
+                    header.extend([] if line.startswith("# EOF") else [line])
+                    continue
+                day = (int(line.rsplit(" ", 1)[1]) - start) // DAY
+                if day not in chunks:
+                    chunks[day] = open(target / f"day-{day:02d}.om", "w", encoding="utf-8")
+                    chunks[day].writelines(header)
+                chunks[day].write(line)
+    finally:
+        for chunk in chunks.values():
+            chunk.write("# EOF\n")
+            chunk.close()
+    return sorted(target.iterdir())
+
+
+def promtool(*args: str) -> str:
+    result = subprocess.run([binary("PROMTOOL", "promtool"), *args], capture_output=True, text=True,
+                            timeout=PROMTOOL_TIMEOUT)
+    assert result.returncode == 0, f"promtool {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+    return result.stdout
+
+
+def prometheus_on(data: Path, tmp: Path) -> Prometheus:
+    config = write_yaml(tmp / "prometheus.yml", {"global": {"scrape_interval": "1m"}})
+    # Retention counts back from the newest block; the default 15d would delete half the history.
+    return Prometheus(config, data, None, "--storage.tsdb.retention.time=400d")
+
+
+def exact_budget_remaining(truth: dict, budget: float) -> float:
+    return 1 - (truth["requests_errors"] / truth["requests_total"]) / budget
+
+
+def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Path):
+    from generator.simcity import write_history
+
+    rules = generated_rules(SERVICE, SLO)
+    base = [rules["slogen:sli_errors:rate5m"], rules["slogen:sli_total:rate5m"]]
+    period_expr = rules["slogen:sli_error:ratio_period"]["expr"]
+    remaining_expr = rules["slogen:error_budget_remaining:ratio"]["expr"]
+    assert RATIO_PERIOD in remaining_expr, remaining_expr
+    budget = float(rules["slogen:error_budget:ratio"]["expr"].removeprefix("vector(").removesuffix(")"))
+
+    end = int(time.time()) // 3600 * 3600 - 3600  # whole hours in the past: every block is complete
+    start = end - 30 * DAY
+    # An hour of outage on day 12 and six hours of slow burn on day 20: about half the budget.
+    schedule = [(start, "healthy"), (start + 12 * DAY, "outage"), (start + 12 * DAY + 3600, "healthy"),
+                (start + 20 * DAY, "slow_burn"), (start + 20 * DAY + 6 * 3600, "healthy")]
+    history = tmp_path / "history.om"
+    truth = write_history(history, start, end, step=STEP, seed=1, rps=20.0, schedule=schedule,
+                          families=["bookiji_http_requests_total"])
+    expected = exact_budget_remaining(truth, budget)
+    assert 0.05 < expected < 0.95, f"the schedule should spend part of the budget, not {1 - expected:.1%} of it"
+
+    data = tmp_path / "data"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda chunk: promtool("tsdb", "create-blocks-from", "openmetrics", "--quiet", str(chunk),
+                                             str(data)), split_by_day(history, start, tmp_path / "days")))
+
+    rule_file = write_yaml(tmp_path / "base.rules.yml", {"groups": [
+        {"name": "e2e-backfill-base", "interval": f"{STEP}s", "rules": base}]})
+    rule_blocks = tmp_path / "rule-blocks"
+    with prometheus_on(data, tmp_path) as prometheus:
+        prometheus.start()
+        promtool("tsdb", "create-blocks-from", "rules", "--quiet", f"--url={prometheus.url}", f"--start={start}",
+                 f"--end={end}", f"--eval-interval={STEP}s", f"--output-dir={rule_blocks}", str(rule_file))
+    for block in rule_blocks.iterdir():
+        shutil.move(str(block), data / block.name)
+
+    with prometheus_on(data, tmp_path) as prometheus:
+        prometheus.start()
+        [ratio] = prometheus.query(period_expr, at=end)
+        [remaining] = prometheus.query(remaining_expr.replace(RATIO_PERIOD, f"({period_expr})"), at=end)
+    measured = float(remaining["value"][1])
+    assert float(ratio["value"][1]) == pytest.approx(truth["requests_errors"] / truth["requests_total"], rel=0.005)
+    assert measured == pytest.approx(expected, rel=0.005), (
+        f"error budget remaining {measured:.5f} from Prometheus, {expected:.5f} exact "
+        f"({truth['requests_errors']} bad of {truth['requests_total']} events)")
