@@ -210,6 +210,22 @@ def test_repeat_shorter_than_the_group_interval_is_refused(tmp_path):
     assert any("repeat_interval 1m is shorter than group_interval 5m" in e for e in errors(outcome, "routing-rate-limit"))
 
 
+MAINTENANCE = "{name: maintenance, weekdays: [sunday], days_of_month: ['1:7'], times: [{start: '02:00', end: '04:00'}]}"
+
+
+@pytest.mark.parametrize("window, problem", [
+    ("weekdays: [sunday]", "weekdays: ['monday:sunday']"),
+    ("days_of_month: ['1:7']", "days_of_month: ['7:1']"),
+    ("{start: '02:00', end: '04:00'}", "{start: '04:00', end: '02:00'}"),
+])
+def test_backwards_maintenance_ranges_are_refused_before_alertmanager_sees_them(tmp_path, window, problem):
+    assert not errors(check(tmp_path, spec_text()), "maintenance-range")
+    outcome = check(tmp_path, spec_text(**{MAINTENANCE: MAINTENANCE.replace(window, problem)}))
+    found = errors(outcome, "maintenance-range")
+    assert len(found) == 1 and ("runs backwards" in found[0] or "is not after start" in found[0])
+    assert ".maintenance_windows[0]." in found[0]
+
+
 def test_a_second_routing_section_is_refused(tmp_path):
     (tmp_path / "other.yaml").write_text(spec_text(**{"service: shop": "service: other"}))
     outcome = check(tmp_path, FIXTURE.read_text())

@@ -4,13 +4,13 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Project
-from . import (alert_names, burn_window_unreachable, expr_alert_untested, inline_secret, latency_bucket, objective,
-               promql_expr, receiver_version, routing_rate_limit, routing_references, routing_single,
+from . import (alert_names, burn_window_unreachable, expr_alert_untested, inline_secret, latency_bucket,
+               maintenance_ranges, objective, promql_expr, receiver_version, routing_rate_limit, routing_references, routing_single,
                selector_syntax, service_conflict, slo_names, windows)
 
 RULES = (slo_names, alert_names, objective, windows, burn_window_unreachable, selector_syntax,
          latency_bucket, service_conflict, expr_alert_untested, promql_expr, inline_secret, routing_single,
-         routing_references, receiver_version, routing_rate_limit)
+         routing_references, receiver_version, routing_rate_limit, maintenance_ranges)
 
 
 def lint(project: Project, rules=RULES) -> list[Finding]:
