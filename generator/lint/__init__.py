@@ -1,7 +1,5 @@
 """Semantic checks beyond the schema. One module per rule, each with an ID and a check(project)."""
 
-from typing import Iterator
-
 from ..findings import Finding
 from ..model import Project
 from . import (alert_names, burn_window_unreachable, expr_alert_untested, inline_secret, latency_bucket,
@@ -19,7 +17,3 @@ def lint(project: Project, rules=RULES) -> list[Finding]:
         found.extend(rule.check(project))
     return sorted(set(found))
 
-
-def iter_rules() -> Iterator[tuple[str, str]]:
-    for rule in RULES:
-        yield rule.ID, (rule.__doc__ or "").strip().splitlines()[0]

@@ -5,8 +5,6 @@ through untouched into the rule file. The same template renders the text promtoo
 known alert value (`expected`), so generated tests and rules cannot drift apart.
 """
 
-from decimal import Decimal
-
 import jinja2
 
 from .. import promtemplate
@@ -92,6 +90,3 @@ def links(runbook: str | None, dashboard: str | None) -> dict[str, str]:
         found["dashboard"] = dashboard
     return found
 
-
-def number(value: Decimal) -> str:
-    return format_number(value)
