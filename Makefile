@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test validate check tools clean
+.PHONY: generate test validate check tools bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ test: $(STAMP) tools
 	$(BIN)/pytest -q
 	$(BIN)/slogen check --specs slo_specs --out output
 	$(BIN)/slogen test --out output
+
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# Measures on this machine and rewrites docs/benchmarks.md (about 12 minutes; see that page).
+bench: $(BENCH_STAMP) tools
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
