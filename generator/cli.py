@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import Iterable
 
 import click
 
@@ -13,6 +14,7 @@ from .write import drift, render_tree, write
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
+PROGRESS_MINIMUM = 50  # a bar for a handful of services would only flicker
 
 
 def _report(findings: list[Finding], output_format: str) -> None:
@@ -60,13 +62,25 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(f"slogen: {services} service(s), {slos} SLO(s) valid", err=True)
 
 
+def _progress(label: str):
+    """A progress bar on stderr for long runs, only at a terminal: CI logs and captured output stay clean."""
+    def wrap(items: Iterable) -> Iterable:
+        items = list(items)
+        if not sys.stderr.isatty() or len(items) < PROGRESS_MINIMUM:
+            yield from items
+            return
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+    return wrap
+
+
 def _generated(specs: Path, grafana_schema_version: int) -> dict[str, bytes]:
     options = pipeline.RenderOptions(grafana_schema_version=grafana_schema_version)
-    outcome = pipeline.generate([specs], options=options)
+    outcome = pipeline.generate([specs], options=options, progress=_progress("rendering"))
     _report(outcome.findings, "text")
     if not outcome.ok:
         _fail("specs are invalid; nothing was written")
-    return render_tree(outcome.files)
+    return render_tree(outcome.files, progress=_progress("serialising"))
 
 
 @main.command()

@@ -6,6 +6,7 @@ property here, so renderers ask the model and never recompute or read specs.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
@@ -148,7 +149,7 @@ class SLO:
         """Windows shorter than the base window cannot be computed; they read the base window instead."""
         return max(window, self.base_window)
 
-    @property
+    @cached_property  # every renderer asks, for every rule, alert and panel
     def burn_windows(self) -> tuple[BurnWindow, ...]:
         """Alerting pairs that can fire (threshold below 100 % errors), with windows raised to the base."""
         usable = []
@@ -158,7 +159,7 @@ class SLO:
             usable.append(BurnWindow(window.severity, self.effective(window.long), self.effective(window.short), window.budget))
         return tuple(usable)
 
-    @property
+    @cached_property
     def ratio_windows(self) -> tuple[int, ...]:
         """Every window with a recorded error ratio, shortest first: the standard set below the period
         (the period has its own series) plus every window an alert reads, even one as long as the period."""

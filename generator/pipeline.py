@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from . import lint, model
 from .findings import Finding, has_errors
@@ -81,11 +82,13 @@ def check(paths: list[Path], rules=lint.RULES) -> Outcome:
     return outcome
 
 
-def generate(paths: list[Path], rules=lint.RULES, options: RenderOptions = RenderOptions()) -> Outcome:
+def generate(paths: list[Path], rules=lint.RULES, options: RenderOptions = RenderOptions(),
+             progress: Callable[[Iterable], Iterable] = iter) -> Outcome:
+    """`progress` wraps the services as they are rendered (the CLI's progress bar)."""
     outcome = check(paths, rules)
     if not outcome.ok or outcome.project is None:
         return outcome
-    for service in outcome.project.services:
+    for service in progress(outcome.project.services):
         try:
             outcome.files.extend(render_service(service, options))
         except SynthesisError as err:

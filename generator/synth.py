@@ -4,6 +4,7 @@ written in promtool's expanding notation."""
 import itertools
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 try:  # Python 3.11+
     import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -22,6 +23,7 @@ class SynthesisError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)  # a fleet repeats the same few patterns (code=~"5..") thousands of times
 def regex_example(pattern: str) -> str | None:
     """A short string the (fully anchored) regex matches, or None."""
     try:

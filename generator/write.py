@@ -8,11 +8,12 @@ untouched; files it wrote before and no longer generates are removed.
 import difflib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -43,6 +44,51 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _str_presenter)
 
 
+class _LibyamlDiffers(Exception):
+    """The document holds a string libyaml's emitter would write differently from PyYAML's."""
+
+
+# libyaml escapes characters outside the BMP and NEL/LS/PS, which PyYAML writes as they are.
+_LIBYAML_ESCAPES = re.compile("[\x85\u2028\u2029\U00010000-\U0010ffff]")
+_SHORT_KEY = 120
+
+
+class _FastDumper(yaml.CSafeDumper):
+    """libyaml's emitter, ten times faster than PyYAML's and byte-identical to it on the strings it accepts.
+
+    It refuses the strings where the two emitters differ (see _LIBYAML_ESCAPES; values that end in a line
+    break, where libyaml adds a `...` document end; keys that are empty, multi-line, non-ASCII or long, which
+    the two judge differently as simple keys: PyYAML counts the implicit `!!str` tag toward its 128-character
+    limit). _yaml_text() then falls back to _Dumper, so output bytes never depend on the emitter.
+    """
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+    def represent_dict(self, data):
+        for key in data:
+            if not (isinstance(key, str) and 0 < len(key) <= _SHORT_KEY and key.isascii() and key.isprintable()):
+                raise _LibyamlDiffers(repr(key))
+        return super().represent_dict(data)
+
+    def represent_str(self, data: str):
+        if data.endswith(("\n", "\r")) or not data.isascii() and _LIBYAML_ESCAPES.search(data):
+            raise _LibyamlDiffers(repr(data))
+        return _str_presenter(self, data)
+
+
+_FastDumper.add_representer(dict, _FastDumper.represent_dict)
+_FastDumper.add_representer(str, _FastDumper.represent_str)
+
+
+def _yaml_text(data: Any) -> str:
+    options = dict(sort_keys=False, default_flow_style=False, allow_unicode=True, width=100_000)
+    try:
+        return yaml.dump(data, Dumper=_FastDumper, **options)
+    except _LibyamlDiffers:
+        return yaml.dump(data, Dumper=_Dumper, **options)
+
+
 def header_text(file: OutputFile) -> str:
     return HEADER.format(source=f" from {', '.join(file.sources)}" if file.sources else "")
 
@@ -53,13 +99,12 @@ def serialise(file: OutputFile) -> bytes:
     if file.path.endswith(".json"):
         # JSON has no comments; dashboards carry the header in their description instead.
         return (json.dumps(file.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-    body = yaml.dump(file.data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
-                     width=100_000)
-    return f"# {header_text(file)}\n{body}".encode("utf-8")
+    return f"# {header_text(file)}\n{_yaml_text(file.data)}".encode("utf-8")
 
 
-def render_tree(files: list[OutputFile]) -> dict[str, bytes]:
-    tree = {f.path: serialise(f) for f in files}
+def render_tree(files: list[OutputFile], progress: Callable[[Iterable], Iterable] = iter) -> dict[str, bytes]:
+    """`progress` wraps the files as they are serialised (the CLI's progress bar)."""
+    tree = {f.path: serialise(f) for f in progress(files)}
     tree[MANIFEST] = ("# " + HEADER.format(source="") + "\n" + "\n".join(sorted(tree)) + "\n").encode("utf-8")
     return tree
 

@@ -78,6 +78,19 @@ def test_serialise_unicode_verbatim():
     assert "summary: ≥ 99.9 % — ok" in serialise(OutputFile("x.yml", {"summary": "≥ 99.9 % — ok"})).decode()
 
 
+@pytest.mark.parametrize("value", [
+    "plain", "multi\nline", "ends in a break\n", "emoji 🚀", "next\x85line", "café ≈ 1 %", "", "yes", "12:30",
+    "a: b # c", "  leading", "tab\there",
+])
+@pytest.mark.parametrize("key", ["summary", "", "x" * 121, "x" * 130, "naïve", "two\nlines"])
+def test_serialise_yaml_bytes_match_the_pure_python_emitter(key, value):
+    # libyaml writes a few strings differently (escapes, simple keys); those documents take PyYAML's emitter.
+    data = {"groups": [{key: value, "labels": {"a": value}}], "values": [value, 1, 2.5, None, True]}
+    expected = yaml.dump(data, Dumper=writer._Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
+                         width=100_000)
+    assert writer._yaml_text(data) == expected
+
+
 def test_serialise_json_is_sorted_indented_and_has_no_comment_header():
     text = serialise(OutputFile("dash.json", {"b": 1, "a": [1, 2]})).decode()
     assert text == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'

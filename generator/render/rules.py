@@ -64,22 +64,28 @@ def le_matcher(threshold: Decimal) -> Matcher:
 
 
 def base_expressions(slo: SLO) -> tuple[str, str]:
-    """(errors per second, total per second) over the base window, aggregated to the SLO's labels."""
+    """(errors per second, total per second) over the base window, aggregated to the SLO's labels.
+
+    Where errors need the total too, they read the total this group recorded a moment earlier in the same
+    evaluation (rules in a group run in order) instead of reading the raw series a second time: the raw
+    reads are most of what slogen's rules cost Prometheus.
+    """
     by, window = _by(slo.group_by), format_duration(slo.base_window)
+    recorded_total = f"{by}({naming.total_rate(slo)}{slo_selector(slo)})"
     sli = slo.sli
     if isinstance(sli, RatioSLI):
         total = f"{by}(rate({sli.total.selector.render()}[{window}]))"
         # A counter that has never been incremented may not exist yet: count it as zero, not as missing.
-        zero = f"0 * {total}"
+        zero = f"0 * {recorded_total}"
         if sli.errors is not None:
             return f"{by}(rate({sli.errors.selector.render()}[{window}])) or {zero}", total
         good = f"({by}(rate({sli.good.selector.render()}[{window}])) or {zero})"
-        return f"clamp_min({total} - {good}, 0)", total
+        return f"clamp_min({recorded_total} - {good}, 0)", total
     if isinstance(sli, LatencySLI):
         histogram = sli.histogram.selector
         total = f"{by}(rate({histogram.render('_count')}[{window}]))"
         good = f"{by}(rate({histogram.render('_bucket', (le_matcher(sli.threshold),))}[{window}]))"
-        return f"clamp_min({total} - {good}, 0)", total
+        return f"clamp_min({recorded_total} - {good}, 0)", total
     assert isinstance(sli, ProbeSLI)
     # Probe runs are sparse; count samples over one interval so no lookback gap hides them, and divide
     # by the window so the base series is a per-second rate like every other SLI kind.
@@ -102,7 +108,8 @@ def sli_rules(slo: SLO, service: Service) -> list[dict]:
     errors, total = base_expressions(slo)
     errors_name, total_name = naming.errors_rate(slo), naming.total_rate(slo)
     identity = slo_identity(slo)
-    rules = [_record(errors_name, errors, slo_labels(slo, service)), _record(total_name, total, slo_labels(slo, service))]
+    # total first: the errors expression reads it (base_expressions)
+    rules = [_record(total_name, total, slo_labels(slo, service)), _record(errors_name, errors, slo_labels(slo, service))]
     for window in slo.ratio_windows:
         if window == slo.base_window:
             expr = f"{errors_name}{select} / {total_name}{select}"

@@ -1,0 +1,76 @@
+"""The synthetic fleet behind the fleet-scale benchmark: the right number of SLOs, valid specs, every output kind."""
+
+from pathlib import Path
+
+import pytest
+
+from bench import scale
+from generator import pipeline
+from generator.model import LatencySLI, RatioSLI
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory) -> tuple[Path, pipeline.Outcome]:
+    specs = tmp_path_factory.mktemp("fleet")
+    scale.write_fleet(specs, 25)
+    return specs, pipeline.generate([specs])
+
+
+def test_fleet_specs_validate_without_findings(fleet):
+    _, outcome = fleet
+    assert outcome.ok
+    assert outcome.findings == []
+
+
+def test_n_slos_in_gives_n_slos_in_the_model(fleet):
+    specs, outcome = fleet
+    assert sum(len(s.slos) for s in outcome.project.services) == 25
+    assert [len(s.slos) for s in outcome.project.services] == [10, 10, 5]
+    assert len(list(specs.glob("*.yaml"))) == 3
+
+
+def test_mostly_ratio_slis_with_some_latency(fleet):
+    _, outcome = fleet
+    slis = [slo.sli for slo in outcome.project.slos()]
+    ratios = sum(isinstance(s, RatioSLI) for s in slis)
+    latencies = sum(isinstance(s, LatencySLI) for s in slis)
+    assert ratios + latencies == len(slis)
+    assert 0 < latencies < ratios
+
+
+def test_every_service_has_symptom_alerts_and_a_dashboard_row(fleet):
+    _, outcome = fleet
+    for service in outcome.project.services:
+        assert 1 <= len(service.alerts) <= 2
+        assert service.dashboard_rows
+
+
+def test_fleet_produces_every_output_kind(fleet):
+    _, outcome = fleet
+    paths = {f.path for f in outcome.files}
+    assert pipeline.ALERTMANAGER_CONFIG in paths
+    assert pipeline.ROUTE_TESTS in paths
+    assert pipeline.GRAFANA_PROVISIONING in paths
+    for index in range(3):
+        name = scale.service_name(index)
+        assert f"{pipeline.RULES_DIR}/{name}.rules.yml" in paths
+        assert f"{pipeline.TESTS_DIR}/{name}.test.yml" in paths
+        assert f"{pipeline.DASHBOARDS_DIR}/{name}.json" in paths
+
+
+def test_only_the_first_service_holds_routing():
+    assert "routing" in scale.service_spec(0, 10)
+    assert "routing" not in scale.service_spec(1, 10)
+
+
+def test_rewriting_a_smaller_fleet_leaves_no_stale_specs(tmp_path):
+    scale.write_fleet(tmp_path, 30)
+    assert scale.write_fleet(tmp_path, 10) == 1
+    assert len(list(tmp_path.glob("*.yaml"))) == 1
+
+
+def test_growth_calls_linear_within_tolerance():
+    rows = [{"slos": 1_000, "ms_per_slo": 10.0}, {"slos": 10_000, "ms_per_slo": 14.0}]
+    assert scale.growth(rows) == {"per_slo_factor_1k_to_10k": 1.4, "linear": True}
+    rows[1]["ms_per_slo"] = 20.0
+    assert scale.growth(rows)["linear"] is False
