@@ -10,11 +10,14 @@ series, in the same Prometheus; the generator's own counts are reported beside i
 
 import math
 import random
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.servers import Prometheus, write_yaml
+import yaml
+
+from tests.e2e.servers import Prometheus, wait_for, write_yaml
 
 from . import history
 from .fleet_rules import SLOGEN_BASE, SLOTH_BASE, base_rule_file, rules_by_record, slogen_rule_file, sloth_rule_file
@@ -24,6 +27,8 @@ METRIC = "acc_requests_total"
 DAYS = 30
 GAP_MINUTES = 120
 GOAL = 0.005  # slogen's goal: relative error ≤ 0.5 %
+RECORDS_TIMEOUT = 180
+SPREAD_STEP = 600
 WINDOWS = {"30d": ("slogen:sli_error:ratio_period", "slo:sli_error:ratio_rate30d"),
            "3d": ("slogen:sli_error:ratio_rate3d", "slo:sli_error:ratio_rate3d")}
 
@@ -91,9 +96,33 @@ def run(work: Path) -> dict:
     results = []
     with Prometheus(config, data, None, *flags) as prometheus:
         prometheus.start()
+        started = time.monotonic()
+        _wait_for_complete_records(prometheus, base, end)
+        complete_after = round(time.monotonic() - started, 1)
         for t in traffic:
             results.append(_compare(prometheus, t, rows_by_slo[t.name], end, slogen_file, sloth_file))
-    return {"days": DAYS, "end": end, "gap_minutes": GAP_MINUTES, "slos": results}
+    return {"days": DAYS, "end": end, "gap_minutes": GAP_MINUTES, "slos": results,
+            "records_complete_after_s": complete_after}
+
+
+def _wait_for_complete_records(prometheus: Prometheus, base: Path, end: int) -> None:
+    """Every backfilled base series must hold one sample per minute of the period before anything is compared.
+
+    The rules backfill writes one block per rule per 2h, all overlapping the raw blocks, which Prometheus merges
+    a minute after it starts: never compare on a partial view of them.
+    """
+    expected = DAYS * 1440
+    rules = [rule for group in yaml.safe_load(base.read_text())["groups"] for rule in group["rules"]]
+    counts = sorted({f"count_over_time({rule['record']}[{DAYS}d])" for rule in rules})
+
+    def found() -> list[float]:
+        return [float(one["value"][1]) for expr in counts for one in prometheus.query(expr, at=end)]
+
+    def complete() -> bool:
+        samples = found()
+        return len(samples) == len(rules) and all(count == expected for count in samples)
+    wait_for(complete, RECORDS_TIMEOUT, f"{len(rules)} backfilled base series with {expected} samples over {DAYS}d",
+             interval=5, detail=lambda: str(found()))
 
 
 def _rows(traffic: Traffic) -> list[tuple[str, list[int]]]:
@@ -118,17 +147,25 @@ def _running_sum(counts: list[int]) -> list[int]:
 
 def _compare(prometheus: Prometheus, traffic: Traffic, rows: list[tuple[str, list[int]]], end: int,
              slogen_file: Path, sloth_file: Path) -> dict:
+    """Each shape's window ratio against `increase()` at the end of the history and every 10 minutes over the
+    last day: one instant can catch a burst at a window's edge, a day of instants shows the spread."""
     _, errors, total = selectors(traffic.name)
     windows = {}
     for window, (slogen_record, sloth_record) in WINDOWS.items():
-        reference = _value(prometheus, f"sum(increase({errors}[{window}])) / sum(increase({total}[{window}]))", end)
+        reference = _values(prometheus, f"sum(increase({errors}[{window}])) / sum(increase({total}[{window}]))", end)
         exact = _exact(rows, 30 * 1440 if window == "30d" else 3 * 1440)
-        row = {"increase": reference, "exact_counts": exact}
+        row = {"increase": reference[end], "exact_counts": exact}
         for shape, rule_file, record in (("slogen", slogen_file, slogen_record), ("sloth", sloth_file, sloth_record)):
             [rule] = [r for r in rules_by_record(rule_file, [record])
                       if traffic.name in (r["labels"].get("slo"), r["labels"].get("sloth_slo"))]
-            value = _value(prometheus, rule["expr"], end)
-            row[shape] = {"ratio": value, "relative_error": _relative(value, reference)}
+            values = _values(prometheus, rule["expr"], end)
+            errors_over_day = [_relative(values.get(t, math.nan), reference[t]) for t in reference]
+            finite = sorted(abs(e) for e in errors_over_day if not math.isnan(e))
+            row[shape] = {"ratio": values.get(end, math.nan), "relative_error": _relative(values.get(end, math.nan),
+                                                                                          reference[end]),
+                          "points": len(errors_over_day), "nan_points": len(errors_over_day) - len(finite),
+                          "median_abs_error": statistics.median(finite) if finite else math.nan,
+                          "max_abs_error": finite[-1] if finite else math.nan}
         windows[window] = row
     return {"slo": traffic.name, "windows": windows}
 
@@ -140,11 +177,12 @@ def _exact(rows: list[tuple[str, list[int]]], span: int) -> float:
     return errors / sum(growth.values())
 
 
-def _value(prometheus: Prometheus, expr: str, at: int) -> float:
-    result = prometheus.query(expr, at=at)
-    if not result:
-        return math.nan
-    return float(result[0]["value"][1])
+def _values(prometheus: Prometheus, expr: str, end: int) -> dict[int, float]:
+    """expr every SPREAD_STEP seconds over the last day up to `end`: time → value (NaN where it has none)."""
+    points = range(end - 86_400, end + 1, SPREAD_STEP)
+    result = prometheus.api("query_range", query=expr, start=points[0], end=points[-1], step=SPREAD_STEP)["result"]
+    found = {int(t): float(v) for t, v in result[0]["values"]} if result else {}
+    return {t: found.get(t, math.nan) for t in points}
 
 
 def _relative(value: float, reference: float) -> float:
@@ -159,35 +197,43 @@ def markdown(result: dict) -> str:
         f"{result['gap_minutes'] // 60} hours with no requests at all, 34 hours before the end (inside both "
         "windows). Each shape's base rules were backfilled over the whole history with `promtool tsdb "
         "create-blocks-from rules`, then the real Prometheus evaluated each shape's own window expression, "
-        "taken from its rule file, at the end of the history. The reference is "
-        "`sum(increase(errors[W])) / sum(increase(total[W]))` over the raw series in the same Prometheus (it "
-        "equals the generator's exact counts to the printed digits).",
+        "taken from its rule file, at the end of the history and every 10 minutes over the day before it "
+        "(145 instants). The reference at each instant is `sum(increase(errors[W])) / sum(increase(total[W]))` "
+        "over the raw series in the same Prometheus; at the end it equals the generator's exact counts.",
         "",
-        "| SLO | window | exact ratio | slogen | slogen error | Sloth's shape | Sloth error |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| SLO | window | exact ratio at the end | slogen at the end | slogen: median \\|error\\| over the day | "
+        "slogen: max \\|error\\| | Sloth's shape at the end | Sloth: median \\|error\\| | Sloth: max \\|error\\| |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    worst = 0.0
+    worst = {"at the end": 0.0, "median over the day": 0.0, "any instant": 0.0}
+    worst_window = ""
     for slo in result["slos"]:
         for window, row in slo["windows"].items():
             slogen, sloth = row["slogen"], row["sloth"]
-            worst = max(worst, abs(slogen["relative_error"]))
-            lines.append(f"| {slo['slo']} | {window} | {row['increase']:.6f} | {_ratio(slogen['ratio'])} | "
-                         f"{_percent(slogen['relative_error'])} | {_ratio(sloth['ratio'])} | "
-                         f"{_percent(sloth['relative_error'])} |")
-    verdict = "met" if worst <= GOAL else "**not met**"
-    lines += ["", f"slogen's largest relative error: {worst:.4%} (goal ≤ {GOAL:.1%}: {verdict}).", "",
-              "Why they differ: slogen divides the sum of recorded error rates by the sum of recorded total rates, "
-              "so every minute weighs by its traffic; its small residual comes from overlapping 5m rate windows at "
-              "the edges of the range. Sloth's 30d ratio is the mean of 5m ratios: a quiet night minute counts as "
-              "much as a busy noon minute, so uneven traffic biases it, and one 0/0 (NaN) 5m ratio during the gap "
-              "makes the 30-day ratio NaN for 30 days. Sloth's 3d ratio is `rate(raw[3d])`, exact but expensive "
-              "(section 1)."]
+            worst["at the end"] = max(worst["at the end"], abs(slogen["relative_error"]))
+            worst["median over the day"] = max(worst["median over the day"], slogen["median_abs_error"])
+            if slogen["max_abs_error"] > worst["any instant"]:
+                worst["any instant"], worst_window = slogen["max_abs_error"], f"{slo['slo']} {window}"
+            lines.append(f"| {slo['slo']} | {window} | {row['increase']:.6f} | {_percent(slogen['relative_error'])} | "
+                         f"{_percent(slogen['median_abs_error'], sign=False)} | "
+                         f"{_percent(slogen['max_abs_error'], sign=False)} | {_percent(sloth['relative_error'])} | "
+                         f"{_percent(sloth['median_abs_error'], sign=False)} | "
+                         f"{_percent(sloth['max_abs_error'], sign=False)} |")
+    lines += ["", f"slogen against the goal of ≤ {GOAL:.1%}, largest over both SLOs and windows:", ""]
+    lines += [f"- {where}: {value:.3%}: " + ("met" if value <= GOAL else "**not met**")
+              + (f" ({worst_window})" if where == "any instant" else "") for where, value in worst.items()]
+    lines += ["",
+              "Why they differ. slogen divides the sum of recorded error rates by the sum of recorded total rates, so "
+              "every minute weighs by its traffic, and a minute with no traffic adds 0 to both sums. What is left is "
+              "the window's edge: each recorded 5m rate covers the five minutes before its evaluation, so slogen's W "
+              "window starts and ends up to five minutes earlier than `increase(raw[W])`, with a ramp at both ends. "
+              "Where a burst (3× traffic at 5 % errors, 1.6 % of a 3d window's errors in one minute) sits at an "
+              "edge, that shows; elsewhere the error is a few thousandths of a percent. Sloth's 30d ratio is the "
+              "mean of 5m ratios: a quiet night minute counts as much as a busy noon minute, so uneven traffic "
+              "biases it by percents, and one 0/0 (NaN) 5m ratio during the gap makes the 30-day ratio NaN for 30 "
+              "days. Sloth's 3d ratio is `rate(raw[3d])`: exact, and the most expensive rule in section 1."]
     return "\n".join(lines)
 
 
-def _ratio(value: float) -> str:
-    return "NaN" if math.isnan(value) else f"{value:.6f}"
-
-
-def _percent(value: float) -> str:
-    return "NaN" if math.isnan(value) else f"{value:+.4%}"
+def _percent(value: float, sign: bool = True) -> str:
+    return "NaN" if math.isnan(value) else f"{value:+.4%}" if sign else f"{value:.4%}"

@@ -30,7 +30,7 @@ RAW_DAYS, RECORDED_DAYS = 3, 30
 POLL_SECONDS = 2.0
 # (phase, rule sets loaded, seconds). slogen's groups stay loaded from the second phase on, so its 5m group is
 # seen at least once; every 1m group is seen at least three times in the last phase.
-PHASES = (("scrape only", (), 20), ("slogen only", ("slogen",), 60), ("slogen + Sloth", ("slogen", "sloth"), 180))
+PHASES = (("scrape only", (), 20), ("slogen only", ("slogen",), 45), ("slogen + Sloth", ("slogen", "sloth"), 180))
 GOAL_RATIO = 1 / 20
 
 
@@ -223,8 +223,8 @@ def _fleet_facts(fleet: Fleet, rule_sets: dict[str, RuleSet]) -> dict:
 
 SLOGEN_SHAPE = """\
 **slogen's shape** (the rules `slogen generate` writes for the same specs). One `sli` group per service every 1m:
-per SLO, two base rules read the raw series over 5m (`sum(rate(errors[5m]))` and `sum(rate(total[5m]))`); every
-longer window is `sum_over_time(errors_rate5m[W]) / sum_over_time(total_rate5m[W])` over those two recorded series
+per SLO, two base rules read the raw series over 5m, each series once: `sum(rate(total[5m]))`, then
+`sum(rate(errors[5m])) or 0 * <the total just recorded>`; every longer window is `sum_over_time(errors_rate5m[W]) / sum_over_time(total_rate5m[W])` over those two recorded series
 (at most 4,320 samples each for 3d), then burn rates and the alerts. One `period` group every 5m reads 30 days of
 the two recorded series (43,200 samples each) for the period ratio and budget remaining."""
 

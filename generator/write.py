@@ -53,7 +53,8 @@ _LIBYAML_ESCAPES = re.compile("[\x85\u2028\u2029\U00010000-\U0010ffff]")
 _SHORT_KEY = 120
 
 
-class _FastDumper(yaml.CSafeDumper):
+# PyYAML built without libyaml has no CSafeDumper; its own emitter then does the work, slower, same bytes.
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """libyaml's emitter, ten times faster than PyYAML's and byte-identical to it on the strings it accepts.
 
     It refuses the strings where the two emitters differ (see _LIBYAML_ESCAPES; values that end in a line
