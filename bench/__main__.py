@@ -23,6 +23,7 @@ from . import accuracy, detection, rules_cost, scale
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 RESULTS, PAGE, CHART = DOCS / "benchmarks.json", DOCS / "benchmarks.md", DOCS / "benchmarks-scaling.png"
+MACHINE = ("CPU", "memory", "OS", "Python", "Prometheus", "promtool")  # the JSON keeps keys sorted; the page does not
 BENCHMARKS = {"rules_cost": rules_cost, "accuracy": accuracy, "detection": detection, "scale": scale}
 
 
@@ -65,7 +66,13 @@ def page(results: dict) -> str:
              "Nothing here is asserted by a test; the tests prove behaviour, this page records cost and accuracy.", "",
              f"Last run: {run.get('date', 'never')}, {run.get('wall_seconds', '?')} s for "
              f"{', '.join(run.get('benchmarks', []))}.", ""]
-    lines += ["## Machine", "", *[f"- {key}: {value}" for key, value in run.get("machine", {}).items()], ""]
+    lines += ["## Goals", "", "| goal | measured | met |", "|---|---:|---|"]
+    for name, module in BENCHMARKS.items():
+        if name in results and hasattr(module, "summary"):
+            lines += [f"| {goal} | {measured} | {'yes' if met else '**no**'} |"
+                      for goal, measured, met in module.summary(results[name])]
+    described = run.get("machine", {})
+    lines += ["", "## Machine", "", *[f"- {key}: {described[key]}" for key in MACHINE if key in described], ""]
     for number, (name, module) in enumerate(BENCHMARKS.items(), start=1):
         lines += [f"## {number}. {module.TITLE}", ""]
         if name in results:

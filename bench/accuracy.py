@@ -228,11 +228,21 @@ def markdown(result: dict) -> str:
               "the window's edge: each recorded 5m rate covers the five minutes before its evaluation, so slogen's W "
               "window starts and ends up to five minutes earlier than `increase(raw[W])`, with a ramp at both ends. "
               "Where a burst (3× traffic at 5 % errors, 1.6 % of a 3d window's errors in one minute) sits at an "
-              "edge, that shows; elsewhere the error is a few thousandths of a percent. Sloth's 30d ratio is the "
+              "edge, that shows for up to five minutes; the median column is the usual size of the error. Sloth's 30d ratio is the "
               "mean of 5m ratios: a quiet night minute counts as much as a busy noon minute, so uneven traffic "
               "biases it by percents, and one 0/0 (NaN) 5m ratio during the gap makes the 30-day ratio NaN for 30 "
               "days. Sloth's 3d ratio is `rate(raw[3d])`: exact, and the most expensive rule in section 1."]
     return "\n".join(lines)
+
+
+def summary(result: dict) -> list[tuple[str, str, bool]]:
+    rows = [slo["windows"][w]["slogen"] for slo in result["slos"] for w in slo["windows"]]
+    at_end = max(abs(r["relative_error"]) for r in rows)
+    median = max(r["median_abs_error"] for r in rows)
+    anywhere = max(r["max_abs_error"] for r in rows)
+    return [("accuracy of the 30d and 3d ratios ≤ 0.5 %, at the end of the history", f"{at_end:.3%}", at_end <= GOAL),
+            ("… median over a day of instants", f"{median:.3%}", median <= GOAL),
+            ("… at every instant of that day", f"{anywhere:.3%}", anywhere <= GOAL)]
 
 
 def _percent(value: float, sign: bool = True) -> str:

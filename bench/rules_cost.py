@@ -298,6 +298,14 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+def summary(result: dict) -> list[tuple[str, str, bool]]:
+    """(goal, measured, met) for the page's summary."""
+    ratio = result["ratio_slogen_to_sloth"]
+    missed = sum(g["iterations_missed"] for g in result["rule_sets"]["slogen"]["groups"])
+    return [("rule evaluation: slogen ≤ 1/20 of Sloth's shape", f"1/{1 / ratio:.1f}", ratio <= GOAL_RATIO),
+            ("missed iterations of slogen's groups: 0", f"{missed:g}", missed == 0)]
+
+
 def _group_row(group: dict) -> str:
     return (f"| `{group['group']}` | {group['rules']} | {group['interval_s']:g}s | {group['evaluations']} | "
             f"{group['median_s'] * 1000:.1f} ms | {group['max_s'] * 1000:.1f} ms | {group['seconds_per_minute']:.4f} | "

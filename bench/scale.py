@@ -309,6 +309,14 @@ def goals(rows: list[dict]) -> dict:
 
 # ---- the report ---------------------------------------------------------------------------------------------------
 
+def summary(result: dict) -> list[tuple[str, str, bool]]:
+    met, growth_ = result["goals"], result["growth"]
+    return [(f"generate {met['slos']:,} SLOs in ≤ {GOAL_SECONDS:g} s", f"{met['wall']:.1f} s", met["wall_met"]),
+            (f"generate ≤ {GOAL_FLOOR_RATIO:g}× the serialisation floor", f"{met['ratio']:.2f}×", met["ratio_met"]),
+            ("linear growth (per-SLO time 1k → 10k within 1.5×)", f"{growth_['per_slo_factor_1k_to_10k']:.2f}×",
+             growth_["linear"])]
+
+
 def _profile_table(profiled: dict) -> str:
     lines = ["| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
     lines += [f"| `{r['function']}` | {r['calls']:,} | {r['tottime']:.2f} | {r['cumtime']:.2f} |" for r in profiled["top"]]

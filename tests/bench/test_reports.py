@@ -52,3 +52,10 @@ def test_accuracy_goal_and_nan_are_stated():
     page = accuracy.markdown(accuracy_result(-0.0001))
     assert "- any instant: 0.010%: met (gap 30d)" in page and "| NaN | NaN | NaN |" in page
     assert "- any instant: 0.600%: **not met** (gap 30d)" in accuracy.markdown(accuracy_result(0.006))
+
+
+def test_goal_summaries_follow_the_numbers():
+    [(_, ratio_text, cheap), (_, _, none_missed)] = rules_cost.summary(cost_result(0.2, 2.5, missed=1))
+    assert (ratio_text, cheap, none_missed) == ("1/12.5", False, False)
+    at_end, median, anywhere = accuracy.summary(accuracy_result(0.006))
+    assert (at_end[2], median[2], anywhere[2]) == (False, True, False)
