@@ -37,7 +37,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-# Measures on this machine and rewrites docs/benchmarks.md (about 12 minutes; see that page).
+# Measures on this machine and rewrites docs/benchmarks.md and its chart (about 12 minutes on 2 cores).
 bench: $(BENCH_STAMP) tools
 	$(BIN)/python -m bench
 
