@@ -32,7 +32,6 @@ LINEAR_TOLERANCE = 1.5  # per-SLO time at 10k within this factor of per-SLO time
 TIMEOUT = 600
 VALIDATE_UP_TO = 1_000
 REPO = Path(__file__).resolve().parent.parent
-SLOGEN = [sys.executable, "-m", "generator.cli"]
 HISTOGRAM = "http_request_duration_seconds"
 BUCKETS = ["50ms", "100ms", "250ms", "500ms", "1s", "2.5s", "5s"]
 ROUTES = ["/api/orders", "/api/search", "/api/cart", "/api/users", "/api/items", "/api/pay", "/api/login",

@@ -265,7 +265,6 @@ def _slo_section(grid: _Grid, slo: SLO) -> None:
 # --- spec-declared ops rows -------------------------------------------------------------------------
 
 def _ops_panel(spec: SpecPanel):
-    instant = spec.type in ("table", "bargauge")
     queries = [(expr, legend or "") for expr, legend in spec.queries]
     threshold_steps = compat.steps((float(v), c) for v, c in spec.thresholds) if spec.thresholds else None
     common = {"title": spec.title, "description": spec.description or "", "unit": spec.unit or "short"}
