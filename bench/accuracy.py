@@ -87,7 +87,7 @@ def run(work: Path) -> dict:
     base = base_rule_file(work / "accuracy-base.rules.yml",
                           rules_by_record(slogen_file, SLOGEN_BASE) + rules_by_record(sloth_file, [SLOTH_BASE]))
     config = write_yaml(work / "accuracy-prometheus.yml", {"global": {"scrape_interval": "1m"}})
-    flags = ("--storage.tsdb.retention.time=400d",)
+    flags = (history.RETENTION_FLAG,)
     with Prometheus(config, data, None, *flags) as prometheus:
         prometheus.start()
         history.blocks_from_rules([base], prometheus.url, start + 300, end + 60, rule_blocks)

@@ -6,13 +6,11 @@ lets a series be written as one string. Counter values are whole numbers: the fl
 function stays increasing, and integers format several times faster than floats.
 """
 
-import math
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import repeat
 from operator import add
 from pathlib import Path
@@ -20,12 +18,17 @@ from typing import TextIO
 
 import click
 
-from .traffic import OMEGA, Series
+from generator.promtool import PROMTOOL
+
+from .traffic import Series
 
 # promtool 2.42 hides this flag, but honours it. Without it promtool re-reads the whole input once per 2h
 # block; with it, once per block of up to 486h (2h × 3^5, the largest such duration ≤ 720h).
 MAX_BLOCK_DURATION = "--max-block-duration=720h"
-PROMTOOL_TIMEOUT = 900
+# Backfilling gigabytes takes minutes; the project's wrapper (PATH or $PROMTOOL, install hint) with a longer limit.
+BACKFILL_PROMTOOL = replace(PROMTOOL, timeout=900)
+# Retention counts back from the newest block; the default 15d would delete half of 30 days of history.
+RETENTION_FLAG = "--storage.tsdb.retention.time=400d"
 
 
 @contextmanager
@@ -42,7 +45,7 @@ def write_counters(out: TextIO, metric: str, series: Sequence[Series], times: ra
                    label: str = "history") -> int:
     """One counter family: every series' samples at `times`; returns how many samples were written."""
     elapsed = [t - origin for t in times]
-    rows = ((one.labels, _counts(one, elapsed)) for one in series)
+    rows = ((one.labels, list(map(int, one.counts(elapsed)))) for one in series)
     return write_family(out, metric, "counter", rows, times, len(series), label)
 
 
@@ -59,16 +62,8 @@ def write_family(out: TextIO, metric: str, kind: str, rows: Iterable[tuple[str, 
     return written
 
 
-def _counts(series: Series, elapsed: Sequence[float]) -> list[int]:
-    base, depth, phase = series.base, series.depth, series.phase
-    swing, offset = depth / OMEGA, math.sin(phase)
-    sin = math.sin
-    return [int(base * (e + swing * (sin(OMEGA * e + phase) - offset))) for e in elapsed]
-
-
-def promtool(*args: str, timeout: float = PROMTOOL_TIMEOUT) -> str:
-    result = subprocess.run([shutil.which("promtool") or "promtool", *args], capture_output=True, text=True,
-                            timeout=timeout)
+def promtool(*args: str) -> str:
+    result = BACKFILL_PROMTOOL.run(list(args))
     if result.returncode != 0:
         raise RuntimeError(f"promtool {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     return result.stdout

@@ -82,8 +82,7 @@ def run(work: Path, phases=PHASES, fleet: Fleet = Fleet()) -> dict:
 
 
 def _flags() -> tuple[str, ...]:
-    # Retention counts back from the newest block; the default 15d would delete half the recorded history.
-    return ("--storage.tsdb.retention.time=400d", "--web.enable-lifecycle")
+    return (history.RETENTION_FLAG, "--web.enable-lifecycle")
 
 
 def _config(work: Path, target: str, rule_files: list[Path]) -> Path:

@@ -6,7 +6,7 @@ integral is exact, so the ground truth over any range is a subtraction, not a su
 """
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 DAY = 86_400
@@ -23,9 +23,14 @@ class Series:
 
     def count(self, t: float, origin: float) -> float:
         """Events since `origin` (the counter's value at t ≥ origin)."""
-        elapsed = t - origin
-        swing = self.depth / OMEGA * (math.sin(OMEGA * elapsed + self.phase) - math.sin(self.phase))
-        return self.base * (elapsed + swing)
+        return self.counts([t - origin])[0]
+
+    def counts(self, elapsed: Sequence[float]) -> list[float]:
+        """The counter at each of `elapsed` seconds since its origin; one list for a whole history is much
+        faster than a call per sample."""
+        base, phase, sin = self.base, self.phase, math.sin
+        swing, offset = self.depth / OMEGA, sin(phase)
+        return [base * (e + swing * (sin(OMEGA * e + phase) - offset)) for e in elapsed]
 
 
 @dataclass(frozen=True)
