@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test validate check tools bench clean
+.PHONY: generate test unit validate check lint tools bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $@
 
 # Cheap when everything is present; installs promtool/amtool with apt-get when missing and root.
@@ -26,10 +26,24 @@ validate: $(STAMP) tools
 check: $(STAMP) tools
 	$(BIN)/slogen check --specs slo_specs --out output
 
+# Everything: unit, slow promtool scenarios and e2e tests, then drift and `slogen test` on output/.
+# One pytest worker per core; --dist loadfile keeps each module (and its e2e stack) on one worker.
 test: $(STAMP) tools
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 	$(BIN)/slogen check --specs slo_specs --out output
 	$(BIN)/slogen test --out output
+
+# The fast loop (under a minute on 2 cores): no `slow` promtool scenarios, no e2e servers.
+unit: $(STAMP) tools
+	$(BIN)/pytest -q -m "not slow and not e2e"
+
+# Python sources ruff covers; wildcard keeps the list valid while a package is being added or removed.
+LINT_PATHS := $(wildcard generator tests bench testing)
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy generator
 
 BENCH_STAMP := $(VENV)/.installed-bench
 

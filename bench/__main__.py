@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -49,8 +49,12 @@ def main(only: tuple[str, ...], render: bool, keep_work: bool) -> None:
         finally:
             if not keep_work:
                 shutil.rmtree(work, ignore_errors=True)
-        results["run"] = {"machine": machine(), "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                          "benchmarks": list(only or BENCHMARKS), "wall_seconds": round(time.monotonic() - started, 1)}
+        results["run"] = {
+            "machine": machine(),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "benchmarks": list(only or BENCHMARKS),
+            "wall_seconds": round(time.monotonic() - started, 1),
+        }
         DOCS.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     PAGE.write_text(page(results))
@@ -61,23 +65,34 @@ def main(only: tuple[str, ...], render: bool, keep_work: bool) -> None:
 
 def page(results: dict) -> str:
     run = results.get("run", {})
-    lines = ["# Benchmarks", "",
-             "Measured by `make bench` (`python -m bench`), which rewrites this page and `benchmarks.json` beside it.",
-             "Nothing here is asserted by a test; the tests prove behaviour, this page records cost and accuracy.", "",
-             f"Last run: {run.get('date', 'never')}, {run.get('wall_seconds', '?')} s for "
-             f"{', '.join(run.get('benchmarks', []))}.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (`python -m bench`), which rewrites this page and `benchmarks.json` beside it.",
+        "Nothing here is asserted by a test; the tests prove behaviour, this page records cost and accuracy.",
+        "",
+        f"Last run: {run.get('date', 'never')}, {run.get('wall_seconds', '?')} s for "
+        f"{', '.join(run.get('benchmarks', []))}.",
+        "",
+    ]
     lines += ["## Goals", "", "| goal | measured | met |", "|---|---:|---|"]
     for name, module in BENCHMARKS.items():
         if name in results and hasattr(module, "summary"):
-            lines += [f"| {goal} | {measured} | {'yes' if met else '**no**'} |"
-                      for goal, measured, met in module.summary(results[name])]
+            lines += [
+                f"| {goal} | {measured} | {'yes' if met else '**no**'} |"
+                for goal, measured, met in module.summary(results[name])
+            ]
     described = run.get("machine", {})
     lines += ["", "## Machine", "", *[f"- {key}: {described[key]}" for key in MACHINE if key in described], ""]
     for number, (name, module) in enumerate(BENCHMARKS.items(), start=1):
         lines += [f"## {number}. {module.TITLE}", ""]
         if name in results:
-            lines += [module.markdown(results[name]).rstrip(), "",
-                      f"_This section took {results[name].get('wall_seconds', '?')} s of wall time._", ""]
+            lines += [
+                module.markdown(results[name]).rstrip(),
+                "",
+                f"_This section took {results[name].get('wall_seconds', '?')} s of wall time._",
+                "",
+            ]
         else:
             lines += ["Not run yet: `make bench`.", ""]
     return "\n".join(lines)
@@ -95,7 +110,8 @@ def machine() -> dict:
         "memory": f"{int(memory.group(1)) / 2**20:.1f} GiB" if memory else "?",
         "OS": f"{pretty.group(1) if pretty else platform.system()}, kernel {platform.release()}",
         "Python": platform.python_version(),
-        "Prometheus": _version("prometheus"), "promtool": _version("promtool"),
+        "Prometheus": _version("prometheus"),
+        "promtool": _version("promtool"),
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.e2e.servers import Prometheus, wait_for, write_yaml
+from testing.servers import Prometheus, wait_for, write_yaml
 
 from . import history
 from .fleet_rules import SLOGEN_BASE, SLOTH_BASE, base_rule_file, rules_by_record, slogen_rule_file, sloth_rule_file
@@ -29,8 +29,10 @@ GAP_MINUTES = 120
 GOAL = 0.005  # slogen's goal: relative error ≤ 0.5 %
 RECORDS_TIMEOUT = 180
 SPREAD_STEP = 600
-WINDOWS = {"30d": ("slogen:sli_error:ratio_period", "slo:sli_error:ratio_rate30d"),
-           "3d": ("slogen:sli_error:ratio_rate3d", "slo:sli_error:ratio_rate3d")}
+WINDOWS = {
+    "30d": ("slogen:sli_error:ratio_period", "slo:sli_error:ratio_rate30d"),
+    "3d": ("slogen:sli_error:ratio_rate3d", "slo:sli_error:ratio_rate3d"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,16 @@ def run(work: Path) -> dict:
     rows_by_slo = {t.name: _rows(t) for t in traffic}
     rows = [row for name in rows_by_slo for row in rows_by_slo[name]]
     with history.openmetrics_file(raw) as out:
-        history.write_family(out, METRIC, "counter", rows, range(start + 60, end + 60, 60), len(rows),
-                             "accuracy history")
+        history.write_family(
+            out, METRIC, "counter", rows, range(start + 60, end + 60, 60), len(rows), "accuracy history"
+        )
     data, rule_blocks = work / "accuracy-data", work / "accuracy-rule-blocks"
     history.blocks_from_openmetrics(raw, data)
     raw.unlink()
-    base = base_rule_file(work / "accuracy-base.rules.yml",
-                          rules_by_record(slogen_file, SLOGEN_BASE) + rules_by_record(sloth_file, [SLOTH_BASE]))
+    base = base_rule_file(
+        work / "accuracy-base.rules.yml",
+        rules_by_record(slogen_file, SLOGEN_BASE) + rules_by_record(sloth_file, [SLOTH_BASE]),
+    )
     config = write_yaml(work / "accuracy-prometheus.yml", {"global": {"scrape_interval": "1m"}})
     flags = (history.RETENTION_FLAG,)
     with Prometheus(config, data, None, *flags) as prometheus:
@@ -101,8 +106,13 @@ def run(work: Path) -> dict:
         complete_after = round(time.monotonic() - started, 1)
         for t in traffic:
             results.append(_compare(prometheus, t, rows_by_slo[t.name], end, slogen_file, sloth_file))
-    return {"days": DAYS, "end": end, "gap_minutes": GAP_MINUTES, "slos": results,
-            "records_complete_after_s": complete_after}
+    return {
+        "days": DAYS,
+        "end": end,
+        "gap_minutes": GAP_MINUTES,
+        "slos": results,
+        "records_complete_after_s": complete_after,
+    }
 
 
 def _wait_for_complete_records(prometheus: Prometheus, base: Path, end: int) -> None:
@@ -121,15 +131,21 @@ def _wait_for_complete_records(prometheus: Prometheus, base: Path, end: int) -> 
     def complete() -> bool:
         samples = found()
         return len(samples) == len(rules) and all(count == expected for count in samples)
-    wait_for(complete, RECORDS_TIMEOUT, f"{len(rules)} backfilled base series with {expected} samples over {DAYS}d",
-             interval=5, detail=lambda: str(found()))
+
+    wait_for(
+        complete,
+        RECORDS_TIMEOUT,
+        f"{len(rules)} backfilled base series with {expected} samples over {DAYS}d",
+        interval=5,
+        detail=lambda: str(found()),
+    )
 
 
 def _rows(traffic: Traffic) -> list[tuple[str, list[int]]]:
     """Two instances share the traffic 60/40; ok and error requests are separate series."""
     rows = []
     for instance, share in (("i0", 0.6), ("i1", 0.4)):
-        ok = [round((r - e) * share) for r, e in zip(traffic.requests, traffic.errors)]
+        ok = [round((r - e) * share) for r, e in zip(traffic.requests, traffic.errors, strict=True)]
         bad = [round(e * share) for e in traffic.errors]
         for code, counts in (("200", ok), ("500", bad)):
             labels = f'{{job="acc",slo_name="{traffic.name}",code="{code}",instance="{instance}"}}'
@@ -145,8 +161,14 @@ def _running_sum(counts: list[int]) -> list[int]:
     return sums
 
 
-def _compare(prometheus: Prometheus, traffic: Traffic, rows: list[tuple[str, list[int]]], end: int,
-             slogen_file: Path, sloth_file: Path) -> dict:
+def _compare(
+    prometheus: Prometheus,
+    traffic: Traffic,
+    rows: list[tuple[str, list[int]]],
+    end: int,
+    slogen_file: Path,
+    sloth_file: Path,
+) -> dict:
     """Each shape's window ratio against `increase()` at the end of the history and every 10 minutes over the
     last day: one instant can catch a burst at a window's edge, a day of instants shows the spread."""
     _, errors, total = selectors(traffic.name)
@@ -156,16 +178,22 @@ def _compare(prometheus: Prometheus, traffic: Traffic, rows: list[tuple[str, lis
         exact = _exact(rows, 30 * 1440 if window == "30d" else 3 * 1440)
         row = {"increase": reference[end], "exact_counts": exact}
         for shape, rule_file, record in (("slogen", slogen_file, slogen_record), ("sloth", sloth_file, sloth_record)):
-            [rule] = [r for r in rules_by_record(rule_file, [record])
-                      if traffic.name in (r["labels"].get("slo"), r["labels"].get("sloth_slo"))]
+            [rule] = [
+                r
+                for r in rules_by_record(rule_file, [record])
+                if traffic.name in (r["labels"].get("slo"), r["labels"].get("sloth_slo"))
+            ]
             values = _values(prometheus, rule["expr"], end)
             errors_over_day = [_relative(values.get(t, math.nan), reference[t]) for t in reference]
             finite = sorted(abs(e) for e in errors_over_day if not math.isnan(e))
-            row[shape] = {"ratio": values.get(end, math.nan), "relative_error": _relative(values.get(end, math.nan),
-                                                                                          reference[end]),
-                          "points": len(errors_over_day), "nan_points": len(errors_over_day) - len(finite),
-                          "median_abs_error": statistics.median(finite) if finite else math.nan,
-                          "max_abs_error": finite[-1] if finite else math.nan}
+            row[shape] = {
+                "ratio": values.get(end, math.nan),
+                "relative_error": _relative(values.get(end, math.nan), reference[end]),
+                "points": len(errors_over_day),
+                "nan_points": len(errors_over_day) - len(finite),
+                "median_abs_error": statistics.median(finite) if finite else math.nan,
+                "max_abs_error": finite[-1] if finite else math.nan,
+            }
         windows[window] = row
     return {"slo": traffic.name, "windows": windows}
 
@@ -214,24 +242,33 @@ def markdown(result: dict) -> str:
             worst["median over the day"] = max(worst["median over the day"], slogen["median_abs_error"])
             if slogen["max_abs_error"] > worst["any instant"]:
                 worst["any instant"], worst_window = slogen["max_abs_error"], f"{slo['slo']} {window}"
-            lines.append(f"| {slo['slo']} | {window} | {row['increase']:.6f} | {_percent(slogen['relative_error'])} | "
-                         f"{_percent(slogen['median_abs_error'], sign=False)} | "
-                         f"{_percent(slogen['max_abs_error'], sign=False)} | {_percent(sloth['relative_error'])} | "
-                         f"{_percent(sloth['median_abs_error'], sign=False)} | "
-                         f"{_percent(sloth['max_abs_error'], sign=False)} |")
+            lines.append(
+                f"| {slo['slo']} | {window} | {row['increase']:.6f} | {_percent(slogen['relative_error'])} | "
+                f"{_percent(slogen['median_abs_error'], sign=False)} | "
+                f"{_percent(slogen['max_abs_error'], sign=False)} | {_percent(sloth['relative_error'])} | "
+                f"{_percent(sloth['median_abs_error'], sign=False)} | "
+                f"{_percent(sloth['max_abs_error'], sign=False)} |"
+            )
     lines += ["", f"slogen against the goal of ≤ {GOAL:.1%}, largest over both SLOs and windows:", ""]
-    lines += [f"- {where}: {value:.3%}: " + ("met" if value <= GOAL else "**not met**")
-              + (f" ({worst_window})" if where == "any instant" else "") for where, value in worst.items()]
-    lines += ["",
-              "Why they differ. slogen divides the sum of recorded error rates by the sum of recorded total rates, so "
-              "every minute weighs by its traffic, and a minute with no traffic adds 0 to both sums. What is left is "
-              "the window's edge: each recorded 5m rate covers the five minutes before its evaluation, so slogen's W "
-              "window starts and ends up to five minutes earlier than `increase(raw[W])`, with a ramp at both ends. "
-              "Where a burst (3× traffic at 5 % errors, 1.6 % of a 3d window's errors in one minute) sits at an "
-              "edge, that shows for up to five minutes; the median column is the usual size of the error. Sloth's 30d ratio is the "
-              "mean of 5m ratios: a quiet night minute counts as much as a busy noon minute, so uneven traffic "
-              "biases it by percents, and one 0/0 (NaN) 5m ratio during the gap makes the 30-day ratio NaN for 30 "
-              "days. Sloth's 3d ratio is `rate(raw[3d])`: exact, and the most expensive rule in section 1."]
+    lines += [
+        f"- {where}: {value:.3%}: "
+        + ("met" if value <= GOAL else "**not met**")
+        + (f" ({worst_window})" if where == "any instant" else "")
+        for where, value in worst.items()
+    ]
+    lines += [
+        "",
+        "Why they differ. slogen divides the sum of recorded error rates by the sum of recorded total rates, so "
+        "every minute weighs by its traffic, and a minute with no traffic adds 0 to both sums. What is left is "
+        "the window's edge: each recorded 5m rate covers the five minutes before its evaluation, so slogen's W "
+        "window starts and ends up to five minutes earlier than `increase(raw[W])`, with a ramp at both ends. "
+        "Where a burst (3× traffic at 5 % errors, 1.6 % of a 3d window's errors in one minute) sits at an "
+        "edge, that shows for up to five minutes; the median column is the usual size of the error. "
+        "Sloth's 30d ratio is the "
+        "mean of 5m ratios: a quiet night minute counts as much as a busy noon minute, so uneven traffic "
+        "biases it by percents, and one 0/0 (NaN) 5m ratio during the gap makes the 30-day ratio NaN for 30 "
+        "days. Sloth's 3d ratio is `rate(raw[3d])`: exact, and the most expensive rule in section 1.",
+    ]
     return "\n".join(lines)
 
 
@@ -240,9 +277,11 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     at_end = max(abs(r["relative_error"]) for r in rows)
     median = max(r["median_abs_error"] for r in rows)
     anywhere = max(r["max_abs_error"] for r in rows)
-    return [("accuracy of the 30d and 3d ratios ≤ 0.5 %, at the end of the history", f"{at_end:.3%}", at_end <= GOAL),
-            ("… median over a day of instants", f"{median:.3%}", median <= GOAL),
-            ("… at every instant of that day", f"{anywhere:.3%}", anywhere <= GOAL)]
+    return [
+        ("accuracy of the 30d and 3d ratios ≤ 0.5 %, at the end of the history", f"{at_end:.3%}", at_end <= GOAL),
+        ("… median over a day of instants", f"{median:.3%}", median <= GOAL),
+        ("… at every instant of that day", f"{anywhere:.3%}", anywhere <= GOAL),
+    ]
 
 
 def _percent(value: float, sign: bool = True) -> str:

@@ -23,6 +23,7 @@ from generator import burnrate, pipeline, promtool
 from generator.burnrate import PAGE, TICKET, BurnWindow
 from generator.durations import format_duration, parse_duration
 from generator.synth import counter_values
+from generator.targets import prometheus as prometheus_target
 from generator.write import OutputFile, serialise
 
 TITLE = "Detection and reset time"
@@ -64,6 +65,7 @@ _LABEL = re.compile(r'(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)="(?P<value>(?:[^"\\]|\\.)
 
 # --- pure parts: theory, timeline parsing, episodes (unit-tested in tests/bench/test_detection.py) ---
 
+
 def pair_name(long: str, short: str) -> str:
     return f"{long}/{short}"
 
@@ -72,22 +74,31 @@ def window_pair(window: BurnWindow) -> str:
     return pair_name(format_duration(window.long), format_duration(window.short))
 
 
-def theoretical(windows: tuple[BurnWindow, ...], period: int, error_budget: Decimal, error_rate: Decimal,
-                background: Decimal) -> list[dict]:
+def theoretical(
+    windows: tuple[BurnWindow, ...], period: int, error_budget: Decimal, error_rate: Decimal, background: Decimal
+) -> list[dict]:
     """Per pair: the Workbook's detection time (None: this error rate never crosses the pair's threshold), the
     same counting the healthy background errors already in the long window, and the Workbook's reset time,
     which the short window bounds: the pair resolves once the short window no longer holds the outage."""
-    return [{"pair": window_pair(w), "severity": w.severity, "factor": str(w.factor(period)),
-             "threshold_ratio": str(burnrate.threshold_ratio(w, period, error_budget)),
-             "detection_seconds": _seconds(burnrate.detection_seconds(w, period, error_budget, error_rate)),
-             "detection_with_background_seconds": _seconds(
-                 detection_with_background(w, period, error_budget, error_rate, background)),
-             "reset_seconds": w.short}
-            for w in windows]
+    return [
+        {
+            "pair": window_pair(w),
+            "severity": w.severity,
+            "factor": str(w.factor(period)),
+            "threshold_ratio": str(burnrate.threshold_ratio(w, period, error_budget)),
+            "detection_seconds": _seconds(burnrate.detection_seconds(w, period, error_budget, error_rate)),
+            "detection_with_background_seconds": _seconds(
+                detection_with_background(w, period, error_budget, error_rate, background)
+            ),
+            "reset_seconds": w.short,
+        }
+        for w in windows
+    ]
 
 
-def detection_with_background(window: BurnWindow, period: int, error_budget: Decimal, error_rate: Decimal,
-                              background: Decimal) -> Decimal | None:
+def detection_with_background(
+    window: BurnWindow, period: int, error_budget: Decimal, error_rate: Decimal, background: Decimal
+) -> Decimal | None:
     """The Workbook's formula when the long window already holds `background` errors before the outage: after t
     seconds it reads (background × (long − t) + rate × t) / long, which crosses the threshold at
     t = long × (threshold − background) / (rate − background)."""
@@ -153,22 +164,26 @@ def of_pair(pair: str):
     return lambda labels: pair_name(labels.get("long_window", ""), labels.get("short_window", "")) == pair
 
 
-def measured(firing: dict[int, list[dict[str, str]]], outage_start: int, recovery_start: int, end: int,
-             wanted) -> dict:
+def measured(firing: dict[int, list[dict[str, str]]], outage_start: int, recovery_start: int, end: int, wanted) -> dict:
     """Detection = first firing minute − outage start; reset = first quiet minute after the last firing one −
     recovery start. Both in seconds; None when it never fired (or never resolved before the timeline ends)."""
     found = episode(firing, wanted)
     if found is None:
         return {"fired": False, "detection_seconds": None, "reset_seconds": None, "pairs_first": []}
     resolved = found.last + 1 if found.last < end else None
-    return {"fired": True, "first_minute": found.first, "last_minute": found.last,
-            "early": found.first < outage_start,
-            "detection_seconds": (found.first - outage_start) * 60,
-            "reset_seconds": None if resolved is None else (resolved - recovery_start) * 60,
-            "pairs_first": list(found.pairs_first)}
+    return {
+        "fired": True,
+        "first_minute": found.first,
+        "last_minute": found.last,
+        "early": found.first < outage_start,
+        "detection_seconds": (found.first - outage_start) * 60,
+        "reset_seconds": None if resolved is None else (resolved - recovery_start) * 60,
+        "pairs_first": list(found.pairs_first),
+    }
 
 
 # --- promtool inputs ---
+
 
 def error_phases(error_rate: Decimal) -> list[tuple[int, Decimal]]:
     """(minutes, error ratio) of the timeline: healthy history, outage, healthy recovery."""
@@ -180,8 +195,10 @@ def input_series(error_rate: Decimal) -> list[dict]:
     phases = error_phases(error_rate)
     bad = [(minutes, REQUESTS_PER_MINUTE * ratio) for minutes, ratio in phases]
     good = [(minutes, REQUESTS_PER_MINUTE * (1 - ratio)) for minutes, ratio in phases]
-    return [{"series": ERROR_SERIES, "values": counter_values(bad)},
-            {"series": GOOD_SERIES, "values": counter_values(good)}]
+    return [
+        {"series": ERROR_SERIES, "values": counter_values(bad)},
+        {"series": GOOD_SERIES, "values": counter_values(good)},
+    ]
 
 
 def quiet_check(minute: int, expr: str = FIRING) -> dict:
@@ -215,22 +232,28 @@ def boundary_checks(firing: dict[int, list[dict[str, str]]], result: dict) -> li
             continue
         expr, matches = severity_expr(severity), of_severity(severity)
         first, last = found["first_minute"], found["last_minute"]
-        checks += [quiet_check(first - 1, expr),
-                   firing_check(first, [a for a in firing[first] if matches(a)], expr),
-                   firing_check(last, [a for a in firing[last] if matches(a)], expr)]
+        checks += [
+            quiet_check(first - 1, expr),
+            firing_check(first, [a for a in firing[first] if matches(a)], expr),
+            firing_check(last, [a for a in firing[last] if matches(a)], expr),
+        ]
         if last < END:
             checks.append(quiet_check(last + 1, expr))
     return checks
 
 
 def write_test_file(rules: Path, path: Path, checks: list[dict], error_rate: Decimal) -> Path:
-    document = {"rule_files": [str(rules)], "evaluation_interval": "1m",
-                "tests": [{"interval": "1m", "input_series": input_series(error_rate), "promql_expr_test": checks}]}
+    document = {
+        "rule_files": [str(rules)],
+        "evaluation_interval": "1m",
+        "tests": [{"interval": "1m", "input_series": input_series(error_rate), "promql_expr_test": checks}],
+    }
     path.write_text(yaml.safe_dump(document, sort_keys=False, width=100_000), encoding="utf-8")
     return path
 
 
 # --- rules and runs ---
+
 
 def alerting_rules(work: Path) -> tuple[Path, object]:
     """Generates the spec's rules with the real pipeline and keeps what decides when an alert fires.
@@ -246,9 +269,12 @@ def alerting_rules(work: Path) -> tuple[Path, object]:
     outcome = pipeline.generate([spec])
     if not outcome.ok:
         raise RuntimeError("; ".join(f.text() for f in outcome.findings))
-    generated = next(f for f in outcome.files if f.path.startswith(pipeline.RULES_DIR))
-    groups = [{**g, "rules": [_without_annotations(r) for r in g["rules"]]}
-              for g in generated.data["groups"] if any("alert" in rule for rule in g["rules"])]
+    generated = next(f for f in outcome.files if f.path.startswith(prometheus_target.RULES_DIR))
+    groups = [
+        {**g, "rules": [_without_annotations(r) for r in g["rules"]]}
+        for g in generated.data["groups"]
+        if any("alert" in rule for rule in g["rules"])
+    ]
     rules = work / "bench.rules.yml"
     rules.write_bytes(serialise(OutputFile(generated.path, {**generated.data, "groups": groups}, generated.sources)))
     return rules, outcome.project.services[0].slos[0]
@@ -286,10 +312,17 @@ def measure_rates(rules: Path, work: Path, pairs: list[str]) -> list[RateRun]:
     """Each rate's timeline run, then its proof run as soon as the timeline is parsed. promtool is single-threaded,
     so runs go in parallel, one per core; starting each proof early keeps both cores busy."""
     runs = [RateRun(rate) for rate in ERROR_RATES]
-    with (ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
-          click.progressbar(length=2 * len(runs), label="detection: promtool runs", file=sys.stderr) as bar):
-        pending = {pool.submit(promtool.test_rules, [write_test_file(rules, work / f"timeline-{r.rate}.test.yml",
-                                                                     timeline_checks(), r.rate)]): r for r in runs}
+    with (
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
+        click.progressbar(length=2 * len(runs), label="detection: promtool runs", file=sys.stderr) as bar,
+    ):
+        pending = {
+            pool.submit(
+                promtool.test_rules,
+                [write_test_file(rules, work / f"timeline-{r.rate}.test.yml", timeline_checks(), r.rate)],
+            ): r
+            for r in runs
+        }
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)  # promtool's own timeout bounds each run
             for future in done:
@@ -298,8 +331,12 @@ def measure_rates(rules: Path, work: Path, pairs: list[str]) -> list[RateRun]:
                 if rate_run.firing is None:
                     rate_run.firing = timeline_firing(*future.result())
                     rate_run.measured = measure_rate(rate_run.firing, pairs)
-                    proof = write_test_file(rules, work / f"proof-{rate_run.rate}.test.yml",
-                                            boundary_checks(rate_run.firing, rate_run.measured), rate_run.rate)
+                    proof = write_test_file(
+                        rules,
+                        work / f"proof-{rate_run.rate}.test.yml",
+                        boundary_checks(rate_run.firing, rate_run.measured),
+                        rate_run.rate,
+                    )
                     pending[pool.submit(promtool.test_rules, [proof])] = rate_run
                 else:
                     rate_run.proof = future.result()
@@ -308,20 +345,32 @@ def measure_rates(rules: Path, work: Path, pairs: list[str]) -> list[RateRun]:
 
 def run(work: Path) -> dict:
     rules, slo = alerting_rules(work)
-    rates = [{"error_rate": str(r.rate),
-              "theory": theoretical(slo.burn_windows, slo.period, slo.error_budget, r.rate, HEALTHY_ERROR_RATIO),
-              "measured": r.measured,
-              "firing_minutes": len(r.firing),
-              "proof_passed": r.proof[0],
-              "proof_output": "" if r.proof[0] else r.proof[1][-4000:]}
-             for r in measure_rates(rules, work, [window_pair(w) for w in slo.burn_windows])]
-    return {"objective_percent": str(slo.objective_percent), "period": format_duration(slo.period),
-            "requests_per_minute": REQUESTS_PER_MINUTE, "healthy_error_ratio": str(HEALTHY_ERROR_RATIO),
-            "history_minutes": HISTORY, "outage_minutes": OUTAGE, "recovery_minutes": RECOVERY,
-            "promtool_version": ".".join(map(str, promtool.version())), "rates": rates}
+    rates = [
+        {
+            "error_rate": str(r.rate),
+            "theory": theoretical(slo.burn_windows, slo.period, slo.error_budget, r.rate, HEALTHY_ERROR_RATIO),
+            "measured": r.measured,
+            "firing_minutes": len(r.firing),
+            "proof_passed": r.proof[0],
+            "proof_output": "" if r.proof[0] else r.proof[1][-4000:],
+        }
+        for r in measure_rates(rules, work, [window_pair(w) for w in slo.burn_windows])
+    ]
+    return {
+        "objective_percent": str(slo.objective_percent),
+        "period": format_duration(slo.period),
+        "requests_per_minute": REQUESTS_PER_MINUTE,
+        "healthy_error_ratio": str(HEALTHY_ERROR_RATIO),
+        "history_minutes": HISTORY,
+        "outage_minutes": OUTAGE,
+        "recovery_minutes": RECOVERY,
+        "promtool_version": ".".join(map(str, promtool.version())),
+        "rates": rates,
+    }
 
 
 # --- report ---
+
 
 def duration_text(seconds: float | None) -> str:
     """51.84 → '52 s', 180 → '3 min', 6480 → '1 h 48 min', None → '—'."""
@@ -343,32 +392,40 @@ def percent_text(ratio: str | Decimal) -> str:
 
 
 def _summary_rows(result: dict) -> list[str]:
-    rows = ["| error rate | first page | pair(s) firing first | page resolved after recovery | first ticket "
-            "| pair(s) firing first | ticket resolved after recovery | proven by promtool |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| error rate | first page | pair(s) firing first | page resolved after recovery | first ticket "
+        "| pair(s) firing first | ticket resolved after recovery | proven by promtool |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for rate in result["rates"]:
         page, ticket = rate["measured"][PAGE], rate["measured"][TICKET]
-        rows.append(f"| {percent_text(rate['error_rate'])} | {duration_text(page['detection_seconds'])} "
-                    f"| {', '.join(page['pairs_first']) or '—'} | {duration_text(page['reset_seconds'])} "
-                    f"| {duration_text(ticket['detection_seconds'])} | {', '.join(ticket['pairs_first']) or '—'} "
-                    f"| {duration_text(ticket['reset_seconds'])} | {'yes' if rate['proof_passed'] else '**no**'} |")
+        rows.append(
+            f"| {percent_text(rate['error_rate'])} | {duration_text(page['detection_seconds'])} "
+            f"| {', '.join(page['pairs_first']) or '—'} | {duration_text(page['reset_seconds'])} "
+            f"| {duration_text(ticket['detection_seconds'])} | {', '.join(ticket['pairs_first']) or '—'} "
+            f"| {duration_text(ticket['reset_seconds'])} | {'yes' if rate['proof_passed'] else '**no**'} |"
+        )
     return rows
 
 
 def _pair_rows(result: dict) -> list[str]:
-    rows = ["| error rate | pair | severity | fires above | detection, Workbook | Workbook + background "
-            "| detection, measured | reset, Workbook (short window) | reset, measured |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| error rate | pair | severity | fires above | detection, Workbook | Workbook + background "
+        "| detection, measured | reset, Workbook (short window) | reset, measured |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for rate in result["rates"]:
         for theory in rate["theory"]:
             got = rate["measured"]["pairs"][theory["pair"]]
             never = theory["detection_seconds"] is None
-            rows.append(f"| {percent_text(rate['error_rate'])} | {theory['pair']} | {theory['severity']} "
-                        f"| {number_text(theory['factor'])}× = {percent_text(theory['threshold_ratio'])} "
-                        f"| {'never fires' if never else duration_text(theory['detection_seconds'])} "
-                        f"| {duration_text(theory['detection_with_background_seconds'])} "
-                        f"| {duration_text(got['detection_seconds'])} | {duration_text(theory['reset_seconds'])} "
-                        f"| {duration_text(got['reset_seconds'])} |")
+            rows.append(
+                f"| {percent_text(rate['error_rate'])} | {theory['pair']} | {theory['severity']} "
+                f"| {number_text(theory['factor'])}× = {percent_text(theory['threshold_ratio'])} "
+                f"| {'never fires' if never else duration_text(theory['detection_seconds'])} "
+                f"| {duration_text(theory['detection_with_background_seconds'])} "
+                f"| {duration_text(got['detection_seconds'])} | {duration_text(theory['reset_seconds'])} "
+                f"| {duration_text(got['reset_seconds'])} |"
+            )
     return rows
 
 
@@ -390,8 +447,9 @@ def _problems(result: dict) -> list[str]:
         for severity in SEVERITIES:
             found = rate["measured"][severity]
             if not found["fired"]:
-                problems.append(f"- **No {severity} fired at {name}** within the "
-                                f"{result['outage_minutes']} min outage.")
+                problems.append(
+                    f"- **No {severity} fired at {name}** within the {result['outage_minutes']} min outage."
+                )
             elif found["early"]:
                 problems.append(f"- **A {severity} fired on healthy traffic before the outage at {name}.**")
             elif found["reset_seconds"] is None:
@@ -427,7 +485,8 @@ measured times:
   at the next 1m scrape and the rules run once a minute, so a crossing lands on the next whole minute; and every
   window is a sum of the 5m base rate, which ramps up over five minutes, so after k ≥ 5 minutes of outage a long
   window holds about k − 2 minutes of it. Prometheus 2 ranges are closed, so a 1h window sums 61 one-minute samples,
-  not 60 (1.7 % more denominator). The short window is never the bottleneck at these rates, and the alerts have no `for:`.
+  not 60 (1.7 % more denominator). The short window is never the bottleneck at these rates, and the alerts \
+have no `for:`.
 
 At 100 % errors the Workbook's 52 s for the 1h/5m pair is shorter than the ramp itself, so the relative gap is
 largest there; at 2 % the same minutes are a few percent of a 43-minute detection.
@@ -443,25 +502,43 @@ when its slowest firing pair does, so after an outage long enough to fire the 6h
 
 def lag_range(result: dict) -> tuple[float, float]:
     """Smallest and largest (measured − Workbook with background) detection over every pair that fired."""
-    lags = [rate["measured"]["pairs"][t["pair"]]["detection_seconds"] - t["detection_with_background_seconds"]
-            for rate in result["rates"] for t in rate["theory"]
-            if t["detection_with_background_seconds"] is not None
-            and rate["measured"]["pairs"][t["pair"]]["detection_seconds"] is not None]
+    lags = [
+        rate["measured"]["pairs"][t["pair"]]["detection_seconds"] - t["detection_with_background_seconds"]
+        for rate in result["rates"]
+        for t in rate["theory"]
+        if t["detection_with_background_seconds"] is not None
+        and rate["measured"]["pairs"][t["pair"]]["detection_seconds"] is not None
+    ]
     return min(lags), max(lags)
 
 
 def markdown(result: dict) -> str:
     background = percent_text(result["healthy_error_ratio"])
-    method = METHOD.format(objective=result["objective_percent"], period=result["period"],
-                           promtool=result["promtool_version"], rpm=result["requests_per_minute"],
-                           days=result["history_minutes"] // 1440, background=background,
-                           outage=duration_text(result["outage_minutes"] * 60),
-                           recovery=duration_text(result["recovery_minutes"] * 60))
-    parts = [method, "", *_summary_rows(result), "",
-             "Per window pair, next to the SRE Workbook's theoretical detection time "
-             "(factor × budget × long window / error rate) and reset time (the short window). "
-             + _reachable_text(result), "", *_pair_rows(result), "", EXPLANATION.format(
-                 background=background, **dict(zip(("lag_low", "lag_high"), map(duration_text, lag_range(result)))))]
+    method = METHOD.format(
+        objective=result["objective_percent"],
+        period=result["period"],
+        promtool=result["promtool_version"],
+        rpm=result["requests_per_minute"],
+        days=result["history_minutes"] // 1440,
+        background=background,
+        outage=duration_text(result["outage_minutes"] * 60),
+        recovery=duration_text(result["recovery_minutes"] * 60),
+    )
+    parts = [
+        method,
+        "",
+        *_summary_rows(result),
+        "",
+        "Per window pair, next to the SRE Workbook's theoretical detection time "
+        "(factor × budget × long window / error rate) and reset time (the short window). " + _reachable_text(result),
+        "",
+        *_pair_rows(result),
+        "",
+        EXPLANATION.format(
+            background=background,
+            **dict(zip(("lag_low", "lag_high"), map(duration_text, lag_range(result)), strict=True)),
+        ),
+    ]
     problems = _problems(result)
     if problems:
         parts += ["", "**Goals not met:**", *problems]

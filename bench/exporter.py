@@ -15,7 +15,7 @@ class Exporter:
         exporter = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 now = time.time()
                 body = "".join(f"{metric}{one.labels} {int(one.count(now, origin))}\n" for one in series)
                 payload = f"# TYPE {metric} counter\n{body}".encode()

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from generator import pipeline
+from generator.targets import prometheus as prometheus_target
 from generator.write import render_tree, write
 
 from .shapes import sloth
@@ -40,18 +41,42 @@ SLO = tuple[str, str, str]
 
 
 def slogen_spec(service: str, slos: list[SLO]) -> dict:
-    return {"apiVersion": "slogen/v1", "service": service, "labels": {"team": "bench"}, "period": "30d",
-            "slos": [{"name": name, "objective": 99.9, "sli": {"ratio": {"errors": errors, "total": total}}}
-                     for name, errors, total in slos]}
+    return {
+        "apiVersion": "slogen/v1",
+        "service": service,
+        "labels": {"team": "bench"},
+        "period": "30d",
+        "slos": [
+            {"name": name, "objective": 99.9, "sli": {"ratio": {"errors": errors, "total": total}}}
+            for name, errors, total in slos
+        ],
+    }
 
 
 def sloth_spec(service: str, slos: list[SLO]) -> dict:
-    return {"version": "prometheus/v1", "service": service, "labels": {"team": "bench"}, "slos": [{
-        "name": name, "objective": 99.9,
-        "sli": {"events": {"error_query": f"sum(rate({errors}[{{{{.window}}}}]))",
-                           "total_query": f"sum(rate({total}[{{{{.window}}}}]))"}},
-        "alerting": {"name": f"{name.capitalize()}HighErrorRate", "page_alert": {"labels": {"severity": "page"}},
-                     "ticket_alert": {"labels": {"severity": "ticket"}}}} for name, errors, total in slos]}
+    return {
+        "version": "prometheus/v1",
+        "service": service,
+        "labels": {"team": "bench"},
+        "slos": [
+            {
+                "name": name,
+                "objective": 99.9,
+                "sli": {
+                    "events": {
+                        "error_query": f"sum(rate({errors}[{{{{.window}}}}]))",
+                        "total_query": f"sum(rate({total}[{{{{.window}}}}]))",
+                    }
+                },
+                "alerting": {
+                    "name": f"{name.capitalize()}HighErrorRate",
+                    "page_alert": {"labels": {"severity": "page"}},
+                    "ticket_alert": {"labels": {"severity": "ticket"}},
+                },
+            }
+            for name, errors, total in slos
+        ],
+    }
 
 
 def slogen_rule_file(service: str, slos: list[SLO], work: Path) -> Path:
@@ -65,7 +90,7 @@ def slogen_rule_file(service: str, slos: list[SLO], work: Path) -> Path:
         raise RuntimeError("the bench spec is invalid: " + "; ".join(f.text() for f in outcome.findings))
     out = work / f"{service}-slogen-out"
     write(out, render_tree(outcome.files))
-    [rule_file] = sorted((out / pipeline.RULES_DIR).glob("*.rules.yml"))
+    [rule_file] = sorted((out / prometheus_target.RULES_DIR).glob("*.rules.yml"))
     return rule_file
 
 
@@ -77,13 +102,20 @@ def sloth_rule_file(service: str, slos: list[SLO], work: Path) -> Path:
 
 def rules_by_record(rule_file: Path, records: Iterable[str]) -> list[dict]:
     wanted = set(records)
-    return [rule for group in yaml.safe_load(rule_file.read_text())["groups"] for rule in group["rules"]
-            if rule.get("record") in wanted]
+    return [
+        rule
+        for group in yaml.safe_load(rule_file.read_text())["groups"]
+        for rule in group["rules"]
+        if rule.get("record") in wanted
+    ]
 
 
 def base_rule_file(path: Path, rules: list[dict]) -> Path:
-    path.write_text(yaml.safe_dump({"groups": [{"name": "bench-backfill", "interval": "1m", "rules": rules}]},
-                                   sort_keys=False, width=100_000))
+    path.write_text(
+        yaml.safe_dump(
+            {"groups": [{"name": "bench-backfill", "interval": "1m", "rules": rules}]}, sort_keys=False, width=100_000
+        )
+    )
     return path
 
 
@@ -94,19 +126,26 @@ SLOTH_BASE = "slo:sli_error:ratio_rate5m"
 def slogen_rule_set(fleet: Fleet, origin: float, work: Path) -> RuleSet:
     rule_file = slogen_rule_file("fleet", fleet.slos(), work)
     rules = rules_by_record(rule_file, SLOGEN_BASE)
-    recorded = tuple(RecordedSeries(rule["record"], rule["labels"],
-                                    _rate5m(fleet, _api_index(fleet, rule["labels"]["slo"]), origin,
-                                            errors_only=SLOGEN_BASE[rule["record"]]))
-                     for rule in rules)
+    recorded = tuple(
+        RecordedSeries(
+            rule["record"],
+            rule["labels"],
+            _rate5m(fleet, _api_index(fleet, rule["labels"]["slo"]), origin, errors_only=SLOGEN_BASE[rule["record"]]),
+        )
+        for rule in rules
+    )
     return RuleSet("slogen", rule_file, recorded)
 
 
 def sloth_rule_set(fleet: Fleet, origin: float, work: Path) -> RuleSet:
     rule_file = sloth_rule_file("fleet", fleet.slos(), work)
     rules = rules_by_record(rule_file, [SLOTH_BASE])
-    recorded = tuple(RecordedSeries(rule["record"], rule["labels"],
-                                    _ratio5m(fleet, _api_index(fleet, rule["labels"]["sloth_slo"]), origin))
-                     for rule in rules)
+    recorded = tuple(
+        RecordedSeries(
+            rule["record"], rule["labels"], _ratio5m(fleet, _api_index(fleet, rule["labels"]["sloth_slo"]), origin)
+        )
+        for rule in rules
+    )
     return RuleSet("sloth", rule_file, recorded)
 
 

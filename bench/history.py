@@ -41,16 +41,24 @@ def openmetrics_file(path: Path) -> Iterator[TextIO]:
     os.replace(partial, path)
 
 
-def write_counters(out: TextIO, metric: str, series: Sequence[Series], times: range, origin: float,
-                   label: str = "history") -> int:
+def write_counters(
+    out: TextIO, metric: str, series: Sequence[Series], times: range, origin: float, label: str = "history"
+) -> int:
     """One counter family: every series' samples at `times`; returns how many samples were written."""
     elapsed = [t - origin for t in times]
     rows = ((one.labels, list(map(int, one.counts(elapsed)))) for one in series)
     return write_family(out, metric, "counter", rows, times, len(series), label)
 
 
-def write_family(out: TextIO, metric: str, kind: str, rows: Iterable[tuple[str, Sequence]], times: range,
-                 count: int, label: str = "history") -> int:
+def write_family(
+    out: TextIO,
+    metric: str,
+    kind: str,
+    rows: Iterable[tuple[str, Sequence]],
+    times: range,
+    count: int,
+    label: str = "history",
+) -> int:
     """One metric family: rows are (label text, values at `times`); `count` rows, for the progress bar."""
     suffixes = [f" {t}\n" for t in times]
     written = 0
@@ -73,10 +81,19 @@ def blocks_from_openmetrics(history: Path, blocks: Path) -> None:
     promtool("tsdb", "create-blocks-from", "openmetrics", MAX_BLOCK_DURATION, "--quiet", str(history), str(blocks))
 
 
-def blocks_from_rules(rule_files: Iterable[Path], url: str, start: int, end: int, blocks: Path,
-                      step: int = 60) -> None:
-    promtool("tsdb", "create-blocks-from", "rules", "--quiet", f"--url={url}", f"--start={start}", f"--end={end}",
-             f"--eval-interval={step}s", f"--output-dir={blocks}", *map(str, rule_files))
+def blocks_from_rules(rule_files: Iterable[Path], url: str, start: int, end: int, blocks: Path, step: int = 60) -> None:
+    promtool(
+        "tsdb",
+        "create-blocks-from",
+        "rules",
+        "--quiet",
+        f"--url={url}",
+        f"--start={start}",
+        f"--end={end}",
+        f"--eval-interval={step}s",
+        f"--output-dir={blocks}",
+        *map(str, rule_files),
+    )
 
 
 def move_blocks(blocks: Path, data: Path) -> int:

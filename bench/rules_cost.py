@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import yaml
 
-from tests.e2e.servers import Prometheus, free_port, http, http_json, wait_for, write_yaml
+from testing.servers import Prometheus, free_port, http, http_json, wait_for, write_yaml
 
 from . import history
 from .exporter import Exporter
@@ -32,6 +32,7 @@ POLL_SECONDS = 2.0
 # seen at least once; every 1m group is seen at least three times in the last phase.
 PHASES = (("scrape only", (), 20), ("slogen only", ("slogen",), 45), ("slogen + Sloth", ("slogen", "sloth"), 180))
 GOAL_RATIO = 1 / 20
+DEFAULT_FLEET = Fleet()  # frozen, so one shared default is safe
 
 
 @dataclass
@@ -45,15 +46,20 @@ class GroupTimes:
     def summary(self, missed: float) -> dict:
         median = statistics.median(self.durations.values()) if self.durations else None
         per_minute = 60 / self.interval
-        return {"group": self.name, "rules": self.rules, "interval_s": self.interval,
-                "evaluations": len(self.durations), "median_s": median, "max_s": max(self.durations.values(),
-                                                                                     default=None),
-                "evaluations_per_minute": per_minute,
-                "seconds_per_minute": median * per_minute if median is not None else None,
-                "iterations_missed": missed}
+        return {
+            "group": self.name,
+            "rules": self.rules,
+            "interval_s": self.interval,
+            "evaluations": len(self.durations),
+            "median_s": median,
+            "max_s": max(self.durations.values(), default=None),
+            "evaluations_per_minute": per_minute,
+            "seconds_per_minute": median * per_minute if median is not None else None,
+            "iterations_missed": missed,
+        }
 
 
-def run(work: Path, phases=PHASES, fleet: Fleet = Fleet()) -> dict:
+def run(work: Path, phases=PHASES, fleet: Fleet = DEFAULT_FLEET) -> dict:
     sloth.check_against_anchor()
     end = int(time.time()) // 60 * 60
     raw_start, recorded_start = end - RAW_DAYS * DAY, end - RECORDED_DAYS * DAY
@@ -67,16 +73,18 @@ def run(work: Path, phases=PHASES, fleet: Fleet = Fleet()) -> dict:
         config = _config(work, exporter.address, [])
         with Prometheus(config, data, port, *_flags()) as prometheus:
             prometheus.start()  # scraping from `end` on while the history before it is written
-            result["history"] = _write_history(work, fleet, series, rule_sets.values(), origin,
-                                               raw_start, recorded_start, end)
+            result["history"] = _write_history(
+                work, fleet, series, rule_sets.values(), origin, raw_start, recorded_start, end
+            )
         result["history"]["blocks"] = history.move_blocks(work / "blocks", data)
         with Prometheus(config, data, port, *_flags()) as prometheus:
             prometheus.start()
             _wait_for_history(prometheus, fleet, raw_start)
             compactions = _metric_sum(prometheus, "prometheus_tsdb_compactions_total")
             result.update(_measure(prometheus, config, rule_sets, phases))
-            result["compactions_during_measurement"] = \
+            result["compactions_during_measurement"] = (
                 _metric_sum(prometheus, "prometheus_tsdb_compactions_total") - compactions
+            )
         result["exporter_scrapes"] = exporter.scrapes
     return result
 
@@ -86,15 +94,27 @@ def _flags() -> tuple[str, ...]:
 
 
 def _config(work: Path, target: str, rule_files: list[Path]) -> Path:
-    return write_yaml(work / "prometheus.yml", {
-        "global": {"scrape_interval": "1m", "evaluation_interval": "1m"},
-        "rule_files": [str(p) for p in rule_files],
-        # honor_labels: the exporter's own job and instance labels are the ones the history was written with
-        "scrape_configs": [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}]})
+    return write_yaml(
+        work / "prometheus.yml",
+        {
+            "global": {"scrape_interval": "1m", "evaluation_interval": "1m"},
+            "rule_files": [str(p) for p in rule_files],
+            # honor_labels: the exporter's own job and instance labels are the ones the history was written with
+            "scrape_configs": [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}],
+        },
+    )
 
 
-def _write_history(work: Path, fleet: Fleet, series: list, rule_sets: Iterable[RuleSet], origin: float,
-                   raw_start: int, recorded_start: int, end: int) -> dict:
+def _write_history(
+    work: Path,
+    fleet: Fleet,
+    series: list,
+    rule_sets: Iterable[RuleSet],
+    origin: float,
+    raw_start: int,
+    recorded_start: int,
+    end: int,
+) -> dict:
     """Two OpenMetrics files, one promtool run each: the raw counters plus the base records over the raw
     range, and the base records alone before it. The files meet at raw_start, so no two blocks overlap in
     time and Prometheus has nothing to merge while it is measured.
@@ -109,8 +129,9 @@ def _write_history(work: Path, fleet: Fleet, series: list, rule_sets: Iterable[R
     raw = work / "raw.om"
     started = time.monotonic()
     with history.openmetrics_file(raw) as out:
-        facts["raw_samples"] = history.write_counters(out, fleet.metric, series, range(raw_start, end, 60), origin,
-                                                      label="raw history")
+        facts["raw_samples"] = history.write_counters(
+            out, fleet.metric, series, range(raw_start, end, 60), origin, label="raw history"
+        )
         facts["recorded_samples"] = history.write_recorded(out, recorded, range(raw_start, end, 60))
     facts["raw_write_s"] = round(time.monotonic() - started, 1)
     facts["raw_file_bytes"] = raw.stat().st_size
@@ -131,8 +152,11 @@ def _write_history(work: Path, fleet: Fleet, series: list, rule_sets: Iterable[R
 
 def _wait_for_history(prometheus: Prometheus, fleet: Fleet, raw_start: int) -> None:
     expected = fleet.apis * fleet.series_per_api
-    wait_for(lambda: _count(prometheus, f"count({fleet.metric})", raw_start + 600) == expected, 120,
-             f"the {expected} backfilled raw series visible in Prometheus")
+    wait_for(
+        lambda: _count(prometheus, f"count({fleet.metric})", raw_start + 600) == expected,
+        120,
+        f"the {expected} backfilled raw series visible in Prometheus",
+    )
 
 
 def _count(prometheus: Prometheus, expr: str, at: float) -> float:
@@ -148,15 +172,25 @@ def _measure(prometheus: Prometheus, config: Path, rule_sets: dict[str, RuleSet]
         _observe(prometheus, rule_sets, times, seconds, label=name)
         elapsed = time.monotonic() - started
         cpu = _metric_sum(prometheus, "process_cpu_seconds_total") - cpu_before
-        phase_results.append({"phase": name, "rule_sets": list(loaded), "seconds": round(elapsed, 1),
-                              "cpu_seconds": round(cpu, 2), "cpu_seconds_per_minute": round(cpu * 60 / elapsed, 3)})
+        phase_results.append(
+            {
+                "phase": name,
+                "rule_sets": list(loaded),
+                "seconds": round(elapsed, 1),
+                "cpu_seconds": round(cpu, 2),
+                "cpu_seconds_per_minute": round(cpu * 60 / elapsed, 3),
+            }
+        )
     missed = _missed(prometheus)
     sets = {}
     for name in rule_sets:
         groups = [g.summary(missed.get(g.name, 0.0)) for g in times.values() if g.rule_set == name]
         groups.sort(key=lambda g: g["group"])
-        sets[name] = {"groups": groups, "rules": sum(g["rules"] for g in groups),
-                      "seconds_per_minute": sum(g["seconds_per_minute"] or 0.0 for g in groups)}
+        sets[name] = {
+            "groups": groups,
+            "rules": sum(g["rules"] for g in groups),
+            "seconds_per_minute": sum(g["seconds_per_minute"] or 0.0 for g in groups),
+        }
     ratio = sets["slogen"]["seconds_per_minute"] / sets["sloth"]["seconds_per_minute"]
     return {"phases": phase_results, "rule_sets": sets, "ratio_slogen_to_sloth": ratio}
 
@@ -187,8 +221,9 @@ def _observe(prometheus: Prometheus, rule_sets: dict[str, RuleSet], times: dict,
                     continue  # loaded, not evaluated yet
                 key = (group["file"], group["name"])
                 if key not in times:
-                    times[key] = GroupTimes(owner[group["file"]], group["name"], float(group["interval"]),
-                                            len(group["rules"]))
+                    times[key] = GroupTimes(
+                        owner[group["file"]], group["name"], float(group["interval"]), len(group["rules"])
+                    )
                 times[key].durations[group["lastEvaluation"]] = float(group["evaluationTime"])
             done = int(seconds - left)
             bar.update(done - shown)
@@ -204,8 +239,10 @@ def _metrics_text(prometheus: Prometheus) -> str:
 
 
 def _metric_sum(prometheus: Prometheus, name: str) -> float:
-    return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", _metrics_text(prometheus),
-                                                       re.MULTILINE))
+    return sum(
+        float(m.group(1))
+        for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", _metrics_text(prometheus), re.MULTILINE)
+    )
 
 
 def _missed(prometheus: Prometheus) -> dict[str, float]:
@@ -215,15 +252,22 @@ def _missed(prometheus: Prometheus) -> dict[str, float]:
 
 
 def _fleet_facts(fleet: Fleet, rule_sets: dict[str, RuleSet]) -> dict:
-    return {"slos": fleet.apis, "series_per_slo": fleet.series_per_api, "raw_series": fleet.apis * fleet.series_per_api,
-            "raw_days": RAW_DAYS, "recorded_days": RECORDED_DAYS, "scrape_interval_s": 60,
-            "rules": {name: sum(len(g["rules"]) for g in rs.groups()) for name, rs in rule_sets.items()}}
+    return {
+        "slos": fleet.apis,
+        "series_per_slo": fleet.series_per_api,
+        "raw_series": fleet.apis * fleet.series_per_api,
+        "raw_days": RAW_DAYS,
+        "recorded_days": RECORDED_DAYS,
+        "scrape_interval_s": 60,
+        "rules": {name: sum(len(g["rules"]) for g in rs.groups()) for name, rs in rule_sets.items()},
+    }
 
 
 SLOGEN_SHAPE = """\
 **slogen's shape** (the rules `slogen generate` writes for the same specs). One `sli` group per service every 1m:
 per SLO, two base rules read the raw series over 5m, each series once: `sum(rate(total[5m]))`, then
-`sum(rate(errors[5m])) or 0 * <the total just recorded>`; every longer window is `sum_over_time(errors_rate5m[W]) / sum_over_time(total_rate5m[W])` over those two recorded series
+`sum(rate(errors[5m])) or 0 * <the total just recorded>`; every longer window is \
+`sum_over_time(errors_rate5m[W]) / sum_over_time(total_rate5m[W])` over those two recorded series
 (at most 4,320 samples each for 3d), then burn rates and the alerts. One `period` group every 5m reads 30 days of
 the two recorded series (43,200 samples each) for the period ratio and budget remaining."""
 
@@ -253,7 +297,12 @@ def markdown(result: dict) -> str:
         f"- {result['history']['blocks']} blocks, none overlapping; "
         f"{result['compactions_during_measurement']:g} compactions ran during the measurement.",
         "",
-        SLOGEN_SHAPE, "", sloth.SHAPE_DESCRIPTION, "", pyrra.SHAPE_DESCRIPTION, "",
+        SLOGEN_SHAPE,
+        "",
+        sloth.SHAPE_DESCRIPTION,
+        "",
+        pyrra.SHAPE_DESCRIPTION,
+        "",
         "**Headline: rule-evaluation seconds per wall-clock minute** = Σ over groups of (median "
         "`evaluationTime` of the group, read from `/api/v1/rules` after every evaluation) × (evaluations per "
         "minute at the group's own interval). Both shapes were loaded in the same Prometheus at the same time.",
@@ -263,37 +312,64 @@ def markdown(result: dict) -> str:
     ]
     for name, label in (("slogen", "slogen"), ("sloth", "Sloth's shape")):
         entry = sets[name]
-        lines.append(f"| {label} | {entry['rules']} | {len(entry['groups'])} | {entry['seconds_per_minute']:.3f} | "
-                     f"{entry['seconds_per_minute'] / fleet['slos'] * 1000:.1f} ms |")
-    lines += ["", f"**slogen / Sloth = {ratio:.4f} (1/{1 / ratio:.0f}).** The goal is ≤ 1/20: "
-              + ("met." if met else f"**not met** (1/{1 / ratio:.1f})."), ""]
-    lines += ["slogen's groups:", "", "| group | rules | interval | evaluations seen | median | max | s per minute |"
-              " iterations missed |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {label} | {entry['rules']} | {len(entry['groups'])} | {entry['seconds_per_minute']:.3f} | "
+            f"{entry['seconds_per_minute'] / fleet['slos'] * 1000:.1f} ms |"
+        )
+    lines += [
+        "",
+        f"**slogen / Sloth = {ratio:.4f} (1/{1 / ratio:.0f}).** The goal is ≤ 1/20: "
+        + ("met." if met else f"**not met** (1/{1 / ratio:.1f})."),
+        "",
+    ]
+    lines += [
+        "slogen's groups:",
+        "",
+        "| group | rules | interval | evaluations seen | median | max | s per minute | iterations missed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for group in slogen["groups"]:
         lines.append(_group_row(group))
-    lines += ["", "Sloth's groups, summed by kind (one of each per SLO):", "",
-              "| kind | groups | rules | evaluations seen | Σ median | s per minute | iterations missed |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "Sloth's groups, summed by kind (one of each per SLO):",
+        "",
+        "| kind | groups | rules | evaluations seen | Σ median | s per minute | iterations missed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for kind in ("sli-recordings", "meta-recordings", "alerts"):
         groups = [g for g in sloth_set["groups"] if f"-slo-{kind}-" in g["group"]]
-        lines.append(f"| {kind} | {len(groups)} | {sum(g['rules'] for g in groups)} | "
-                     f"{sum(g['evaluations'] for g in groups)} | {sum(g['median_s'] for g in groups):.3f} s | "
-                     f"{sum(g['seconds_per_minute'] for g in groups):.3f} | "
-                     f"{sum(g['iterations_missed'] for g in groups):g} |")
+        lines.append(
+            f"| {kind} | {len(groups)} | {sum(g['rules'] for g in groups)} | "
+            f"{sum(g['evaluations'] for g in groups)} | {sum(g['median_s'] for g in groups):.3f} s | "
+            f"{sum(g['seconds_per_minute'] for g in groups):.3f} | "
+            f"{sum(g['iterations_missed'] for g in groups):g} |"
+        )
     missed = sum(g["iterations_missed"] for g in slogen["groups"])
-    lines += ["", f"`prometheus_rule_group_iterations_missed_total` for slogen's groups: **{missed:g}**"
-              + (" (goal 0: met)." if missed == 0 else " (goal 0: **not met**)."), "",
-              "Whole-process CPU (`process_cpu_seconds_total`) per phase of the same run; the scrape of the "
-              f"{fleet['raw_series']:,} live series is in every phase:", "",
-              "| phase | rule sets loaded | wall s | CPU s | CPU s per minute |", "|---|---|---:|---:|---:|"]
+    lines += [
+        "",
+        f"`prometheus_rule_group_iterations_missed_total` for slogen's groups: **{missed:g}**"
+        + (" (goal 0: met)." if missed == 0 else " (goal 0: **not met**)."),
+        "",
+        "Whole-process CPU (`process_cpu_seconds_total`) per phase of the same run; the scrape of the "
+        f"{fleet['raw_series']:,} live series is in every phase:",
+        "",
+        "| phase | rule sets loaded | wall s | CPU s | CPU s per minute |",
+        "|---|---|---:|---:|---:|",
+    ]
     for phase in result["phases"]:
-        lines.append(f"| {phase['phase']} | {', '.join(phase['rule_sets']) or '—'} | {phase['seconds']} | "
-                     f"{phase['cpu_seconds']} | {phase['cpu_seconds_per_minute']} |")
-    lines += ["", "Pyrra's shape is reproduced (`bench/shapes/pyrra.py`, proven against Pyrra's own test table) "
-              "but not loaded here: its `increase(raw[30d])` and 4d6h51m burn-rate rules read raw series over "
-              "their whole window, so a fair run needs 30 days of raw history for all 10,000 series (432 M "
-              "samples, about 45 GB of OpenMetrics and far beyond this page's 15-minute budget). With 3 days "
-              "loaded it would read a tenth of what it reads in production and look cheaper than it is."]
+        lines.append(
+            f"| {phase['phase']} | {', '.join(phase['rule_sets']) or '—'} | {phase['seconds']} | "
+            f"{phase['cpu_seconds']} | {phase['cpu_seconds_per_minute']} |"
+        )
+    lines += [
+        "",
+        "Pyrra's shape is reproduced (`bench/shapes/pyrra.py`, proven against Pyrra's own test table) "
+        "but not loaded here: its `increase(raw[30d])` and 4d6h51m burn-rate rules read raw series over "
+        "their whole window, so a fair run needs 30 days of raw history for all 10,000 series (432 M "
+        "samples, about 45 GB of OpenMetrics and far beyond this page's 15-minute budget). With 3 days "
+        "loaded it would read a tenth of what it reads in production and look cheaper than it is.",
+    ]
     return "\n".join(lines)
 
 
@@ -301,11 +377,15 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     """(goal, measured, met) for the page's summary."""
     ratio = result["ratio_slogen_to_sloth"]
     missed = sum(g["iterations_missed"] for g in result["rule_sets"]["slogen"]["groups"])
-    return [("rule evaluation: slogen ≤ 1/20 of Sloth's shape", f"1/{1 / ratio:.1f}", ratio <= GOAL_RATIO),
-            ("missed iterations of slogen's groups: 0", f"{missed:g}", missed == 0)]
+    return [
+        ("rule evaluation: slogen ≤ 1/20 of Sloth's shape", f"1/{1 / ratio:.1f}", ratio <= GOAL_RATIO),
+        ("missed iterations of slogen's groups: 0", f"{missed:g}", missed == 0),
+    ]
 
 
 def _group_row(group: dict) -> str:
-    return (f"| `{group['group']}` | {group['rules']} | {group['interval_s']:g}s | {group['evaluations']} | "
-            f"{group['median_s'] * 1000:.1f} ms | {group['max_s'] * 1000:.1f} ms | {group['seconds_per_minute']:.4f} | "
-            f"{group['iterations_missed']:g} |")
+    return (
+        f"| `{group['group']}` | {group['rules']} | {group['interval_s']:g}s | {group['evaluations']} | "
+        f"{group['median_s'] * 1000:.1f} ms | {group['max_s'] * 1000:.1f} ms | {group['seconds_per_minute']:.4f} | "
+        f"{group['iterations_missed']:g} |"
+    )

@@ -34,11 +34,22 @@ VALIDATE_UP_TO = 1_000
 REPO = Path(__file__).resolve().parent.parent
 HISTOGRAM = "http_request_duration_seconds"
 BUCKETS = ["50ms", "100ms", "250ms", "500ms", "1s", "2.5s", "5s"]
-ROUTES = ["/api/orders", "/api/search", "/api/cart", "/api/users", "/api/items", "/api/pay", "/api/login",
-          "/api/feed", "/api/upload", "/api/admin"]
+ROUTES = [
+    "/api/orders",
+    "/api/search",
+    "/api/cart",
+    "/api/users",
+    "/api/items",
+    "/api/pay",
+    "/api/login",
+    "/api/feed",
+    "/api/upload",
+    "/api/admin",
+]
 
 
 # ---- the synthetic fleet -------------------------------------------------------------------------------------------
+
 
 def service_name(index: int) -> str:
     return f"svc-{index:04d}"
@@ -46,65 +57,119 @@ def service_name(index: int) -> str:
 
 def ratio_slo(service: str, route: str, number: int) -> dict:
     selector = f'http_requests_total{{job="{service}", route="{route}"'
-    return {"name": f"availability-{number}",
-            "description": f"Requests to {route} that are not 5xx",
-            "objective": 99.9 if number % 3 else 99.5,
-            "sli": {"ratio": {"errors": selector + ', code=~"5.."}', "total": selector + "}"}},
-            "alerting": {"runbook": f"https://runbooks.example.com/{service}/availability"}}
+    return {
+        "name": f"availability-{number}",
+        "description": f"Requests to {route} that are not 5xx",
+        "objective": 99.9 if number % 3 else 99.5,
+        "sli": {"ratio": {"errors": selector + ', code=~"5.."}', "total": selector + "}"}},
+        "alerting": {"runbook": f"https://runbooks.example.com/{service}/availability"},
+    }
 
 
 def latency_slo(service: str, route: str, number: int) -> dict:
-    return {"name": f"latency-{number}",
-            "objective": 99,
-            "sli": {"latency": {"histogram": f'{HISTOGRAM}{{job="{service}", route="{route}"}}',
-                                "threshold": BUCKETS[2 + number % 3]}},
-            "alerting": {"runbook": f"https://runbooks.example.com/{service}/latency", "min_events": 50}}
+    return {
+        "name": f"latency-{number}",
+        "objective": 99,
+        "sli": {
+            "latency": {
+                "histogram": f'{HISTOGRAM}{{job="{service}", route="{route}"}}',
+                "threshold": BUCKETS[2 + number % 3],
+            }
+        },
+        "alerting": {"runbook": f"https://runbooks.example.com/{service}/latency", "min_events": 50},
+    }
 
 
 def symptom_alerts(service: str) -> list[dict]:
     """A quantile alert on every service and a tested expr alert on every other one, as real services have."""
     camel = "".join(part.capitalize() for part in service.split("-"))
-    alerts: list[dict] = [{"name": f"{camel}P99Slow", "severity": "page",
-                           "quantile": {"histogram": f'{HISTOGRAM}{{job="{service}"}}', "q": 0.99, "above": "1s"},
-                           "for": "10m"}]
+    alerts: list[dict] = [
+        {
+            "name": f"{camel}P99Slow",
+            "severity": "page",
+            "quantile": {"histogram": f'{HISTOGRAM}{{job="{service}"}}', "q": 0.99, "above": "1s"},
+            "for": "10m",
+        }
+    ]
     if int(service.rsplit("-", 1)[1]) % 2 == 0:
         dlq = f'outbox_dlq_depth{{job="{service}"}}'
-        alerts.append({"name": f"{camel}DLQNotEmpty", "severity": "ticket", "expr": f"max({dlq}) > 0", "for": "5m",
-                       "summary": "Outbox DLQ holds {{ $value }} messages",
-                       "test": {"series": [{"series": dlq, "values": "0x10 3x20"}], "holds_from": "11m"}})
+        alerts.append(
+            {
+                "name": f"{camel}DLQNotEmpty",
+                "severity": "ticket",
+                "expr": f"max({dlq}) > 0",
+                "for": "5m",
+                "summary": "Outbox DLQ holds {{ $value }} messages",
+                "test": {"series": [{"series": dlq, "values": "0x10 3x20"}], "holds_from": "11m"},
+            }
+        )
     return alerts
 
 
 def dashboard(service: str) -> dict:
-    return {"url": f"https://grafana.example.com/d/slogen-{service}",
-            "rows": [{"title": "Traffic", "panels": [
-                {"title": "Requests per second by route", "unit": "reqps",
-                 "queries": [{"expr": f'sum by (route) (rate(http_requests_total{{job="{service}"}}[5m]))',
-                              "legend": "{{route}}"}]}]}]}
+    return {
+        "url": f"https://grafana.example.com/d/slogen-{service}",
+        "rows": [
+            {
+                "title": "Traffic",
+                "panels": [
+                    {
+                        "title": "Requests per second by route",
+                        "unit": "reqps",
+                        "queries": [
+                            {
+                                "expr": f'sum by (route) (rate(http_requests_total{{job="{service}"}}[5m]))',
+                                "legend": "{{route}}",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def routing() -> dict:
-    return {"alertmanager_version": "0.25",
-            "default_receiver": "tickets",
-            "receivers": [{"name": "pager", "type": "slack", "url_file": "/run/secrets/pager-url", "channel": "#oncall"},
-                          {"name": "tickets", "type": "slack", "url_file": "/run/secrets/tickets-url",
-                           "channel": "#tickets"}],
-            "routes": [{"severity": "page", "priority": "P0", "receivers": ["pager"], "repeat_interval": "15m"},
-                       {"severity": "page", "receivers": ["pager"], "mute": ["maintenance"]},
-                       {"severity": "ticket", "receivers": ["tickets"], "mute": ["maintenance"]}],
-            "maintenance_windows": [{"name": "maintenance", "weekdays": ["sunday"], "days_of_month": ["1:7"],
-                                     "times": [{"start": "02:00", "end": "04:00"}]}]}
+    return {
+        "alertmanager_version": "0.25",
+        "default_receiver": "tickets",
+        "receivers": [
+            {"name": "pager", "type": "slack", "url_file": "/run/secrets/pager-url", "channel": "#oncall"},
+            {"name": "tickets", "type": "slack", "url_file": "/run/secrets/tickets-url", "channel": "#tickets"},
+        ],
+        "routes": [
+            {"severity": "page", "priority": "P0", "receivers": ["pager"], "repeat_interval": "15m"},
+            {"severity": "page", "receivers": ["pager"], "mute": ["maintenance"]},
+            {"severity": "ticket", "receivers": ["tickets"], "mute": ["maintenance"]},
+        ],
+        "maintenance_windows": [
+            {
+                "name": "maintenance",
+                "weekdays": ["sunday"],
+                "days_of_month": ["1:7"],
+                "times": [{"start": "02:00", "end": "04:00"}],
+            }
+        ],
+    }
 
 
 def service_spec(index: int, slos: int) -> dict:
     """One service's spec with `slos` SLOs; service 0 also holds the project's routing."""
     service = service_name(index)
-    spec: dict[str, Any] = {"apiVersion": "slogen/v1", "service": service, "labels": {"team": f"team-{index % 7}"},
-                            "histograms": {HISTOGRAM: BUCKETS}}
+    spec: dict[str, Any] = {
+        "apiVersion": "slogen/v1",
+        "service": service,
+        "labels": {"team": f"team-{index % 7}"},
+        "histograms": {HISTOGRAM: BUCKETS},
+    }
     if index == 0:
         spec["routing"] = routing()
-    spec["slos"] = [latency_slo(service, ROUTES[n], n) if n % LATENCY_EVERY == LATENCY_EVERY - 1
-                    else ratio_slo(service, ROUTES[n], n) for n in range(slos)]
+    spec["slos"] = [
+        latency_slo(service, ROUTES[n], n)
+        if n % LATENCY_EVERY == LATENCY_EVERY - 1
+        else ratio_slo(service, ROUTES[n], n)
+        for n in range(slos)
+    ]
     spec["alerts"] = symptom_alerts(service)
     spec["dashboard"] = dashboard(service)
     return spec
@@ -125,14 +190,14 @@ def write_fleet(specs: Path, slos: int) -> int:
 # ---- measurements ---------------------------------------------------------------------------------------------------
 
 # A fresh wrapper process per run, so RUSAGE_CHILDREN's ru_maxrss (KiB on Linux) is that one slogen run's peak.
-_WRAPPER = """
+_WRAPPER = f"""
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=%d)
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout={TIMEOUT:d})
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "peak_kib": peak, "code": done.returncode, "stderr": done.stderr[-2000:]}))
-""" % TIMEOUT
+print(json.dumps({{"wall": wall, "peak_kib": peak, "code": done.returncode, "stderr": done.stderr[-2000:]}}))
+"""
 
 # Only serialisation: the same documents, rendered outside the timer, written with libyaml and json.
 _FLOOR = """
@@ -153,9 +218,7 @@ for file in outcome.files:
 start = time.perf_counter()
 written = 0
 for file in outcome.files:
-    if file.raw:
-        text = file.data
-    elif file.path.endswith(".json"):
+    if file.path.endswith(".json"):
         text = json.dumps(file.data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"
     else:
         text = yaml.dump(file.data, Dumper=Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
@@ -178,8 +241,9 @@ def slogen_command() -> list[str]:
 
 
 def _python(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO,
-                          timeout=TIMEOUT)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT
+    )
     if done.returncode != 0:
         raise RuntimeError(f"bench subprocess failed ({done.returncode}): {done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -187,10 +251,13 @@ def _python(code: str, *args: str) -> dict:
 
 def validate_fleet(specs: Path) -> int:
     """`slogen validate` on the fleet; returns the SLO count it reports, raising if the specs are not valid."""
-    done = subprocess.run([*slogen_command(), "validate", str(specs)], capture_output=True, text=True, cwd=REPO,
-                          timeout=TIMEOUT)
+    done = subprocess.run(
+        [*slogen_command(), "validate", str(specs)], capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT
+    )
     if done.returncode != 0 or done.stdout.strip():
-        raise RuntimeError(f"the synthetic fleet does not validate cleanly:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"the synthetic fleet does not validate cleanly:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
     return int(done.stderr.split(" SLO(s) valid")[0].rsplit(" ", 1)[1])
 
 
@@ -222,8 +289,14 @@ def profile(specs: Path, out: Path, stats_file: Path, top: int = 10) -> dict:
     stats = pstats.Stats(str(stats_file), stream=io.StringIO())
     rows = []
     for (file, line, function), (_calls, primitive, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": _short(file, line, function), "calls": primitive, "tottime": round(tottime, 3),
-                     "cumtime": round(cumtime, 3)})
+        rows.append(
+            {
+                "function": _short(file, line, function),
+                "calls": primitive,
+                "tottime": round(tottime, 3),
+                "cumtime": round(cumtime, 3),
+            }
+        )
     rows.sort(key=lambda r: -r["cumtime"])
     interesting = [r for r in rows if not _is_plumbing(r["function"])]
     return {"total": round(stats.total_tt, 3), "top": interesting[:top]}  # type: ignore[attr-defined]
@@ -236,28 +309,47 @@ def _short(file: str, line: int, function: str) -> str:
 
 def _is_plumbing(function: str) -> bool:
     """The interpreter, click and the CLI wrapper sit on every stack; they say nothing about where time goes."""
-    return any(part in function for part in ("builtins.exec", "<string>", "click/", "generator/cli.py", "<module>",
-                                             "<dictcomp>", "<listcomp>", "<genexpr>"))
+    return any(
+        part in function
+        for part in (
+            "builtins.exec",
+            "<string>",
+            "click/",
+            "generator/cli.py",
+            "<module>",
+            "<dictcomp>",
+            "<listcomp>",
+            "<genexpr>",
+        )
+    )
 
 
 # cProfile of `slogen generate` on the 1,000-SLO fleet before the fixes (PyYAML's pure-Python emitter), this machine,
 # 2026-11-23: 24.4 s unprofiled. Kept as data: the code it measured no longer exists.
-PROFILE_BEFORE = {"total": 61.97, "top": [
-    {"function": "generator/write.py:61(render_tree)", "calls": 1, "tottime": 0.0, "cumtime": 51.349},
-    {"function": "yaml/__init__.py:215(dump_all)", "calls": 204, "tottime": 0.179, "cumtime": 45.97},
-    {"function": "yaml/serializer.py:46(serialize)", "calls": 204, "tottime": 0.019, "cumtime": 41.89},
-    {"function": "yaml/emitter.py:111(emit)", "calls": 942965, "tottime": 1.389, "cumtime": 36.13},
-    {"function": "yaml/emitter.py:626(analyze_scalar)", "calls": 687265, "tottime": 10.635, "cumtime": 12.388},
-    {"function": "generator/pipeline.py:84(generate)", "calls": 1, "tottime": 0.001, "cumtime": 10.645},
-    {"function": "generator/pipeline.py:126(render_service)", "calls": 100, "tottime": 0.034, "cumtime": 7.114},
-    {"function": "json/__init__.py:183(dumps)", "calls": 202, "tottime": 0.026, "cumtime": 6.084},
-    {"function": "generator/render/dashboards.py:340(render_dashboard)", "calls": 100, "tottime": 0.005,
-     "cumtime": 3.966},
-    {"function": "generator/pipeline.py:64(check)", "calls": 1, "tottime": 0.001, "cumtime": 3.226},
-]}
+PROFILE_BEFORE = {
+    "total": 61.97,
+    "top": [
+        {"function": "generator/write.py:61(render_tree)", "calls": 1, "tottime": 0.0, "cumtime": 51.349},
+        {"function": "yaml/__init__.py:215(dump_all)", "calls": 204, "tottime": 0.179, "cumtime": 45.97},
+        {"function": "yaml/serializer.py:46(serialize)", "calls": 204, "tottime": 0.019, "cumtime": 41.89},
+        {"function": "yaml/emitter.py:111(emit)", "calls": 942965, "tottime": 1.389, "cumtime": 36.13},
+        {"function": "yaml/emitter.py:626(analyze_scalar)", "calls": 687265, "tottime": 10.635, "cumtime": 12.388},
+        {"function": "generator/pipeline.py:84(generate)", "calls": 1, "tottime": 0.001, "cumtime": 10.645},
+        {"function": "generator/pipeline.py:126(render_service)", "calls": 100, "tottime": 0.034, "cumtime": 7.114},
+        {"function": "json/__init__.py:183(dumps)", "calls": 202, "tottime": 0.026, "cumtime": 6.084},
+        {
+            "function": "generator/render/dashboards.py:340(render_dashboard)",
+            "calls": 100,
+            "tottime": 0.005,
+            "cumtime": 3.966,
+        },
+        {"function": "generator/pipeline.py:64(check)", "calls": 1, "tottime": 0.001, "cumtime": 3.226},
+    ],
+}
 
 
 # ---- the run ------------------------------------------------------------------------------------------------------
+
 
 def measure_size(slos: int, work: Path, repeats: int) -> dict:
     specs, out = work / f"specs-{slos}", work / f"out-{slos}"
@@ -270,26 +362,45 @@ def measure_size(slos: int, work: Path, repeats: int) -> dict:
     files, size = output_size(out)
     base = floor(specs, work / f"floor-{slos}")
     wall = statistics.median(r["wall"] for r in runs)
-    return {"slos": slos, "services": services, "runs": [round(r["wall"], 3) for r in runs], "wall": round(wall, 3),
-            "peak_mib": round(max(r["peak_mib"] for r in runs), 1), "files": files, "output_mib": round(size / 2**20, 1),
-            "floor": round(base["seconds"], 3), "ratio": round(wall / base["seconds"], 2),
-            "ms_per_slo": round(1000 * wall / slos, 3)}
+    return {
+        "slos": slos,
+        "services": services,
+        "runs": [round(r["wall"], 3) for r in runs],
+        "wall": round(wall, 3),
+        "peak_mib": round(max(r["peak_mib"] for r in runs), 1),
+        "files": files,
+        "output_mib": round(size / 2**20, 1),
+        "floor": round(base["seconds"], 3),
+        "ratio": round(wall / base["seconds"], 2),
+        "ms_per_slo": round(1000 * wall / slos, 3),
+    }
 
 
 def run(work: Path, sizes: tuple[int, ...] = SIZES, profile_size: int = 1_000) -> dict:
     work.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(sizes, label="fleet scale", file=sys.stderr,
-                           item_show_func=lambda n: f"{n} SLOs" if n else "") as bar:
+    with click.progressbar(
+        sizes, label="fleet scale", file=sys.stderr, item_show_func=lambda n: f"{n} SLOs" if n else ""
+    ) as bar:
         rows = [measure_size(n, work, REPEATS.get(n, 1)) for n in bar]
-    profiled = profile(work / f"specs-{profile_size}", work / "out-profile", work / "generate.pstats") \
-        if profile_size in sizes else None
+    profiled = (
+        profile(work / f"specs-{profile_size}", work / "out-profile", work / "generate.pstats")
+        if profile_size in sizes
+        else None
+    )
     for n in sizes:
         shutil.rmtree(work / f"specs-{n}", ignore_errors=True)
         shutil.rmtree(work / f"out-{n}", ignore_errors=True)
     shutil.rmtree(work / "out-profile", ignore_errors=True)
-    return {"sizes": rows, "growth": growth(rows), "goals": goals(rows), "profile_size": profile_size,
-            "profile_after": profiled, "profile_before": PROFILE_BEFORE, "timing": "wrapper",
-            "cpus": os.cpu_count()}
+    return {
+        "sizes": rows,
+        "growth": growth(rows),
+        "goals": goals(rows),
+        "profile_size": profile_size,
+        "profile_after": profiled,
+        "profile_before": PROFILE_BEFORE,
+        "timing": "wrapper",
+        "cpus": os.cpu_count(),
+    }
 
 
 def growth(rows: list[dict]) -> dict:
@@ -302,33 +413,51 @@ def growth(rows: list[dict]) -> dict:
 
 def goals(rows: list[dict]) -> dict:
     largest = max(rows, key=lambda r: r["slos"])
-    return {"slos": largest["slos"], "wall": largest["wall"], "wall_met": largest["wall"] <= GOAL_SECONDS,
-            "ratio": largest["ratio"], "ratio_met": largest["ratio"] <= GOAL_FLOOR_RATIO}
+    return {
+        "slos": largest["slos"],
+        "wall": largest["wall"],
+        "wall_met": largest["wall"] <= GOAL_SECONDS,
+        "ratio": largest["ratio"],
+        "ratio_met": largest["ratio"] <= GOAL_FLOOR_RATIO,
+    }
 
 
 # ---- the report ---------------------------------------------------------------------------------------------------
 
+
 def summary(result: dict) -> list[tuple[str, str, bool]]:
     met, growth_ = result["goals"], result["growth"]
-    return [(f"generate {met['slos']:,} SLOs in ≤ {GOAL_SECONDS:g} s", f"{met['wall']:.1f} s", met["wall_met"]),
-            (f"generate ≤ {GOAL_FLOOR_RATIO:g}× the serialisation floor", f"{met['ratio']:.2f}×", met["ratio_met"]),
-            ("linear growth (per-SLO time 1k → 10k within 1.5×)", f"{growth_['per_slo_factor_1k_to_10k']:.2f}×",
-             growth_["linear"])]
+    return [
+        (f"generate {met['slos']:,} SLOs in ≤ {GOAL_SECONDS:g} s", f"{met['wall']:.1f} s", met["wall_met"]),
+        (f"generate ≤ {GOAL_FLOOR_RATIO:g}× the serialisation floor", f"{met['ratio']:.2f}×", met["ratio_met"]),
+        (
+            "linear growth (per-SLO time 1k → 10k within 1.5×)",
+            f"{growth_['per_slo_factor_1k_to_10k']:.2f}×",
+            growth_["linear"],
+        ),
+    ]
 
 
 def _profile_table(profiled: dict) -> str:
     lines = ["| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
-    lines += [f"| `{r['function']}` | {r['calls']:,} | {r['tottime']:.2f} | {r['cumtime']:.2f} |" for r in profiled["top"]]
+    lines += [
+        f"| `{r['function']}` | {r['calls']:,} | {r['tottime']:.2f} | {r['cumtime']:.2f} |" for r in profiled["top"]
+    ]
     return "\n".join(lines)
 
 
 def markdown(result: dict) -> str:
     rows = result["sizes"]
-    table = ["| SLOs | services | output | wall s (runs) | peak RSS | floor s | wall / floor | ms per SLO |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    table += [f"| {r['slos']:,} | {r['services']:,} | {r['files']:,} files, {r['output_mib']} MiB | {r['wall']:.2f} "
-              f"({', '.join(f'{w:.2f}' for w in r['runs'])}) | {r['peak_mib']:.0f} MiB | {r['floor']:.2f} | "
-              f"{r['ratio']:.2f}× | {r['ms_per_slo']:.2f} |" for r in rows]
+    table = [
+        "| SLOs | services | output | wall s (runs) | peak RSS | floor s | wall / floor | ms per SLO |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    table += [
+        f"| {r['slos']:,} | {r['services']:,} | {r['files']:,} files, {r['output_mib']} MiB | {r['wall']:.2f} "
+        f"({', '.join(f'{w:.2f}' for w in r['runs'])}) | {r['peak_mib']:.0f} MiB | {r['floor']:.2f} | "
+        f"{r['ratio']:.2f}× | {r['ms_per_slo']:.2f} |"
+        for r in rows
+    ]
     goal, grow = result["goals"], result["growth"]
     parts = [
         f"`slogen generate` (every output: rules, promtool tests, dashboards, provisioning, Alertmanager) on a "
@@ -341,33 +470,46 @@ def markdown(result: dict) -> str:
         "\n".join(table),
     ]
     verdict = []
-    verdict.append(f"**Goal: {goal['slos']:,} SLOs in ≤ {GOAL_SECONDS:g} s — "
-                   f"{'met' if goal['wall_met'] else 'not met'}: {goal['wall']:.1f} s.**")
-    verdict.append(f"**Goal: ≤ {GOAL_FLOOR_RATIO:g}× the floor — {'met' if goal['ratio_met'] else 'not met'}: "
-                   f"{goal['ratio']:.2f}×.**")
+    verdict.append(
+        f"**Goal: {goal['slos']:,} SLOs in ≤ {GOAL_SECONDS:g} s — "
+        f"{'met' if goal['wall_met'] else 'not met'}: {goal['wall']:.1f} s.**"
+    )
+    verdict.append(
+        f"**Goal: ≤ {GOAL_FLOOR_RATIO:g}× the floor — {'met' if goal['ratio_met'] else 'not met'}: "
+        f"{goal['ratio']:.2f}×.**"
+    )
     if grow["linear"] is not None:
-        verdict.append(f"Growth: time per SLO at 10k is {grow['per_slo_factor_1k_to_10k']:.2f}× that at 1k, "
-                       f"{'linear' if grow['linear'] else 'worse than linear'} (tolerance {LINEAR_TOLERANCE}×).")
+        verdict.append(
+            f"Growth: time per SLO at 10k is {grow['per_slo_factor_1k_to_10k']:.2f}× that at 1k, "
+            f"{'linear' if grow['linear'] else 'worse than linear'} (tolerance {LINEAR_TOLERANCE}×)."
+        )
     parts.append(" ".join(verdict))
     if not goal["wall_met"]:
-        parts.append("The 10 s goal cannot be met by the generator alone: the floor, only serialising the "
-                     f"{rows[-1]['output_mib']} MiB that {goal['slos']:,} SLOs produce, already takes "
-                     f"{rows[-1]['floor']:.1f} s here. Most of those bytes are the per-service dashboards "
-                     "(pretty-printed JSON, a section of panels per SLO).")
+        parts.append(
+            "The 10 s goal cannot be met by the generator alone: the floor, only serialising the "
+            f"{rows[-1]['output_mib']} MiB that {goal['slos']:,} SLOs produce, already takes "
+            f"{rows[-1]['floor']:.1f} s here. Most of those bytes are the per-service dashboards "
+            "(pretty-printed JSON, a section of panels per SLO)."
+        )
     before, after = result["profile_before"], result["profile_after"]
-    parts.append(f"cProfile of the {result['profile_size']:,}-SLO run, top entries by cumulative time. Before the "
-                 f"fixes ({before['total']:.1f} s profiled), PyYAML's pure-Python emitter took most of the run:\n\n"
-                 + _profile_table(before))
+    parts.append(
+        f"cProfile of the {result['profile_size']:,}-SLO run, top entries by cumulative time. Before the "
+        f"fixes ({before['total']:.1f} s profiled), PyYAML's pure-Python emitter took most of the run:\n\n"
+        + _profile_table(before)
+    )
     if after:
-        parts.append(f"After ({after['total']:.1f} s profiled). `generator/write.py` now emits with libyaml "
-                     "(`CSafeDumper`), falling back to the Python emitter for the few strings where the two differ, so "
-                     "output bytes are unchanged; burn windows are computed once per SLO and regex examples once per "
-                     "pattern:\n\n" + _profile_table(after))
+        parts.append(
+            f"After ({after['total']:.1f} s profiled). `generator/write.py` now emits with libyaml "
+            "(`CSafeDumper`), falling back to the Python emitter for the few strings where the two differ, so "
+            "output bytes are unchanged; burn windows are computed once per SLO and regex examples once per "
+            "pattern:\n\n" + _profile_table(after)
+        )
     return "\n\n".join(parts) + "\n"
 
 
 def chart(result: dict, path: Path) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     from matplotlib import pyplot
 

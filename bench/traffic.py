@@ -59,8 +59,10 @@ class Fleet:
                     error = code in self.error_codes
                     share = self.error_share if error else 1.0
                     for instance in range(self.instances):
-                        labels = (f'{{job="{self.job}",api="{self.api(a)}",route="/r{route}",code="{code}",'
-                                  f'instance="i{instance:02d}"}}')
+                        labels = (
+                            f'{{job="{self.job}",api="{self.api(a)}",route="/r{route}",code="{code}",'
+                            f'instance="i{instance:02d}"}}'
+                        )
                         yield Series(labels, self.rps_per_series * share, error, phase)
 
     @property

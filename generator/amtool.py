@@ -4,6 +4,7 @@ timeouts, and report results as data."""
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import yaml
 
@@ -11,13 +12,23 @@ from .tools import Tool, ToolError, ToolMissing
 
 TIMEOUT_SECONDS = 60
 MINIMUM_VERSION = (0, 25)  # `config routes test --verify.receivers` and time_intervals
-INSTALL_HINT = ("install amtool: `apt-get install prometheus-alertmanager` (Debian/Ubuntu), or download "
-                "Alertmanager and set AMTOOL=/path/to/amtool")
+INSTALL_HINT = (
+    "install amtool: `apt-get install prometheus-alertmanager` (Debian/Ubuntu), or download "
+    "Alertmanager and set AMTOOL=/path/to/amtool"
+)
 
 
 AMTOOL = Tool("amtool", "AMTOOL", INSTALL_HINT, MINIMUM_VERSION, TIMEOUT_SECONDS)
 AmtoolMissing, AmtoolError = ToolMissing, ToolError
 executable, version = AMTOOL.executable, AMTOOL.version
+
+
+class RouteCase(TypedDict):
+    """One test of a generated routes.test.yml: an alert's labels and the receivers it must reach."""
+
+    alert: str
+    labels: dict[str, str]
+    receivers: list[str]
 
 
 @dataclass(frozen=True)
@@ -33,11 +44,13 @@ class RouteResult:
         return self.verified and self.expected == self.resolved
 
     def text(self) -> str:
-        return (f"{self.alert} {' '.join(_matchers(self.labels))}: expected receivers {','.join(self.expected)}, "
-                f"amtool resolved {','.join(self.resolved) or '(none)'}")
+        return (
+            f"{self.alert} {' '.join(_matchers(self.labels))}: expected receivers {','.join(self.expected)}, "
+            f"amtool resolved {','.join(self.resolved) or '(none)'}"
+        )
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess:
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
     return AMTOOL.run(args)
 
 
@@ -53,8 +66,16 @@ def _matchers(labels: dict[str, str]) -> list[str]:
 
 def route(config: Path, labels: dict[str, str], expected: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
     """`amtool config routes test --verify.receivers`: (verified, the receivers the routing tree picked)."""
-    result = _run(["config", "routes", "test", f"--config.file={config}", f"--verify.receivers={','.join(expected)}",
-                   *_matchers(labels)])
+    result = _run(
+        [
+            "config",
+            "routes",
+            "test",
+            f"--config.file={config}",
+            f"--verify.receivers={','.join(expected)}",
+            *_matchers(labels),
+        ]
+    )
     # amtool prints the receivers comma-separated on stdout, and the verification warning after them.
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     if not lines or " " in lines[0]:
@@ -62,7 +83,7 @@ def route(config: Path, labels: dict[str, str], expected: tuple[str, ...]) -> tu
     return result.returncode == 0, tuple(lines[0].split(","))
 
 
-def test_routes(config: Path, cases: list[dict]) -> list[RouteResult]:
+def test_routes(config: Path, cases: list[RouteCase]) -> list[RouteResult]:
     """Resolve every case's labels with amtool and verify the receivers it expects."""
     results = []
     for case in cases:

@@ -48,4 +48,3 @@ def detection_seconds(window: BurnWindow, period: int, error_budget: Decimal, er
     if error_ratio <= needed:
         return None
     return needed * window.long / error_ratio
-

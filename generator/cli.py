@@ -1,20 +1,24 @@
 """The slogen command line: one Click group, one thin function per command."""
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Iterable
+from typing import NoReturn, TypeVar
 
 import click
 
 from . import __version__, amtool, pipeline, promtool
 from .findings import ERROR, WARNING, Finding
-from .simcity import SCENARIOS
-from .simcity import server as simcity_server
+from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
+from .targets import RenderOptions, prometheus
+from .targets import alertmanager as alertmanager_target
 from .write import drift, render_tree, write
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
 PROGRESS_MINIMUM = 50  # a bar for a handful of services would only flicker
+
+_T = TypeVar("_T")
 
 
 def _report(findings: list[Finding], output_format: str) -> None:
@@ -26,18 +30,28 @@ def _report(findings: list[Finding], output_format: str) -> None:
         click.echo(f"slogen: {errors} error(s), {warnings} warning(s)", err=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"slogen: {message}", err=True)
     sys.exit(1)
 
 
-specs_option = click.option("--specs", type=click.Path(path_type=Path), default=DEFAULT_SPECS, show_default=True,
-                            help="Spec file or directory.")
-out_option = click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
-                          show_default=True, help="Output directory.")
-grafana_schema_option = click.option("--grafana-schema-version", type=click.IntRange(min=36),
-                                     default=pipeline.DEFAULT_SCHEMA_VERSION, show_default=True,
-                                     help="schemaVersion written into the Grafana dashboards (39 suits Grafana 10.4/11).")
+specs_option = click.option(
+    "--specs", type=click.Path(path_type=Path), default=DEFAULT_SPECS, show_default=True, help="Spec file or directory."
+)
+out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output directory.",
+)
+grafana_schema_option = click.option(
+    "--grafana-schema-version",
+    type=click.IntRange(min=36),
+    default=DEFAULT_SCHEMA_VERSION,
+    show_default=True,
+    help="schemaVersion written into the Grafana dashboards (39 suits Grafana 10.4/11).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,8 +62,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json prints one object per finding, for CI annotations.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints one object per finding, for CI annotations.",
+)
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
     """Check specs: schema, then semantic lint rules. Exit 1 on any error."""
     outcome = pipeline.check(list(paths) or [DEFAULT_SPECS])
@@ -62,20 +82,22 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(f"slogen: {services} service(s), {slos} SLO(s) valid", err=True)
 
 
-def _progress(label: str):
+def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     """A progress bar on stderr for long runs, only at a terminal: CI logs and captured output stay clean."""
-    def wrap(items: Iterable) -> Iterable:
-        items = list(items)
-        if not sys.stderr.isatty() or len(items) < PROGRESS_MINIMUM:
-            yield from items
+
+    def wrap(items: Iterable[_T]) -> Iterator[_T]:
+        listed = list(items)
+        if not sys.stderr.isatty() or len(listed) < PROGRESS_MINIMUM:
+            yield from listed
             return
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        with click.progressbar(listed, label=label, file=sys.stderr) as bar:
             yield from bar
+
     return wrap
 
 
 def _generated(specs: Path, grafana_schema_version: int) -> dict[str, bytes]:
-    options = pipeline.RenderOptions(grafana_schema_version=grafana_schema_version)
+    options = RenderOptions(grafana_schema_version=grafana_schema_version)
     outcome = pipeline.generate([specs], options=options, progress=_progress("rendering"))
     _report(outcome.findings, "text")
     if not outcome.ok:
@@ -112,13 +134,13 @@ def check(specs: Path, out: Path, grafana_schema_version: int) -> None:
 @out_option
 def test(out: Path) -> None:
     """Run promtool check/test rules, and amtool check-config and routing tests, on the generated output."""
-    rule_files = sorted((out / pipeline.RULES_DIR).glob("*.yml"))
-    test_files = sorted((out / pipeline.TESTS_DIR).glob("*.yml"))
+    rule_files = sorted((out / prometheus.RULES_DIR).glob("*.yml"))
+    test_files = sorted((out / prometheus.TESTS_DIR).glob("*.yml"))
     if not rule_files:
-        _fail(f"no rule files under {out / pipeline.RULES_DIR}; run `slogen generate` first")
+        _fail(f"no rule files under {out / prometheus.RULES_DIR}; run `slogen generate` first")
     try:
         promtool.version()
-        checked, problems, output = promtool.check_rules(rule_files)
+        checked, _problems, output = promtool.check_rules(rule_files)
         if not checked:
             click.echo(output, err=True)
             _fail("promtool check rules failed")
@@ -128,61 +150,41 @@ def test(out: Path) -> None:
     if not tested:
         click.echo(output, err=True)
         _fail("promtool test rules failed")
-    click.echo(f"slogen test: ok — {len(rule_files)} rule file(s) pass promtool check, "
-               f"{len(test_files)} test file(s) pass promtool test")
-    if (out / pipeline.ALERTMANAGER_CONFIG).exists():
+    click.echo(
+        f"slogen test: ok — {len(rule_files)} rule file(s) pass promtool check, "
+        f"{len(test_files)} test file(s) pass promtool test"
+    )
+    if (out / alertmanager_target.CONFIG).exists():
         _test_alertmanager(out)
 
 
 def _test_alertmanager(out: Path) -> None:
-    config = out / pipeline.ALERTMANAGER_CONFIG
+    config = out / alertmanager_target.CONFIG
     try:
         amtool.version()
         checked, output = amtool.check_config(config)
         if not checked:
             click.echo(output, err=True)
             _fail(f"amtool check-config {config} failed")
-        results = amtool.run_route_file(out / pipeline.ROUTE_TESTS)
+        results = amtool.run_route_file(out / alertmanager_target.ROUTE_TESTS)
     except (amtool.AmtoolMissing, amtool.AmtoolError) as err:
         _fail(str(err))
     failed = [r for r in results if not r.passed]
     for result in failed:
-        click.echo(f"{out / pipeline.ROUTE_TESTS}: {result.text()}", err=True)
+        click.echo(f"{out / alertmanager_target.ROUTE_TESTS}: {result.text()}", err=True)
     if failed:
         _fail(f"{len(failed)} of {len(results)} routing test(s) failed")
-    click.echo(f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
-               "receivers (amtool config routes test)")
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (only this one).")
-@click.option("--port", type=click.IntRange(0, 65535), default=9464, show_default=True, help="0 picks a free port.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same traffic.")
-@click.option("--rps", type=click.FloatRange(min=0), default=20.0, show_default=True, help="HTTP requests per second.")
-@click.option("--scenario", type=click.Choice(sorted(SCENARIOS)), default="healthy", show_default=True)
-def simcity(host: str, port: int, seed: int, rps: float, scenario: str) -> None:
-    """Run the SimCity synthetic Bookiji traffic simulator in the foreground until Ctrl-C."""
-    try:
-        server = simcity_server.serve(host=host, port=port, seed=seed, rps=rps)
-    except OSError as err:
-        _fail(f"cannot listen on {host}:{port}: {err.strerror or err}; pick another --port (0 = any free port)")
-    with server:
-        # Ctrl-C may land while the banner prints, so the whole foreground part handles it.
-        try:
-            server.simulator.set_scenario(scenario)
-            click.echo(f"SimCity at {server.url} (seed {seed}, {rps:g} requests/s, scenario {scenario}); "
-                       "Ctrl-C stops it")
-            for method, route, what in simcity_server.ENDPOINTS:
-                click.echo(f"  {method:<4} {server.url}{route}  {what}")
-            while not server.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            click.echo("SimCity stopped", err=True)
+    click.echo(
+        f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
+        "receivers (amtool config routes test)"
+    )
 
 
 @main.command()
 def schema() -> None:
     """Print the spec's JSON Schema (also at generator/schema/slogen-v1.schema.json)."""
-    from .validate import SCHEMA_FILE
     from importlib import resources
+
+    from .validate import SCHEMA_FILE
+
     click.echo(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)

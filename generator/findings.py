@@ -1,14 +1,14 @@
 """A finding is one problem with a position: what every stage reports instead of raising."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
 
 
-def format_path(path: tuple) -> str:
+def format_path(path: tuple[str | int, ...]) -> str:
     """('slos', 0, 'objective') → 'slos[0].objective'."""
     text = ""
     for part in path:
@@ -32,8 +32,15 @@ class Finding:
 
     def as_json(self) -> str:
         return json.dumps(
-            {"file": self.file, "line": self.line, "column": self.column, "path": self.path,
-             "level": self.level, "rule": self.rule, "message": self.message},
+            {
+                "file": self.file,
+                "line": self.line,
+                "column": self.column,
+                "path": self.path,
+                "level": self.level,
+                "rule": self.rule,
+                "message": self.message,
+            },
             sort_keys=True,
         )
 

@@ -4,37 +4,26 @@ Built from schema-valid documents. Everything a renderer needs (windows, thresho
 property here, so renderers ask the model and never recompute or read specs.
 """
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterator
+from functools import cached_property
+from typing import ClassVar, Literal, assert_never
 
-from . import burnrate
-from .burnrate import BurnWindow
-from .durations import format_duration, parse_duration, parse_latency
-from .load import Document
+from . import burnrate, naming, routing
+from .burnrate import PAGE, TICKET, BurnWindow
+from .document import Document, Spec, SpecPath
+from .durations import format_duration, format_number, parse_duration, parse_latency
+from .findings import Finding
+from .routing import Routing
 from .selector import Selector, SelectorError, parse_selector
-
-if TYPE_CHECKING:
-    from .routing import Routing
+from .source import Source, SpecError
 
 DEFAULT_PERIOD = "30d"
 DEFAULT_PAGE_PRIORITY = "P1"
 TICKET_PRIORITY = "P2"
 DEFAULT_STRIKES = 1
 CURRENT_WINDOW = 3600  # "burning now" on dashboards: the Workbook's fastest page window
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a model object was declared, so lint rules can point at the spec line."""
-
-    document: Document = field(compare=False, repr=False)
-    path: tuple = ()
-
-    def finding(self, sub: tuple, message: str, rule: str, level: str = "error"):
-        return self.document.finding(self.path + sub, message, rule, level)
 
 
 @dataclass(frozen=True)
@@ -52,18 +41,7 @@ class SelectorField:
         return self.parsed
 
 
-class SpecError(ValueError):
-    """A schema-valid value the model cannot use (such as `period: 0s`), with its position."""
-
-    def __init__(self, source: Source, path: tuple, message: str):
-        super().__init__(message)
-        self.source, self.path = source, path
-
-    def finding(self):
-        return self.source.finding(self.path, f"{self}", "duration")
-
-
-def _duration(source: Source, path: tuple, text: str, allow_zero: bool = False) -> int:
+def _duration(source: Source, path: SpecPath, text: str, allow_zero: bool = False) -> int:
     try:
         return parse_duration(text, allow_zero)
     except ValueError as err:
@@ -77,27 +55,67 @@ def _selector(text: str, source: Source) -> SelectorField:
         return SelectorField(text, source, error=err)
 
 
+# --- SLIs: a new kind is one class here, one case in _sli, and the renderers whose output truly differs --
+
+
 @dataclass(frozen=True)
 class RatioSLI:
+    """Bad (or good) events over all events, from counters. Exactly one of errors and good is set."""
+
     total: SelectorField
     errors: SelectorField | None = None
     good: SelectorField | None = None
-    kind: str = "ratio"
+    kind: ClassVar[str] = "ratio"
+
+    @property
+    def selectors(self) -> tuple[SelectorField, ...]:
+        return tuple(f for f in (self.total, self.errors, self.good) if f is not None)
+
+    @property
+    def presence(self) -> str:
+        """The series whose absence means the SLI cannot be measured."""
+        return self.total.selector.render()
 
 
 @dataclass(frozen=True)
 class LatencySLI:
+    """Requests slower than `threshold` are bad, counted from a histogram's buckets."""
+
     histogram: SelectorField
     threshold: Decimal  # seconds
-    kind: str = "latency"
+    kind: ClassVar[str] = "latency"
+
+    @property
+    def selectors(self) -> tuple[SelectorField, ...]:
+        return (self.histogram,)
+
+    @property
+    def presence(self) -> str:
+        return self.histogram.selector.render("_count")
 
 
 @dataclass(frozen=True)
 class ProbeSLI:
+    """Synthetic check runs that export 1 (passed) or 0 (failed) every `interval`."""
+
     success: SelectorField
     interval: int
     strikes: int
-    kind: str = "probe"
+    kind: ClassVar[str] = "probe"
+
+    @property
+    def selectors(self) -> tuple[SelectorField, ...]:
+        return (self.success,)
+
+    @property
+    def presence(self) -> str:
+        return self.success.selector.render()
+
+    @property
+    def check_name(self) -> str:
+        """What the alert texts call the probe: its `check` label, else its metric."""
+        selector = self.success.selector
+        return selector.label_equalities().get("check", selector.metric)
 
 
 SLI = RatioSLI | LatencySLI | ProbeSLI
@@ -116,6 +134,35 @@ class SLOAlerting:
     annotations: tuple[tuple[str, str], ...] = ()
 
 
+AlertKind = Literal["burn", "strike", "absent"]
+
+
+@dataclass(frozen=True)
+class SLOAlert:
+    """One alert an SLO's rules can fire, with the labels it fires with.
+
+    Rules, promtool tests, Alertmanager route tests and dashboards all read these; none derives its own.
+    """
+
+    kind: AlertKind
+    name: str
+    labels: tuple[tuple[str, str], ...]
+    window: BurnWindow | None = None  # burn alerts only
+
+    @property
+    def severity(self) -> str:
+        return dict(self.labels)["severity"]
+
+
+def priority_for(severity: str, page_priority: str) -> str:
+    """Pages carry the priority the spec gives; every ticket is P2 (launch document: "P2 – Feature Issues")."""
+    return page_priority if severity == PAGE else TICKET_PRIORITY
+
+
+def _sorted_labels(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(labels.items()))
+
+
 @dataclass(frozen=True)
 class SLO:
     service: str
@@ -129,6 +176,7 @@ class SLO:
     alerting: SLOAlerting
     source: Source  # the SLO's mapping, or its key under `percentiles` for an expanded variant
     spec: Source  # the SLO's mapping in the spec
+    service_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def objective(self) -> Decimal:
@@ -137,6 +185,16 @@ class SLO:
     @property
     def error_budget(self) -> Decimal:
         return (100 - self.objective_percent) / 100
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """The two labels that tell one SLO's series from another's."""
+        return {"service": self.service, "slo": self.name}
+
+    @property
+    def series_labels(self) -> dict[str, str]:
+        """Labels of the SLO's base and period series: the service's, the SLO's, and its identity."""
+        return dict(_sorted_labels({**dict(self.service_labels), **dict(self.labels), **self.identity}))
 
     @property
     def base_window(self) -> int:
@@ -156,7 +214,9 @@ class SLO:
         for window in self.alerting.windows:
             if burnrate.threshold_ratio(window, self.period, self.error_budget) >= 1:
                 continue
-            usable.append(BurnWindow(window.severity, self.effective(window.long), self.effective(window.short), window.budget))
+            usable.append(
+                BurnWindow(window.severity, self.effective(window.long), self.effective(window.short), window.budget)
+            )
         return tuple(usable)
 
     @cached_property
@@ -179,11 +239,55 @@ class SLO:
     def period_text(self) -> str:
         return format_duration(self.period)
 
+    @property
+    def strike_window(self) -> int:
+        """A probe SLO's strike alert looks back exactly `strikes` runs."""
+        assert isinstance(self.sli, ProbeSLI)
+        return self.sli.interval * self.sli.strikes
+
+    @cached_property
+    def alerts(self) -> tuple[SLOAlert, ...]:
+        """Every alert this SLO's rules fire, in rule order: one per burn window, the probe's strike alert,
+        and the absence ticket when `alerting.absent` is set."""
+        found = [
+            SLOAlert(
+                "burn",
+                naming.burn_alert(self.name),
+                self._alert_labels(
+                    window.severity,
+                    {
+                        "long_window": format_duration(window.long),
+                        "short_window": format_duration(window.short),
+                        "burn_rate": format_number(window.factor(self.period)),
+                    },
+                ),
+                window,
+            )
+            for window in self.burn_windows
+        ]
+        if isinstance(self.sli, ProbeSLI):
+            found.append(SLOAlert("strike", naming.strike_alert(self.name), self._alert_labels(PAGE)))
+        if self.alerting.absent:
+            found.append(SLOAlert("absent", naming.absent_alert(self.name), self._alert_labels(TICKET)))
+        return tuple(found)
+
+    def _alert_labels(self, severity: str, extra: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+        return _sorted_labels(
+            {
+                **dict(self.service_labels),
+                **dict(self.alerting.labels),
+                **self.identity,
+                "severity": severity,
+                "priority": priority_for(severity, self.alerting.priority),
+                **(extra or {}),
+            }
+        )
+
 
 @dataclass(frozen=True)
 class ExprCondition:
     expr: str
-    kind: str = "expr"
+    kind: ClassVar[str] = "expr"
 
 
 @dataclass(frozen=True)
@@ -193,7 +297,7 @@ class QuantileCondition:
     above: Decimal
     window: int
     group_by: tuple[str, ...]
-    kind: str = "quantile"
+    kind: ClassVar[str] = "quantile"
 
 
 @dataclass(frozen=True)
@@ -201,7 +305,10 @@ class ZeroToleranceCondition:
     counter: SelectorField
     window: int
     group_by: tuple[str, ...]
-    kind: str = "zero_tolerance"
+    kind: ClassVar[str] = "zero_tolerance"
+
+
+Condition = ExprCondition | QuantileCondition | ZeroToleranceCondition
 
 
 @dataclass(frozen=True)
@@ -215,9 +322,11 @@ class AlertTest:
 
 @dataclass(frozen=True)
 class Alert:
+    """A symptom alert the spec declares outright (not derived from an SLO)."""
+
     service: str
     name: str
-    condition: ExprCondition | QuantileCondition | ZeroToleranceCondition
+    condition: Condition
     for_: int
     severity: str
     priority: str
@@ -229,6 +338,33 @@ class Alert:
     annotations: tuple[tuple[str, str], ...]
     test: AlertTest | None
     source: Source
+    service_labels: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def selectors(self) -> tuple[SelectorField, ...]:
+        condition = self.condition
+        if isinstance(condition, ExprCondition):
+            return ()
+        if isinstance(condition, QuantileCondition):
+            return (condition.histogram,)
+        if isinstance(condition, ZeroToleranceCondition):
+            return (condition.counter,)
+        assert_never(condition)
+
+    @property
+    def rule_labels(self) -> dict[str, str]:
+        """The labels the alert fires with."""
+        return dict(
+            _sorted_labels(
+                {
+                    **dict(self.service_labels),
+                    **dict(self.labels),
+                    "service": self.service,
+                    "severity": self.severity,
+                    "priority": self.priority,
+                }
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -268,7 +404,7 @@ class Service:
 @dataclass(frozen=True)
 class Project:
     services: tuple[Service, ...]
-    routing: "Routing | None" = None
+    routing: Routing | None = None
     routing_documents: tuple[Document, ...] = field(default=(), compare=False)
 
     def slos(self) -> Iterator[SLO]:
@@ -279,19 +415,28 @@ class Project:
         for service in self.services:
             yield from service.alerts
 
+    def selector_fields(self) -> Iterator[SelectorField]:
+        """Every selector the specs wrote, SLIs first."""
+        for slo in self.slos():
+            yield from slo.sli.selectors
+        for alert in self.alerts():
+            yield from alert.selectors
 
-def build(documents: list[Document]) -> tuple[Project, list]:
+
+# --- building the model from schema-valid documents ----------------------------------------------------
+
+
+def build(documents: list[Document]) -> tuple[Project, list[Finding]]:
     """Group schema-valid documents by service (a service may span files) and build the model.
 
-    Returns the project and findings for values the schema accepts but the model cannot use.
+    Returns the project and findings for values the schema accepts but the model cannot use. An SLO or
+    alert with such a value is left out, so one bad value hides nothing else from lint.
     """
     by_service: dict[str, list[Document]] = {}
     for document in documents:
         by_service.setdefault(document.data["service"], []).append(document)
-    findings: list = []
+    findings: list[Finding] = []
     services = tuple(_service(name, docs, findings) for name, docs in sorted(by_service.items()))
-    from . import routing  # routing builds on Source, defined here
-
     routing_docs = tuple(d for d in documents if "routing" in d.data)
     built = None
     if routing_docs:
@@ -302,11 +447,11 @@ def build(documents: list[Document]) -> tuple[Project, list]:
     return Project(services, built, routing_docs), findings
 
 
-def _pairs(mapping: dict | None) -> tuple[tuple[str, str], ...]:
+def _pairs(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((mapping or {}).items()))
 
 
-def _service(name: str, documents: list[Document], findings: list) -> Service:
+def _service(name: str, documents: list[Document], findings: list[Finding]) -> Service:
     first = documents[0].data
     labels = _pairs(first.get("labels"))
     slos: list[SLO] = []
@@ -316,31 +461,53 @@ def _service(name: str, documents: list[Document], findings: list) -> Service:
     for document in documents:
         data = document.data
         try:
-            defaults = data.get("alerting", {})
             period = _duration(Source(document), ("period",), data.get("period", DEFAULT_PERIOD))
-            for index, spec in enumerate(data.get("slos", [])):
-                slos.extend(_slos(name, spec, Source(document, ("slos", index)), period, defaults))
-            for index, spec in enumerate(data.get("alerts", [])):
-                alerts.append(_alert(name, spec, Source(document, ("alerts", index))))
         except SpecError as err:
             findings.append(err.finding())
             continue
+        defaults = data.get("alerting", {})
+        for index, spec in enumerate(data.get("slos", [])):
+            source = Source(document, ("slos", index))
+            try:
+                slos.extend(_slos(name, labels, spec, source, period, defaults))
+            except SpecError as err:
+                findings.append(err.finding())
+        for index, spec in enumerate(data.get("alerts", [])):
+            try:
+                alerts.append(_alert(name, labels, spec, Source(document, ("alerts", index))))
+            except SpecError as err:
+                findings.append(err.finding())
         for metric, buckets in data.get("histograms", {}).items():
             histograms[metric] = tuple(sorted(parse_latency(b) for b in buckets))
         for index, row in enumerate(data.get("dashboard", {}).get("rows", [])):
             rows.append(_row(row, Source(document, ("dashboard", "rows", index))))
     dashboard_url = next((d.data["dashboard"]["url"] for d in documents if "url" in d.data.get("dashboard", {})), None)
-    return Service(name, first.get("description", ""), labels, tuple(slos), tuple(alerts),
-                   tuple(sorted(histograms.items())), dashboard_url, tuple(rows), tuple(documents))
+    return Service(
+        name,
+        first.get("description", ""),
+        labels,
+        tuple(slos),
+        tuple(alerts),
+        tuple(sorted(histograms.items())),
+        dashboard_url,
+        tuple(rows),
+        tuple(documents),
+    )
 
 
-def _windows(specs: list[dict], source: Source) -> tuple[BurnWindow, ...]:
-    return tuple(BurnWindow(w["severity"], _duration(source, ("windows", i, "long"), w["long"]),
-                            _duration(source, ("windows", i, "short"), w["short"]), Decimal(str(w["budget"])) / 100)
-                 for i, w in enumerate(specs))
+def _windows(specs: list[Spec], source: Source) -> tuple[BurnWindow, ...]:
+    return tuple(
+        BurnWindow(
+            w["severity"],
+            _duration(source, ("windows", i, "long"), w["long"]),
+            _duration(source, ("windows", i, "short"), w["short"]),
+            Decimal(str(w["budget"])) / 100,
+        )
+        for i, w in enumerate(specs)
+    )
 
 
-def _alerting(spec: dict, defaults: dict, sli: SLI, source: Source) -> SLOAlerting:
+def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source) -> SLOAlerting:
     merged = {**defaults, **spec}
     merged["labels"] = {**defaults.get("labels", {}), **spec.get("labels", {})}
     merged["annotations"] = {**defaults.get("annotations", {}), **spec.get("annotations", {})}
@@ -351,103 +518,199 @@ def _alerting(spec: dict, defaults: dict, sli: SLI, source: Source) -> SLOAlerti
     elif isinstance(sli, ProbeSLI):
         # A probe pages through its strike alert: one failed run in an hour is already a 14.4× burn at
         # 99.9 %, so Workbook page pairs would page on every single failure and defeat the strike rule.
-        windows = tuple(w for w in burnrate.WORKBOOK_WINDOWS if w.severity == burnrate.TICKET)
+        windows = tuple(w for w in burnrate.WORKBOOK_WINDOWS if w.severity == TICKET)
         windows_source = None
     else:
         windows, windows_source = burnrate.WORKBOOK_WINDOWS, None
     windows = tuple(w for w in windows if merged.get(w.severity, True))
     absent_source = source if "absent" in spec else Source(source.document, ("alerting",))
     return SLOAlerting(
-        windows=windows, windows_source=windows_source,
-        priority=merged.get("priority", DEFAULT_PAGE_PRIORITY), runbook=merged.get("runbook"),
-        dashboard=merged.get("dashboard"), min_events=merged.get("min_events"),
+        windows=windows,
+        windows_source=windows_source,
+        priority=merged.get("priority", DEFAULT_PAGE_PRIORITY),
+        runbook=merged.get("runbook"),
+        dashboard=merged.get("dashboard"),
+        min_events=merged.get("min_events"),
         absent=_duration(absent_source, ("absent",), merged["absent"]) if "absent" in merged else None,
-        labels=_pairs(merged["labels"]), annotations=_pairs(merged["annotations"]),
+        labels=_pairs(merged["labels"]),
+        annotations=_pairs(merged["annotations"]),
     )
 
 
-def _sli(spec: dict, source: Source, threshold: Decimal | None) -> SLI:
+def _sli(spec: Spec, source: Source, threshold: Decimal | None) -> SLI:
     kind, body = next(iter(spec.items()))
-    at = Source(source.document, source.path + ("sli", kind))
-    field_source = lambda key: Source(source.document, at.path + (key,))  # noqa: E731
+    at = source.at("sli", kind)
     if kind == "ratio":
         return RatioSLI(
-            total=_selector(body["total"], field_source("total")),
-            errors=_selector(body["errors"], field_source("errors")) if "errors" in body else None,
-            good=_selector(body["good"], field_source("good")) if "good" in body else None,
+            total=_selector(body["total"], at.at("total")),
+            errors=_selector(body["errors"], at.at("errors")) if "errors" in body else None,
+            good=_selector(body["good"], at.at("good")) if "good" in body else None,
         )
     if kind == "latency":
-        return LatencySLI(_selector(body["histogram"], field_source("histogram")), threshold or Decimal(0))
-    return ProbeSLI(_selector(body["success"], field_source("success")),
-                    _duration(at, ("interval",), body["interval"]), body.get("strikes", DEFAULT_STRIKES))
+        assert threshold is not None, "_targets refuses a latency SLO without a threshold"
+        return LatencySLI(_selector(body["histogram"], at.at("histogram")), threshold)
+    if kind == "probe":
+        return ProbeSLI(
+            _selector(body["success"], at.at("success")),
+            _duration(at, ("interval",), body["interval"]),
+            body.get("strikes", DEFAULT_STRIKES),
+        )
+    raise AssertionError(f"the schema admits no SLI kind {kind!r}")
 
 
-_PERCENTILE = re.compile(r"^p([0-9.]+)$")
+TARGET_RULE = "slo-target"
 
 
-def _slos(service: str, spec: dict, source: Source, default_period: int, defaults: dict) -> list[SLO]:
+@dataclass(frozen=True)
+class _Target:
+    """One SLO to build from a spec mapping: the whole SLO, or one entry of its `percentiles`."""
+
+    name: str
+    objective: Decimal
+    threshold: Decimal | None
+    source: Source
+
+
+def _targets(spec: Spec, source: Source) -> list[_Target]:
+    """The objective (and latency threshold) of each SLO the mapping declares.
+
+    Raises SpecError when the mapping gives neither or both of objective and percentiles, or a latency SLI
+    without exactly one kind of threshold: without a target there is nothing to burn against.
+    """
+    latency = spec["sli"].get("latency")
+    threshold_given = latency is not None and "threshold" in latency
+    problem = _target_problem(spec, latency is not None, threshold_given)
+    if problem:
+        path, message = problem
+        raise SpecError(source, path, message, TARGET_RULE)
+    if "percentiles" in spec:
+        return [
+            _Target(
+                f"{spec['name']}-{key.replace('.', '-')}",
+                Decimal(key[1:]),
+                parse_latency(value),
+                source.at("percentiles", key),
+            )
+            for key, value in sorted(spec["percentiles"].items(), key=lambda kv: Decimal(kv[0][1:]))
+        ]
+    threshold = parse_latency(latency["threshold"]) if threshold_given else None
+    return [_Target(spec["name"], Decimal(str(spec["objective"])), threshold, source)]
+
+
+def _target_problem(spec: Spec, is_latency: bool, threshold_given: bool) -> tuple[SpecPath, str] | None:
+    has_percentiles = "percentiles" in spec
+    if has_percentiles and "objective" in spec:
+        return ("objective",), (
+            "objective and percentiles both given; percentiles set their own objectives (p95 → 95 %), so drop objective"
+        )
+    if not has_percentiles and "objective" not in spec:
+        return ("objective",), "missing objective; give the target as a percent, such as objective: 99.9"
+    if has_percentiles and not is_latency:
+        kind = next(iter(spec["sli"]))
+        return ("percentiles",), f"percentiles need a latency sli; use objective for {kind} SLIs"
+    if is_latency and not has_percentiles and not threshold_given:
+        return ("sli", "latency"), (
+            "missing threshold; give sli.latency.threshold (such as 250ms) or percentiles such as {p95: 700ms}"
+        )
+    if has_percentiles and threshold_given:
+        return ("sli", "latency", "threshold"), (
+            "threshold and percentiles both given; percentiles carry their own thresholds, so drop threshold"
+        )
+    return None
+
+
+def _slos(
+    service: str,
+    service_labels: tuple[tuple[str, str], ...],
+    spec: Spec,
+    source: Source,
+    default_period: int,
+    defaults: Spec,
+) -> list[SLO]:
     """One SLO, or one per entry of the `percentiles` shorthand (pay-latency → pay-latency-p95, …)."""
     period = _duration(source, ("period",), spec["period"]) if "period" in spec else default_period
-    latency = spec["sli"].get("latency", {})
-    variants: list[tuple[str, Decimal, Decimal | None, Source]] = []
-    if "percentiles" in spec:
-        for key, value in sorted(spec["percentiles"].items(), key=lambda kv: Decimal(kv[0][1:])):
-            percent = Decimal(_PERCENTILE.match(key).group(1))
-            variants.append((f"{spec['name']}-{key.replace('.', '-')}", percent, parse_latency(value),
-                             Source(source.document, source.path + ("percentiles", key))))
-    else:
-        threshold = parse_latency(latency["threshold"]) if "threshold" in latency else None
-        objective = Decimal(str(spec["objective"])) if "objective" in spec else Decimal(0)
-        variants.append((spec["name"], objective, threshold, source))
     slos = []
-    for name, objective, threshold, variant_source in variants:
-        sli = _sli(spec["sli"], source, threshold)
-        slos.append(SLO(
-            service=service, name=name, description=spec.get("description", ""), objective_percent=objective,
-            period=period, sli=sli, group_by=tuple(spec.get("group_by", ())), labels=_pairs(spec.get("labels")),
-            alerting=_alerting(spec.get("alerting", {}), defaults, sli, Source(source.document, source.path + ("alerting",))),
-            source=variant_source, spec=source,
-        ))
+    for target in _targets(spec, source):
+        sli = _sli(spec["sli"], source, target.threshold)
+        slos.append(
+            SLO(
+                service=service,
+                name=target.name,
+                description=spec.get("description", ""),
+                objective_percent=target.objective,
+                period=period,
+                sli=sli,
+                group_by=tuple(spec.get("group_by", ())),
+                labels=_pairs(spec.get("labels")),
+                alerting=_alerting(spec.get("alerting", {}), defaults, sli, source.at("alerting")),
+                source=target.source,
+                spec=source,
+                service_labels=service_labels,
+            )
+        )
     return slos
 
 
-def _alert(service: str, spec: dict, source: Source) -> Alert:
-    at = lambda *key: Source(source.document, source.path + key)  # noqa: E731
+def _condition(spec: Spec, source: Source) -> Condition:
     if "expr" in spec:
-        condition = ExprCondition(spec["expr"])
-    elif "quantile" in spec:
+        return ExprCondition(spec["expr"])
+    if "quantile" in spec:
         body = spec["quantile"]
-        condition = QuantileCondition(_selector(body["histogram"], at("quantile", "histogram")), Decimal(str(body["q"])),
-                                      parse_latency(body["above"]),
-                                      _duration(source, ("quantile", "window"), body.get("window", "5m")),
-                                      tuple(body.get("group_by", ())))
-    else:
-        body = spec["zero_tolerance"]
-        condition = ZeroToleranceCondition(_selector(body["counter"], at("zero_tolerance", "counter")),
-                                           _duration(source, ("zero_tolerance", "window"), body.get("window", "10m")),
-                                           tuple(body.get("group_by", ())))
-    test = None
-    if "test" in spec:
-        body = spec["test"]
-        test = AlertTest(_duration(source, ("test", "interval"), body.get("interval", "1m")),
-                         tuple((s["series"], s["values"]) for s in body["series"]),
-                         _duration(source, ("test", "holds_from"), body["holds_from"], allow_zero=True))
-    severity = spec["severity"]
-    return Alert(
-        service=service, name=spec["name"], condition=condition,
-        for_=_duration(source, ("for",), spec["for"], allow_zero=True) if "for" in spec else 0, severity=severity,
-        priority=spec.get("priority", DEFAULT_PAGE_PRIORITY if severity == burnrate.PAGE else TICKET_PRIORITY),
-        summary=spec.get("summary"), description=spec.get("description"), runbook=spec.get("runbook"),
-        dashboard=spec.get("dashboard"), labels=_pairs(spec.get("labels")), annotations=_pairs(spec.get("annotations")),
-        test=test, source=source,
+        return QuantileCondition(
+            _selector(body["histogram"], source.at("quantile", "histogram")),
+            Decimal(str(body["q"])),
+            parse_latency(body["above"]),
+            _duration(source, ("quantile", "window"), body.get("window", "5m")),
+            tuple(body.get("group_by", ())),
+        )
+    body = spec["zero_tolerance"]
+    return ZeroToleranceCondition(
+        _selector(body["counter"], source.at("zero_tolerance", "counter")),
+        _duration(source, ("zero_tolerance", "window"), body.get("window", "10m")),
+        tuple(body.get("group_by", ())),
     )
 
 
-def _row(spec: dict, source: Source) -> DashboardRow:
+def _alert(service: str, service_labels: tuple[tuple[str, str], ...], spec: Spec, source: Source) -> Alert:
+    test = None
+    if "test" in spec:
+        body = spec["test"]
+        test = AlertTest(
+            _duration(source, ("test", "interval"), body.get("interval", "1m")),
+            tuple((s["series"], s["values"]) for s in body["series"]),
+            _duration(source, ("test", "holds_from"), body["holds_from"], allow_zero=True),
+        )
+    severity = spec["severity"]
+    return Alert(
+        service=service,
+        name=spec["name"],
+        condition=_condition(spec, source),
+        for_=_duration(source, ("for",), spec["for"], allow_zero=True) if "for" in spec else 0,
+        severity=severity,
+        priority=spec.get("priority", priority_for(severity, DEFAULT_PAGE_PRIORITY)),
+        summary=spec.get("summary"),
+        description=spec.get("description"),
+        runbook=spec.get("runbook"),
+        dashboard=spec.get("dashboard"),
+        labels=_pairs(spec.get("labels")),
+        annotations=_pairs(spec.get("annotations")),
+        test=test,
+        source=source,
+        service_labels=service_labels,
+    )
+
+
+def _row(spec: Spec, source: Source) -> DashboardRow:
     panels = tuple(
-        Panel(p["title"], p.get("type", "timeseries"), p.get("unit"), p.get("description"),
-              tuple((q["expr"], q.get("legend")) for q in p["queries"]),
-              tuple((t["value"], t["color"]) for t in p.get("thresholds", [])),
-              Source(source.document, source.path + ("panels", i)))
-        for i, p in enumerate(spec["panels"]))
+        Panel(
+            p["title"],
+            p.get("type", "timeseries"),
+            p.get("unit"),
+            p.get("description"),
+            tuple((q["expr"], q.get("legend")) for q in p["queries"]),
+            tuple((t["value"], t["color"]) for t in p.get("thresholds", [])),
+            source.at("panels", i),
+        )
+        for i, p in enumerate(spec["panels"])
+    )
     return DashboardRow(spec["title"], panels)

@@ -53,4 +53,4 @@ def _g4(value: float) -> str:
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
-    return "%.4g" % value
+    return f"{value:.4g}"

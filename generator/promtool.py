@@ -13,11 +13,20 @@ from .tools import Tool, ToolError, ToolMissing
 
 TIMEOUT_SECONDS = 300
 MINIMUM_VERSION = (2, 37)  # promtool test rules with promql_expr_test on ALERTS and template `query`
-INSTALL_HINT = ("install promtool: `apt-get install prometheus` (Debian/Ubuntu), or download Prometheus and "
-                "set PROMTOOL=/path/to/promtool")
+INSTALL_HINT = (
+    "install promtool: `apt-get install prometheus` (Debian/Ubuntu), or download Prometheus and "
+    "set PROMTOOL=/path/to/promtool"
+)
 # Grafana variables are not PromQL; these stand-ins let promtool parse dashboard queries.
-GRAFANA_VARIABLES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1d", "${__range}": "1d",
-                     "$__range_s": "86400", "$datasource": "prometheus", "${datasource}": "prometheus"}
+GRAFANA_VARIABLES = {
+    "$__rate_interval": "5m",
+    "$__interval": "1m",
+    "$__range": "1d",
+    "${__range}": "1d",
+    "$__range_s": "86400",
+    "$datasource": "prometheus",
+    "${datasource}": "prometheus",
+}
 
 
 PROMTOOL = Tool("promtool", "PROMTOOL", INSTALL_HINT, MINIMUM_VERSION, TIMEOUT_SECONDS)
@@ -35,11 +44,13 @@ class RuleProblem:
     message: str
 
 
-_PROBLEM = re.compile(r'^(?P<file>.+?): (?P<line>\d+):(?P<col>\d+): group "(?P<group>[^"]*)", rule (?P<rule>\d+), '
-                      r'"[^"]*": (?P<message>.*)$')
+_PROBLEM = re.compile(
+    r'^(?P<file>.+?): (?P<line>\d+):(?P<col>\d+): group "(?P<group>[^"]*)", rule (?P<rule>\d+), '
+    r'"[^"]*": (?P<message>.*)$'
+)
 
 
-def _run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return PROMTOOL.run(args, cwd)
 
 
@@ -47,8 +58,11 @@ def check_rules(files: list[Path]) -> tuple[bool, list[RuleProblem], str]:
     """`promtool check rules`: (passed, parsed problems, raw output)."""
     result = _run(["check", "rules", *map(str, files)])
     output = result.stdout + result.stderr
-    problems = [RuleProblem(m["file"], int(m["line"]), int(m["col"]), m["group"], int(m["rule"]), m["message"])
-                for m in map(_PROBLEM.match, output.splitlines()) if m]
+    problems = [
+        RuleProblem(m["file"], int(m["line"]), int(m["col"]), m["group"], int(m["rule"]), m["message"])
+        for m in map(_PROBLEM.match, output.splitlines())
+        if m
+    ]
     return result.returncode == 0, problems, output
 
 

@@ -7,7 +7,9 @@ and the lint rules ask one place.
 
 from dataclasses import dataclass
 
+from .document import Spec
 from .durations import parse_duration
+from .source import Source, SpecError
 
 DEFAULT_VERSION = "0.25"  # what Debian ships (amtool and prometheus-alertmanager)
 DEFAULT_GROUP_BY = ("service", "slo")
@@ -37,7 +39,7 @@ class Receiver:
     url_file: str
     channel: str | None
     send_resolved: bool
-    source: "Source"
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,13 @@ class Route:
     group_wait: int | None
     repeat_interval: int | None
     mute: tuple[str, ...]
-    source: "Source"
+    source: Source
 
     def matches(self, labels: dict[str, str]) -> bool:
-        return all(value is None or labels.get(key) == value
-                   for key, value in (("severity", self.severity), ("priority", self.priority)))
+        return all(
+            value is None or labels.get(key) == value
+            for key, value in (("severity", self.severity), ("priority", self.priority))
+        )
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class MaintenanceWindow:
     months: tuple[str, ...]
     times: tuple[tuple[str, str], ...]
     location: str
-    source: "Source"
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class Routing:
     receivers: tuple[Receiver, ...]
     routes: tuple[Route, ...]
     maintenance_windows: tuple[MaintenanceWindow, ...]
-    source: "Source"
+    source: Source
 
     @property
     def version_text(self) -> str:
@@ -92,9 +96,9 @@ class Routing:
         return route.receivers if route else (self.default_receiver,)
 
 
-def _duration(spec: dict, key: str, source: "Source", default: int | None = None) -> int | None:
+def _optional_duration(spec: Spec, key: str, source: Source) -> int | None:
     if key not in spec:
-        return default
+        return None
     try:
         # group_wait 0s sends a new group's first notification at once; a zero interval is meaningless.
         return parse_duration(spec[key], allow_zero=key == "group_wait")
@@ -102,40 +106,55 @@ def _duration(spec: dict, key: str, source: "Source", default: int | None = None
         raise SpecError(source, (key,), f"{err}") from None
 
 
-def build(data: dict, source: "Source") -> Routing:
+def _duration(spec: Spec, key: str, source: Source, default: int) -> int:
+    found = _optional_duration(spec, key, source)
+    return default if found is None else found
+
+
+def build(data: Spec, source: Source) -> Routing:
     """Raises SpecError for values the schema accepts but Alertmanager cannot use (a zero interval)."""
-    at = lambda *path: Source(source.document, source.path + path)  # noqa: E731
-    duration = lambda key, default: _duration(data, key, source, default)  # noqa: E731
     return Routing(
         version=parse_version(data.get("alertmanager_version", DEFAULT_VERSION)),
         default_receiver=data["default_receiver"],
         group_by=tuple(data.get("group_by", DEFAULT_GROUP_BY)),
-        group_wait=duration("group_wait", DEFAULT_GROUP_WAIT),
-        group_interval=duration("group_interval", DEFAULT_GROUP_INTERVAL),
-        repeat_interval=duration("repeat_interval", DEFAULT_REPEAT_INTERVAL),
-        receivers=tuple(_receiver(spec, at("receivers", i)) for i, spec in enumerate(data["receivers"])),
-        routes=tuple(_route(spec, at("routes", i)) for i, spec in enumerate(data["routes"])),
-        maintenance_windows=tuple(_window(spec, at("maintenance_windows", i))
-                                  for i, spec in enumerate(data.get("maintenance_windows", []))),
+        group_wait=_duration(data, "group_wait", source, DEFAULT_GROUP_WAIT),
+        group_interval=_duration(data, "group_interval", source, DEFAULT_GROUP_INTERVAL),
+        repeat_interval=_duration(data, "repeat_interval", source, DEFAULT_REPEAT_INTERVAL),
+        receivers=tuple(_receiver(spec, source.at("receivers", i)) for i, spec in enumerate(data["receivers"])),
+        routes=tuple(_route(spec, source.at("routes", i)) for i, spec in enumerate(data["routes"])),
+        maintenance_windows=tuple(
+            _window(spec, source.at("maintenance_windows", i))
+            for i, spec in enumerate(data.get("maintenance_windows", []))
+        ),
         source=source,
     )
 
 
-def _receiver(spec: dict, source: "Source") -> Receiver:
-    return Receiver(spec["name"], spec["type"], spec["url_file"], spec.get("channel"),
-                    spec.get("send_resolved", True), source)
+def _receiver(spec: Spec, source: Source) -> Receiver:
+    return Receiver(
+        spec["name"], spec["type"], spec["url_file"], spec.get("channel"), spec.get("send_resolved", True), source
+    )
 
 
-def _route(spec: dict, source: "Source") -> Route:
-    optional = lambda key: _duration(spec, key, source)  # noqa: E731
-    return Route(spec.get("severity"), spec.get("priority"), tuple(spec["receivers"]), optional("group_wait"),
-                 optional("repeat_interval"), tuple(spec.get("mute", ())), source)
+def _route(spec: Spec, source: Source) -> Route:
+    return Route(
+        spec.get("severity"),
+        spec.get("priority"),
+        tuple(spec["receivers"]),
+        _optional_duration(spec, "group_wait", source),
+        _optional_duration(spec, "repeat_interval", source),
+        tuple(spec.get("mute", ())),
+        source,
+    )
 
 
-def _window(spec: dict, source: "Source") -> MaintenanceWindow:
-    return MaintenanceWindow(spec["name"], tuple(spec.get("weekdays", ())), tuple(spec.get("days_of_month", ())),
-                             tuple(spec.get("months", ())), tuple((t["start"], t["end"]) for t in spec["times"]),
-                             spec.get("location", DEFAULT_LOCATION), source)
-
-
-from .model import Source, SpecError  # noqa: E402  (model builds Routing, so this import comes last to break the cycle)
+def _window(spec: Spec, source: Source) -> MaintenanceWindow:
+    return MaintenanceWindow(
+        spec["name"],
+        tuple(spec.get("weekdays", ())),
+        tuple(spec.get("days_of_month", ())),
+        tuple(spec.get("months", ())),
+        tuple((t["start"], t["end"]) for t in spec["times"]),
+        spec.get("location", DEFAULT_LOCATION),
+        source,
+    )

@@ -3,7 +3,9 @@ credentials, and chat API tokens. One detector, used by the `inline-secret` lint
 that keeps generated files secret-free."""
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+
+from .document import SpecPath
 
 # Slack and Discord webhook URLs are bearer secrets: whoever holds one can post to the channel.
 _PATTERNS = (
@@ -11,8 +13,9 @@ _PATTERNS = (
     re.compile(r"(discord|discordapp)\.com/api/webhooks/", re.IGNORECASE),
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+"),  # Slack API tokens
     re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE),  # user:password@host
-    re.compile(r"[?&](token|key|api_?key|secret|password|passwd|sig|signature|access_token|auth)=[^&\s]+",
-               re.IGNORECASE),
+    re.compile(
+        r"[?&](token|key|api_?key|secret|password|passwd|sig|signature|access_token|auth)=[^&\s]+", re.IGNORECASE
+    ),
 )
 
 
@@ -20,7 +23,7 @@ def looks_secret(text: str) -> bool:
     return any(pattern.search(text) for pattern in _PATTERNS)
 
 
-def find_secrets(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def find_secrets(data: object, path: SpecPath = ()) -> Iterator[tuple[SpecPath, str]]:
     """(path, value) of every string (mapping keys included) in plain data that looks like a secret."""
     if isinstance(data, str):
         if looks_secret(data):
@@ -28,8 +31,8 @@ def find_secrets(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(data, dict):
         for key, value in data.items():
             if looks_secret(str(key)):
-                yield path + (key,), str(key)
-            yield from find_secrets(value, path + (key,))
+                yield (*path, key), str(key)
+            yield from find_secrets(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from find_secrets(value, path + (index,))
+            yield from find_secrets(value, (*path, index))

@@ -63,7 +63,9 @@ def parse_selector(text: str) -> Selector:
     selector = parser.selector()
     parser.skip_space()
     if parser.pos != len(text):
-        raise SelectorError("unexpected text after the selector; give a plain series selector, not an expression", parser.pos)
+        raise SelectorError(
+            "unexpected text after the selector; give a plain series selector, not an expression", parser.pos
+        )
     return selector
 
 
@@ -79,7 +81,7 @@ class _Parser:
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
-    def name(self, pattern: re.Pattern, what: str) -> str:
+    def name(self, pattern: re.Pattern[str], what: str) -> str:
         match = pattern.match(self.text, self.pos)
         if not match:
             raise SelectorError(f"expected {what}", self.pos)
@@ -137,7 +139,7 @@ class _Parser:
             if char == quote:
                 return "".join(chars)
             if char == "\\" and quote != "`":
-                escaped = self.text[self.pos:self.pos + 1]
+                escaped = self.text[self.pos : self.pos + 1]
                 if escaped not in _ESCAPES:
                     raise SelectorError(f"unknown escape sequence \\{escaped}", self.pos - 1)
                 chars.append(_ESCAPES[escaped])

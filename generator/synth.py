@@ -3,20 +3,25 @@ written in promtool's expanding notation."""
 
 import itertools
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
-    import re._constants as sre_constants  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+if TYPE_CHECKING:
+    # typeshed types re's parser only under its pre-3.11 names, which still import but warn as deprecated.
+    import sre_constants
+    import sre_parse
+else:
+    import re._constants as sre_constants
+    import re._parser as sre_parse
 
 from .durations import format_number
 from .selector import Matcher, Selector
 
 _GENERIC_VALUES = ("200", "500", "ok", "error", "slogen", "x", "1", "0", "a")
+# One node of re's parse tree: an opcode and an argument whose shape depends on the opcode.
+_Node: TypeAlias = tuple[int, Any]
 
 
 class SynthesisError(ValueError):
@@ -31,14 +36,14 @@ def regex_example(pattern: str) -> str | None:
     except re.error:
         return None
     try:
-        text = _emit(parsed)
+        text = _emit(parsed.data)
     except (TypeError, ValueError, KeyError):
         return None
     return text if re.fullmatch(pattern, text) else None
 
 
-def _emit(items) -> str:
-    out = []
+def _emit(items: Iterable[_Node]) -> str:
+    out: list[str] = []
     for op, arg in items:
         if op == sre_constants.LITERAL:
             out.append(chr(arg))
@@ -60,15 +65,18 @@ def _emit(items) -> str:
     return "".join(out)
 
 
-def _first_in(items) -> str:
+def _first_in(items: Iterable[_Node]) -> str:
     for op, arg in items:
         if op == sre_constants.LITERAL:
             return chr(arg)
         if op == sre_constants.RANGE:
             return chr(arg[0])
         if op == sre_constants.CATEGORY:
-            return {sre_constants.CATEGORY_DIGIT: "0", sre_constants.CATEGORY_WORD: "a",
-                    sre_constants.CATEGORY_SPACE: " "}.get(arg, "a")
+            return {
+                sre_constants.CATEGORY_DIGIT: "0",
+                sre_constants.CATEGORY_WORD: "a",
+                sre_constants.CATEGORY_SPACE: " ",
+            }.get(arg, "a")
     raise ValueError("negated or empty class")
 
 
@@ -82,22 +90,24 @@ def _candidates(label: str, selectors: tuple[Selector, ...]) -> list[str]:
 
 def group_value(label: str, selectors: tuple[Selector, ...]) -> str:
     """A value for a group_by label that every selector's matchers on that label accept."""
-    for candidate in [f"{label}-1"] + _candidates(label, selectors):
+    for candidate in [f"{label}-1", *_candidates(label, selectors)]:
         if all(m.matches(candidate) for s in selectors for m in s.matchers if m.label == label):
             return candidate
-    raise SynthesisError(f"cannot find a value for label {label} that "
-                         f"{' and '.join(s.render() for s in selectors)} all accept")
+    raise SynthesisError(
+        f"cannot find a value for label {label} that {' and '.join(s.render() for s in selectors)} all accept"
+    )
 
 
-def series_labels(match: tuple[Selector, ...], miss: tuple[Selector, ...] = (),
-                  fixed: dict[str, str] | None = None) -> dict[str, str]:
+def series_labels(
+    match: tuple[Selector, ...], miss: tuple[Selector, ...] = (), fixed: dict[str, str] | None = None
+) -> dict[str, str]:
     """Labels of a series of match[0]'s metric that every `match` selector selects and no `miss` selector does."""
     metric = match[0].metric
     fixed = dict(fixed or {})
     names = sorted({m.label for s in match + miss for m in s.matchers} - set(fixed) - {"__name__"})
     options = [_candidates(name, match + miss) for name in names]
     for combination in itertools.islice(itertools.product(*options), 20_000):
-        labels = {**fixed, **{n: v for n, v in zip(names, combination) if v != ""}}
+        labels = {**fixed, **{n: v for n, v in zip(names, combination, strict=True) if v != ""}}
         if all(s.matches(metric, labels) for s in match) and not any(s.matches(metric, labels) for s in miss):
             return labels
     wanted = " and ".join(s.render() for s in match)

@@ -32,10 +32,11 @@ class Tool:
             raise ToolMissing(f"{self.name} not found; {self.install_hint}")
         return found
 
-    def run(self, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    def run(self, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run([self.executable(), *args], capture_output=True, text=True, timeout=self.timeout,
-                                  cwd=cwd)
+            return subprocess.run(
+                [self.executable(), *args], capture_output=True, text=True, timeout=self.timeout, cwd=cwd
+            )
         except subprocess.TimeoutExpired:
             raise ToolError(f"{self.name} {' '.join(args)} did not finish within {self.timeout}s") from None
 
@@ -47,6 +48,8 @@ class Tool:
             raise ToolError(f"cannot read {self.name}'s version from {output.strip()!r}")
         major, minor, patch = (int(part) for part in match.groups())
         if (major, minor) < self.minimum:
-            raise ToolMissing(f"{self.name} {major}.{minor}.{patch} is older than "
-                              f"{'.'.join(map(str, self.minimum))}; {self.install_hint}")
+            raise ToolMissing(
+                f"{self.name} {major}.{minor}.{patch} is older than "
+                f"{'.'.join(map(str, self.minimum))}; {self.install_hint}"
+            )
         return major, minor, patch

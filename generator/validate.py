@@ -2,21 +2,25 @@
 
 import difflib
 import json
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
+from typing import Any
 
 import jsonschema
 
+from .document import Document
 from .findings import Finding
-from .load import Document
 
 SCHEMA_FILE = "slogen-v1.schema.json"
 
 
 @lru_cache(maxsize=1)
-def schema() -> dict:
-    return json.loads(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
+        resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    )
+    return loaded
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +34,7 @@ def validate(document: Document) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.column, f.path, f.message))
 
 
-def _leaf_errors(errors) -> Iterator[jsonschema.ValidationError]:
+def _leaf_errors(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
     # oneOf/anyOf failures carry the branch errors in .context; a hint on the oneOf schema says it better
     # than any single branch, so keep the parent when it has a hint, else descend to the best branch.
     for error in errors:
@@ -44,13 +48,23 @@ def _hint(error: jsonschema.ValidationError) -> str:
     return error.schema.get("x-hint", "") if isinstance(error.schema, dict) else ""
 
 
+def _known_fields(error: jsonschema.ValidationError) -> list[str]:
+    """The property names the failing (sub)schema declares."""
+    return sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+
+
+def _unknown_fields(error: jsonschema.ValidationError) -> list[str]:
+    """The keys of the failing mapping that its schema does not declare."""
+    return sorted(set(error.instance) - set(_known_fields(error))) if isinstance(error.instance, dict) else []
+
+
 def _finding(document: Document, error: jsonschema.ValidationError) -> Finding:
     path = tuple(error.absolute_path)
     message = _describe(error)
     if error.validator == "additionalProperties":
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        unknown = _unknown_fields(error)
         if unknown:
-            path = path + (unknown[0],)
+            path = (*path, unknown[0])
     hint = _hint(error)
     if hint and hint not in message:
         message = f"{message} ({hint})"
@@ -63,8 +77,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"missing required field {missing!r}"
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))
+        allowed = _known_fields(error)
+        unknown = _unknown_fields(error)
         names = ", ".join(repr(u) for u in unknown)
         close = difflib.get_close_matches(unknown[0], allowed, n=1) if unknown else []
         suggestion = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(allowed)}"
@@ -81,7 +95,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"{json.dumps(value)} is not valid"
     if kind in ("minItems", "minProperties", "minLength"):
         return "must not be empty"
-    if kind == "maxProperties":
+    if kind == "maxProperties" and isinstance(value, dict):
         return f"has {len(value)} entries ({', '.join(sorted(value))}), expected one"
     if kind == "uniqueItems":
         return "has duplicate entries"
@@ -92,6 +106,13 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def _json_type(value) -> str:
-    return {bool: "boolean", int: "number", float: "number", str: "string", list: "list", dict: "mapping",
-            type(None): "null"}.get(type(value), type(value).__name__)
+def _json_type(value: object) -> str:
+    return {
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "string",
+        list: "list",
+        dict: "mapping",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 
 from generator import pipeline, promtool
+from generator.targets import prometheus as prometheus_target
 from generator.write import render_tree, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -14,13 +15,16 @@ def generate(spec: Path, out: Path) -> Path:
     outcome = pipeline.generate([spec])
     assert outcome.ok, [f.text() for f in outcome.findings]
     write(out, render_tree(outcome.files))
-    return out / pipeline.RULES_DIR
+    return out / prometheus_target.RULES_DIR
 
 
 def run_promtool_test(rules: Path, tests: list[dict], tmp: Path, evaluation_interval: str = "1m") -> tuple[bool, str]:
     path = tmp / "scenario.test.yml"
-    document = {"rule_files": [str(p) for p in sorted(rules.glob("*.yml"))],
-                "evaluation_interval": evaluation_interval, "tests": tests}
+    document = {
+        "rule_files": [str(p) for p in sorted(rules.glob("*.yml"))],
+        "evaluation_interval": evaluation_interval,
+        "tests": tests,
+    }
     path.write_text(yaml.safe_dump(document, sort_keys=False, width=100_000), encoding="utf-8")
     return promtool.test_rules([path])
 

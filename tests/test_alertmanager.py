@@ -1,26 +1,40 @@
 """Alertmanager routing: the routing model, the config renderer, secret hygiene, routing lint rules, and
 amtool (check-config, config routes test) on the generated files."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from generator import amtool, pipeline
-from generator.render.alertmanager import (SecretInOutput, alert_labels, inhibit_rules, receiver_config,
-                                           render_alertmanager, render_route_tests)
+from generator.render.alertmanager import (
+    SecretInOutput,
+    alert_labels,
+    inhibit_rules,
+    receiver_config,
+    render_alertmanager,
+    render_route_tests,
+)
 from generator.render.rules import render_rules
 from generator.routing import Receiver
 from generator.secrets import looks_secret
+from generator.targets import RenderOptions
+from generator.targets import alertmanager as alertmanager_target
 from generator.write import render_tree, serialise, write
-
-from e2e.servers import Alertmanager
+from testing.servers import Alertmanager, wait_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "routing.yaml"
 SPECS = Path(__file__).parents[1] / "slo_specs"
-needs_amtool = pytest.mark.skipif(not (shutil.which("amtool") or __import__("os").environ.get("AMTOOL")),
-                                  reason="amtool not installed")
+
+
+@pytest.fixture(scope="module")
+def amtool_installed() -> None:
+    """amtool at its minimum version (generator.amtool's lookup: $AMTOOL, then PATH). Missing is an error with the
+    install hint, never a skip: `make test` installs it."""
+    amtool.version()
+
+
+needs_amtool = pytest.mark.usefixtures("amtool_installed")
 
 
 def spec_text(**replace: str) -> str:
@@ -55,60 +69,105 @@ def errors(outcome: pipeline.Outcome, rule: str) -> list[str]:
 
 # --- the renderer, pinned for the fixture ----------------------------------------------------------------
 
+
 def test_routes_map_severity_and_priority_with_one_route_per_receiver(tmp_path):
     route = render_alertmanager(project(tmp_path))["route"]
     assert {k: v for k, v in route.items() if k != "routes"} == {
-        "receiver": "tickets", "group_by": ["service", "slo"], "group_wait": "30s", "group_interval": "5m",
-        "repeat_interval": "4h"}
+        "receiver": "tickets",
+        "group_by": ["service", "slo"],
+        "group_wait": "30s",
+        "group_interval": "5m",
+        "repeat_interval": "4h",
+    }
     assert route["routes"] == [
-        {"receiver": "pager-slack", "matchers": ['severity="page"', 'priority="P0"'], "group_wait": "10s",
-         "repeat_interval": "15m", "continue": True},
-        {"receiver": "pager-discord", "matchers": ['severity="page"', 'priority="P0"'], "group_wait": "10s",
-         "repeat_interval": "15m"},
-        {"receiver": "pager-slack", "matchers": ['severity="page"'], "repeat_interval": "1h",
-         "mute_time_intervals": ["maintenance"]},
+        {
+            "receiver": "pager-slack",
+            "matchers": ['severity="page"', 'priority="P0"'],
+            "group_wait": "10s",
+            "repeat_interval": "15m",
+            "continue": True,
+        },
+        {
+            "receiver": "pager-discord",
+            "matchers": ['severity="page"', 'priority="P0"'],
+            "group_wait": "10s",
+            "repeat_interval": "15m",
+        },
+        {
+            "receiver": "pager-slack",
+            "matchers": ['severity="page"'],
+            "repeat_interval": "1h",
+            "mute_time_intervals": ["maintenance"],
+        },
         {"receiver": "tickets", "matchers": ['severity="ticket"'], "mute_time_intervals": ["maintenance"]},
     ]
 
 
 def test_maintenance_window_becomes_a_time_interval(tmp_path):
-    assert render_alertmanager(project(tmp_path))["time_intervals"] == [{"name": "maintenance", "time_intervals": [{
-        "weekdays": ["sunday"], "days_of_month": ["1:7"], "times": [{"start_time": "02:00", "end_time": "04:00"}],
-        "location": "UTC"}]}]
+    assert render_alertmanager(project(tmp_path))["time_intervals"] == [
+        {
+            "name": "maintenance",
+            "time_intervals": [
+                {
+                    "weekdays": ["sunday"],
+                    "days_of_month": ["1:7"],
+                    "times": [{"start_time": "02:00", "end_time": "04:00"}],
+                    "location": "UTC",
+                }
+            ],
+        }
+    ]
 
 
 def test_inhibition_page_silences_tickets_and_probe_silences_latency(tmp_path):
     assert inhibit_rules(project(tmp_path)) == [
-        {"source_matchers": ['severity="page"', 'slo=~".+"'], "target_matchers": ['severity="ticket"', 'slo=~".+"'],
-         "equal": ["service", "slo", "region"]},
-        {"source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
-         "target_matchers": ['service="shop"', 'slo=~"latency"'], "equal": ["service"]},
-        {"source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
-         "target_matchers": ['service="shop"', 'alertname=~"CheckoutSlow"'], "equal": ["service"]},
+        {
+            "source_matchers": ['severity="page"', 'slo=~".+"'],
+            "target_matchers": ['severity="ticket"', 'slo=~".+"'],
+            "equal": ["service", "slo", "region"],
+        },
+        {
+            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
+            "target_matchers": ['service="shop"', 'slo=~"latency"'],
+            "equal": ["service"],
+        },
+        {
+            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
+            "target_matchers": ['service="shop"', 'alertname=~"CheckoutSlow"'],
+            "equal": ["service"],
+        },
     ]
 
 
 def test_no_probe_no_probe_inhibition(tmp_path):
-    text = spec_text(**{"      probe:\n        success: 'probe_success{job=\"shop-probe\"}'\n        interval: 5m\n"
-                        "        strikes: 2\n": "      ratio: {errors: 'e_total', total: 't_total'}\n"})
+    text = spec_text(
+        **{
+            "      probe:\n        success: 'probe_success{job=\"shop-probe\"}'\n        interval: 5m\n"
+            "        strikes: 2\n": "      ratio: {errors: 'e_total', total: 't_total'}\n"
+        }
+    )
     assert len(inhibit_rules(project(tmp_path, text))) == 1
 
 
 # --- receivers per Alertmanager version -------------------------------------------------------------------
 
+
 def receiver(kind: str, channel: str | None = None) -> Receiver:
     return Receiver("r", kind, "/run/secrets/url", channel, True, None)
 
 
-@pytest.mark.parametrize("version, kind, config_key, file_key", [
-    ((0, 25), "slack", "slack_configs", "api_url_file"),
-    ((0, 27), "slack", "slack_configs", "api_url_file"),
-    ((0, 25), "discord", "slack_configs", "api_url_file"),  # Discord's Slack-compatible endpoint
-    ((0, 26), "discord", "slack_configs", "api_url_file"),
-    ((0, 27), "discord", "discord_configs", "webhook_url_file"),
-    ((0, 26), "webhook", "webhook_configs", "url_file"),
-    ((0, 28), "webhook", "webhook_configs", "url_file"),
-])
+@pytest.mark.parametrize(
+    "version, kind, config_key, file_key",
+    [
+        ((0, 25), "slack", "slack_configs", "api_url_file"),
+        ((0, 27), "slack", "slack_configs", "api_url_file"),
+        ((0, 25), "discord", "slack_configs", "api_url_file"),  # Discord's Slack-compatible endpoint
+        ((0, 26), "discord", "slack_configs", "api_url_file"),
+        ((0, 27), "discord", "discord_configs", "webhook_url_file"),
+        ((0, 26), "webhook", "webhook_configs", "url_file"),
+        ((0, 28), "webhook", "webhook_configs", "url_file"),
+    ],
+)
 def test_receiver_shape_reads_the_url_from_a_file_on_each_version(version, kind, config_key, file_key):
     config = receiver_config(receiver(kind), version)
     assert list(config) == ["name", config_key]
@@ -119,36 +178,52 @@ def test_receiver_shape_reads_the_url_from_a_file_on_each_version(version, kind,
 def test_webhook_before_0_26_is_a_lint_error(tmp_path):
     text = spec_text(**{"type: discord": "type: webhook"})
     outcome = check(tmp_path, text)
-    assert any("webhook receivers read their URL from a file (url_file) only from Alertmanager 0.26" in e
-               for e in errors(outcome, "receiver-version"))
+    assert any(
+        "webhook receivers read their URL from a file (url_file) only from Alertmanager 0.26" in e
+        for e in errors(outcome, "receiver-version")
+    )
     assert check(tmp_path, text.replace('"0.25"', '"0.26"')).ok
 
 
 def test_channel_on_a_discord_receiver_is_refused(tmp_path):
-    outcome = check(tmp_path, spec_text(**{"url_file: /run/secrets/discord-url}":
-                                           "url_file: /run/secrets/discord-url, channel: '#x'}"}))
+    outcome = check(
+        tmp_path,
+        spec_text(**{"url_file: /run/secrets/discord-url}": "url_file: /run/secrets/discord-url, channel: '#x'}"}),
+    )
     assert errors(outcome, "receiver-version") == [
         "shop.yaml:34:89: routing.receivers[1].channel: channel applies to slack receivers only; "
-        "discord webhooks post to the channel they were created for, so drop it"]
+        "discord webhooks post to the channel they were created for, so drop it"
+    ]
 
 
 # --- secrets never reach the output ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
-    "https://discord.com/api/webhooks/123/abcdef",
-    "https://discordapp.com/api/webhooks/123/abcdef/slack",
-    "https://user:hunter2@relay.example.com/hook",
-    "https://relay.example.com/hook?token=abc123",
-    "xoxb-1234-abcd",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
+        "https://discord.com/api/webhooks/123/abcdef",
+        "https://discordapp.com/api/webhooks/123/abcdef/slack",
+        "https://user:hunter2@relay.example.com/hook",
+        "https://relay.example.com/hook?token=abc123",
+        "xoxb-1234-abcd",
+    ],
+)
 def test_secret_looking_values(text):
     assert looks_secret(text)
 
 
-@pytest.mark.parametrize("text", [
-    "https://runbooks.bookiji.com/synthetic-monitor-failures", "https://grafana.bookiji.com/d/bookiji-launch",
-    "/etc/alertmanager/secrets/alert-webhook-url", "#bookiji-alerts", 'rate(x{job="a"}[5m])'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://runbooks.bookiji.com/synthetic-monitor-failures",
+        "https://grafana.bookiji.com/d/bookiji-launch",
+        "/etc/alertmanager/secrets/alert-webhook-url",
+        "#bookiji-alerts",
+        'rate(x{job="a"}[5m])',
+    ],
+)
 def test_ordinary_values_are_not_secrets(text):
     assert not looks_secret(text)
 
@@ -158,7 +233,7 @@ def test_generated_config_holds_no_url_on_any_version(tmp_path, version):
     text = spec_text(**{'"0.25"': f'"{version}"'})
     if version >= "0.26":
         text = text.replace("type: discord", "type: webhook")
-    config = serialise(pipeline.render_routing(project(tmp_path, text))[0]).decode()
+    config = serialise(alertmanager_target.project_files(project(tmp_path, text), RenderOptions())[0]).decode()
     assert "://" not in config and not looks_secret(config)
     assert "/run/secrets/slack-url" in config
 
@@ -172,17 +247,27 @@ def test_inline_secret_in_a_spec_is_an_error_at_its_line(tmp_path):
 
 
 def test_inline_secret_anywhere_in_a_spec_is_an_error(tmp_path):
-    outcome = check(tmp_path, spec_text(**{"severity: ticket\n": "severity: ticket\n    annotations: "
-                                           "{hook: 'https://discord.com/api/webhooks/1/abc'}\n"}))
+    outcome = check(
+        tmp_path,
+        spec_text(
+            **{
+                "severity: ticket\n": "severity: ticket\n    annotations: "
+                "{hook: 'https://discord.com/api/webhooks/1/abc'}\n"
+            }
+        ),
+    )
     assert [m.split(": ")[1] for m in errors(outcome, "inline-secret")] == ["alerts[1].annotations.hook"]
 
 
 def test_a_url_instead_of_a_file_is_a_schema_error(tmp_path):
-    outcome = check(tmp_path, spec_text(**{"url_file: /run/secrets/discord-url":
-                                           "url_file: https://discord.com/api/webhooks/1/abc"}))
+    outcome = check(
+        tmp_path,
+        spec_text(**{"url_file: /run/secrets/discord-url": "url_file: https://discord.com/api/webhooks/1/abc"}),
+    )
     assert any("routing.receivers[1].url_file" in e for e in errors(outcome, "schema"))
-    outcome = check(tmp_path, spec_text(**{"url_file: /run/secrets/discord-url":
-                                           "url: https://discord.com/api/webhooks/1/abc"}))
+    outcome = check(
+        tmp_path, spec_text(**{"url_file: /run/secrets/discord-url": "url: https://discord.com/api/webhooks/1/abc"})
+    )
     assert not outcome.ok and not pipeline.generate([tmp_path / "shop.yaml"]).files
 
 
@@ -196,9 +281,17 @@ def test_renderer_refuses_a_secret_that_bypassed_lint(tmp_path):
 
 # --- routing lint rules ---------------------------------------------------------------------------------
 
+
 def test_unknown_receiver_and_window_are_reported(tmp_path):
-    outcome = check(tmp_path, spec_text(**{"receivers: [tickets]": "receivers: [ticket]",
-                                           "mute: [maintenance]}\n  maint": "mute: [maintenence]}\n  maint"}))
+    outcome = check(
+        tmp_path,
+        spec_text(
+            **{
+                "receivers: [tickets]": "receivers: [ticket]",
+                "mute: [maintenance]}\n  maint": "mute: [maintenence]}\n  maint",
+            }
+        ),
+    )
     found = errors(outcome, "routing-reference")
     assert len(found) == 2
     assert "routing.routes[2].receivers[0]: receiver 'ticket' is not declared" in found[0]
@@ -207,17 +300,22 @@ def test_unknown_receiver_and_window_are_reported(tmp_path):
 
 def test_repeat_shorter_than_the_group_interval_is_refused(tmp_path):
     outcome = check(tmp_path, spec_text(**{"repeat_interval: 15m": "repeat_interval: 1m"}))
-    assert any("repeat_interval 1m is shorter than group_interval 5m" in e for e in errors(outcome, "routing-rate-limit"))
+    assert any(
+        "repeat_interval 1m is shorter than group_interval 5m" in e for e in errors(outcome, "routing-rate-limit")
+    )
 
 
 MAINTENANCE = "{name: maintenance, weekdays: [sunday], days_of_month: ['1:7'], times: [{start: '02:00', end: '04:00'}]}"
 
 
-@pytest.mark.parametrize("window, problem", [
-    ("weekdays: [sunday]", "weekdays: ['monday:sunday']"),
-    ("days_of_month: ['1:7']", "days_of_month: ['7:1']"),
-    ("{start: '02:00', end: '04:00'}", "{start: '04:00', end: '02:00'}"),
-])
+@pytest.mark.parametrize(
+    "window, problem",
+    [
+        ("weekdays: [sunday]", "weekdays: ['monday:sunday']"),
+        ("days_of_month: ['1:7']", "days_of_month: ['7:1']"),
+        ("{start: '02:00', end: '04:00'}", "{start: '04:00', end: '02:00'}"),
+    ],
+)
 def test_backwards_maintenance_ranges_are_refused_before_alertmanager_sees_them(tmp_path, window, problem):
     assert not errors(check(tmp_path, spec_text()), "maintenance-range")
     outcome = check(tmp_path, spec_text(**{MAINTENANCE: MAINTENANCE.replace(window, problem)}))
@@ -235,9 +333,15 @@ def test_a_second_routing_section_is_refused(tmp_path):
 
 # --- routing tests: every alert the rules can fire ---------------------------------------------------------
 
+
 def rule_alerts(built) -> list[tuple[str, dict]]:
-    return [(rule["alert"], rule["labels"]) for service in built.services for group in render_rules(service)["groups"]
-            for rule in group["rules"] if "alert" in rule]
+    return [
+        (rule["alert"], rule["labels"])
+        for service in built.services
+        for group in render_rules(service)["groups"]
+        for rule in group["rules"]
+        if "alert" in rule
+    ]
 
 
 def test_route_tests_cover_every_generated_alert_with_its_exact_labels(tmp_path):
@@ -246,8 +350,10 @@ def test_route_tests_cover_every_generated_alert_with_its_exact_labels(tmp_path)
 
 
 def test_route_test_expectations_follow_first_match(tmp_path):
-    cases = {(c["alert"], c["labels"]["severity"], c["labels"]["priority"]): c["receivers"]
-             for c in render_route_tests(project(tmp_path))["tests"]}
+    cases = {
+        (c["alert"], c["labels"]["severity"], c["labels"]["priority"]): c["receivers"]
+        for c in render_route_tests(project(tmp_path))["tests"]
+    }
     assert cases == {
         ("AvailabilityBudgetBurn", "ticket", "P2"): ["tickets"],
         ("AvailabilityProbeFailing", "page", "P0"): ["pager-slack", "pager-discord"],
@@ -266,7 +372,11 @@ def test_bookiji_routing_is_in_the_specs():
     assert {r.type for r in routing.receivers} == {"slack", "discord"}
     [window] = routing.maintenance_windows
     assert (window.weekdays, window.days_of_month, window.times, window.location) == (
-        ("sunday",), ("1:7",), (("02:00", "04:00"),), "UTC")
+        ("sunday",),
+        ("1:7",),
+        (("02:00", "04:00"),),
+        "UTC",
+    )
     p0 = next(r for r in routing.routes if r.priority == "P0")
     assert p0.mute == () and p0.severity == "page"
     # The two-strike synthetics alert pages like any P0 page.
@@ -275,6 +385,7 @@ def test_bookiji_routing_is_in_the_specs():
 
 
 # --- amtool on generated files ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def bookiji_out(tmp_path_factory) -> Path:
@@ -287,13 +398,13 @@ def bookiji_out(tmp_path_factory) -> Path:
 
 @needs_amtool
 def test_amtool_check_config_passes_on_the_bookiji_config(bookiji_out):
-    passed, output = amtool.check_config(bookiji_out / pipeline.ALERTMANAGER_CONFIG)
+    passed, output = amtool.check_config(bookiji_out / alertmanager_target.CONFIG)
     assert passed, output
 
 
 @needs_amtool
 def test_every_bookiji_alert_reaches_its_receivers(bookiji_out):
-    results = amtool.run_route_file(bookiji_out / pipeline.ROUTE_TESTS)
+    results = amtool.run_route_file(bookiji_out / alertmanager_target.ROUTE_TESTS)
     assert len(results) > 50
     assert [r.text() for r in results if not r.passed] == []
     assert {r.resolved for r in results} == {("oncall-slack", "oncall-discord"), ("tickets-slack",)}
@@ -301,9 +412,12 @@ def test_every_bookiji_alert_reaches_its_receivers(bookiji_out):
 
 @needs_amtool
 def test_a_wrong_expectation_fails(bookiji_out):
-    case = {"alert": "X", "labels": {"severity": "page", "priority": "P0", "service": "bookiji"},
-            "receivers": ["tickets-slack"]}
-    [result] = amtool.test_routes(bookiji_out / pipeline.ALERTMANAGER_CONFIG, [case])
+    case = {
+        "alert": "X",
+        "labels": {"severity": "page", "priority": "P0", "service": "bookiji"},
+        "receivers": ["tickets-slack"],
+    }
+    [result] = amtool.test_routes(bookiji_out / alertmanager_target.CONFIG, [case])
     assert not result.passed and result.resolved == ("oncall-slack", "oncall-discord")
 
 
@@ -317,9 +431,10 @@ def test_amtool_check_config_catches_a_broken_config(tmp_path):
 
 # --- inhibition in a real Alertmanager ---------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def running_alertmanager(bookiji_out, tmp_path_factory):
-    config = bookiji_out / pipeline.ALERTMANAGER_CONFIG
+    config = bookiji_out / alertmanager_target.CONFIG
     with Alertmanager(config, tmp_path_factory.mktemp("am") / "data") as alertmanager:
         alertmanager.start()
         yield alertmanager
@@ -332,23 +447,48 @@ def _alert(name: str, **labels: str) -> dict:
 @pytest.mark.e2e
 def test_generated_inhibition_in_alertmanager(running_alertmanager):
     page, ticket = {"severity": "page", "priority": "P0"}, {"severity": "ticket", "priority": "P2"}
-    running_alertmanager.post([
-        _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", **page),
-        _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", long_window="3d", **ticket),
-        _alert("AvailabilityBudgetBurn", slo="availability", region="eu-west", long_window="3d", **ticket),
-        _alert("AvailabilityProbeFailing", slo="availability", region="us-east", check="health", **page),
-        _alert("ApiLatencyP95BudgetBurn", slo="api-latency-p95", route="/api/quote", **ticket),
-        _alert("Http5xxBurst", **page),
-        _alert("SyntheticChecksMissing", **ticket),
-    ])
-    inhibited = {(a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("region", "")):
-                 bool(a["status"]["inhibitedBy"]) for a in running_alertmanager.alerts()}
+    running_alertmanager.post(
+        [
+            _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", **page),
+            _alert("AvailabilityBudgetBurn", slo="availability", region="us-east", long_window="3d", **ticket),
+            _alert("AvailabilityBudgetBurn", slo="availability", region="eu-west", long_window="3d", **ticket),
+            _alert("AvailabilityProbeFailing", slo="availability", region="us-east", check="health", **page),
+            _alert("ApiLatencyP95BudgetBurn", slo="api-latency-p95", route="/api/quote", **ticket),
+            _alert("Http5xxBurst", **page),
+            _alert("SyntheticChecksMissing", **ticket),
+        ]
+    )
+    # Alertmanager's inhibitor reads posted alerts from a queue, in order, after the POST has returned. A barrier
+    # posted afterwards (a page and its own ticket, an SLO of their own so they touch nothing else): once its ticket
+    # shows inhibited, the inhibitor has taken in every alert above, so the state read below is final.
+    barrier = "E2EInhibitionBarrier"
+    running_alertmanager.post(
+        [_alert(barrier, slo="e2e-barrier", **page), _alert(barrier, slo="e2e-barrier", **ticket)]
+    )
+    wait_for(
+        lambda: [
+            a
+            for a in running_alertmanager.alerts()
+            if a["labels"]["alertname"] == barrier
+            and a["labels"]["severity"] == "ticket"
+            and a["status"]["inhibitedBy"]
+        ],
+        10,
+        "Alertmanager marking the barrier ticket inhibited by the barrier page",
+    )
+    inhibited = {
+        (a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("region", "")): bool(
+            a["status"]["inhibitedBy"]
+        )
+        for a in running_alertmanager.alerts()
+        if a["labels"]["alertname"] != barrier
+    }
     assert inhibited == {
         ("AvailabilityBudgetBurn", "page", "us-east"): False,
-        ("AvailabilityBudgetBurn", "ticket", "us-east"): True,   # the page (and the strike) silence this ticket…
+        ("AvailabilityBudgetBurn", "ticket", "us-east"): True,  # the page (and the strike) silence this ticket…
         ("AvailabilityBudgetBurn", "ticket", "eu-west"): False,  # …but not another region's
-        ("ApiLatencyP95BudgetBurn", "ticket", ""): True,         # a failing probe silences latency alerts
+        ("ApiLatencyP95BudgetBurn", "ticket", ""): True,  # a failing probe silences latency alerts
         ("AvailabilityProbeFailing", "page", "us-east"): False,
         ("Http5xxBurst", "page", ""): False,
-        ("SyntheticChecksMissing", "ticket", ""): False,         # symptom pages never silence symptom tickets
+        ("SyntheticChecksMissing", "ticket", ""): False,  # symptom pages never silence symptom tickets
     }

@@ -13,8 +13,10 @@ from grafanalib import core
 
 from generator import model, pipeline, promtool
 from generator.cli import main
-from generator.render import dashboards, grafana_compat as compat, slo_queries
-from promtool_harness import counter, run_promtool_test
+from generator.render import dashboards, slo_queries
+from generator.render import grafana_compat as compat
+from generator.render.rules import render_rules
+from tests.promtool_harness import counter, run_promtool_test
 
 ROOT = Path(__file__).parents[1]
 SPECS = ROOT / "slo_specs"
@@ -63,6 +65,7 @@ def by_title(dashboard: dict, title: str) -> list[dict]:
 
 
 # --- structure Grafana accepts -----------------------------------------------------------------------
+
 
 def test_the_bookiji_specs_give_two_service_dashboards_and_the_overview(rendered):
     assert sorted(rendered) == ["slogen-bookiji", "slogen-bookiji-pilot", "slogen_overview"]
@@ -140,10 +143,14 @@ def test_rendering_prints_nothing(bookiji, capsys):
 
 # --- every SLO is shown ------------------------------------------------------------------------------
 
+
 def test_every_slo_appears_on_its_service_dashboard_and_in_the_overview(bookiji, rendered):
     overview = "\n".join(targets_of(rendered["slogen_overview"]))
-    listed = {(service, name) for service, names in re.findall(r'service="([^"]+)", slo=~"([^"]+)"', overview)
-              for name in names.split("|")}
+    listed = {
+        (service, name)
+        for service, names in re.findall(r'service="([^"]+)", slo=~"([^"]+)"', overview)
+        for name in names.split("|")
+    }
     for service in bookiji.services:
         dashboard = rendered[dashboards.dashboard_uid(service.name)]
         exprs = "\n".join(targets_of(dashboard))
@@ -160,7 +167,9 @@ def test_the_overview_links_each_row_to_its_service_dashboard(rendered):
     for expr in (t["expr"] for t in table["targets"]):
         for service, uid in re.findall(r'service="([^"]+)".*?"dashboard", "([^"]+)"', expr):
             assert uid == dashboards.dashboard_uid(service)
-    links = [prop["value"] for o in table["fieldConfig"]["overrides"] for prop in o["properties"] if prop["id"] == "links"]
+    links = [
+        prop["value"] for o in table["fieldConfig"]["overrides"] for prop in o["properties"] if prop["id"] == "links"
+    ]
     assert links and links[0][0]["url"].startswith("/d/${__data.fields.dashboard}")
     organize = table["transformations"][1]["options"]
     assert organize["excludeByName"] == {"Time": True, "dashboard": True}
@@ -172,10 +181,14 @@ def test_the_spec_rows_follow_the_slo_rows_with_the_pilot_instrumentation(render
     rows = [p["title"] for p in pilot["panels"] if p["type"] == "row"]
     assert rows[-4:] == ["Pilot SLIs", "Payments integrity", "Privacy", "Dependencies and operations"]
     exprs = "\n".join(targets_of(pilot))
-    for needle in ("sum by (outcome) (rate(bookiji_stripe_webhooks_total", "max by (state) (bookiji_outbox_messages",
-                   "max(bookiji_outbox_dlq_depth", "sum(rate(bookiji_access_log_writes_total",
-                   "sum(rate(bookiji_access_log_write_failures_total{job=\"bookiji\"}[5m])) / sum(rate(bookiji_access_log_writes_total",
-                   "sum by (provider) (rate(bookiji_map_adapter_requests_total"):
+    for needle in (
+        "sum by (outcome) (rate(bookiji_stripe_webhooks_total",
+        "max by (state) (bookiji_outbox_messages",
+        "max(bookiji_outbox_dlq_depth",
+        "sum(rate(bookiji_access_log_writes_total",
+        'sum(rate(bookiji_access_log_write_failures_total{job="bookiji"}[5m])) / sum(rate(bookiji_access_log_writes_total',
+        "sum by (provider) (rate(bookiji_map_adapter_requests_total",
+    ):
         assert needle in exprs
     launch = {p["title"] for p in rendered["slogen-bookiji"]["panels"] if p["type"] == "row"}
     assert {"Infrastructure", "Business", "Backend budgets"} <= launch
@@ -185,7 +198,9 @@ def test_a_spec_panel_keeps_its_type_unit_thresholds_and_legend(rendered):
     dlq = by_title(rendered["slogen-bookiji-pilot"], "DLQ depth")[0]
     assert dlq["type"] == "stat" and dlq["fieldConfig"]["defaults"]["unit"] == "short"
     assert dlq["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
-        {"color": "green", "value": None}, {"color": "red", "value": 1.0}]
+        {"color": "green", "value": None},
+        {"color": "red", "value": 1.0},
+    ]
     flags = by_title(rendered["slogen-bookiji-pilot"], "Feature flags")[0]
     assert flags["type"] == "table" and flags["targets"][0]["instant"] is True
     adoption = by_title(rendered["slogen-bookiji"], "Feature adoption (uses per day)")[0]
@@ -194,49 +209,79 @@ def test_a_spec_panel_keeps_its_type_unit_thresholds_and_legend(rendered):
 
 # --- exact structure for a small named input ---------------------------------------------------------
 
+
 def test_checkout_availability_headline_row_exactly(checkout):
     dashboard = dashboards.render_dashboard(checkout)
     panels = dashboard["panels"]
     start = next(i for i, p in enumerate(panels) if p["title"] == "requests-availability: 99.9 % over 30d")
-    headline = panels[start + 1:start + 7]
+    headline = panels[start + 1 : start + 7]
     sel = '{service="checkout", slo="requests-availability"}'
     assert [(p["title"], p["gridPos"]["w"], [t["expr"] for t in p["targets"]]) for p in headline] == [
         ("Objective", 3, [f"slogen:objective:ratio{sel}"]),
         ("SLI (30d)", 4, [f"1 - slogen:sli_error:ratio_period{sel}"]),
         ("Error budget remaining", 4, [f"slogen:error_budget_remaining:ratio{sel}"]),
         ("Burn rate (1h)", 3, [f"slogen:burn_rate:rate1h{sel}"]),
-        ("Budget exhausted in", 4, [f"clamp_min(slogen:error_budget_remaining:ratio{sel}, 0) * 2592000 / "
-                                    f"(slogen:burn_rate:rate1h{sel} > 0)"]),
-        ("Alerts", 6, [f'count(ALERTS{{alertname=~"RequestsAvailabilityBudgetBurn|RequestsAvailabilitySLIAbsent", '
-                       f'alertstate="firing", service="checkout", slo="requests-availability", severity="{s}"}}) '
-                       f"or vector(0)" for s in ("page", "ticket")]),
+        (
+            "Budget exhausted in",
+            4,
+            [f"clamp_min(slogen:error_budget_remaining:ratio{sel}, 0) * 2592000 / (slogen:burn_rate:rate1h{sel} > 0)"],
+        ),
+        (
+            "Alerts",
+            6,
+            [
+                f'count(ALERTS{{alertname=~"RequestsAvailabilityBudgetBurn", '
+                f'alertstate="firing", service="checkout", slo="requests-availability", severity="{s}"}}) '
+                f"or vector(0)"
+                for s in ("page", "ticket")
+            ],
+        ),
     ]
     assert {p["gridPos"]["y"] for p in headline} == {panels[start]["gridPos"]["y"] + 1}
     steps = [p["fieldConfig"]["defaults"]["thresholds"]["steps"] for p in headline]
     assert steps[1] == [{"color": "red", "value": None}, {"color": "green", "value": 0.999}]
-    assert steps[2] == [{"color": "red", "value": None}, {"color": "orange", "value": 0},
-                        {"color": "green", "value": 0.25}]  # red once the budget is below 0
-    assert steps[3] == [{"color": "green", "value": None}, {"color": "orange", "value": 1},
-                        {"color": "red", "value": 6.0}]
+    assert steps[2] == [
+        {"color": "red", "value": None},
+        {"color": "orange", "value": 0},
+        {"color": "green", "value": 0.25},
+    ]  # red once the budget is below 0
+    assert steps[3] == [
+        {"color": "green", "value": None},
+        {"color": "orange", "value": 1},
+        {"color": "red", "value": 6.0},
+    ]
     assert headline[4]["fieldConfig"]["defaults"]["noValue"] == "not burning"
-    assert headline[0]["links"] == [{"targetBlank": True, "title": "Runbook: requests-availability",
-                                     "url": "https://runbooks.example.com/checkout/availability"}]
+    assert headline[0]["links"] == [
+        {
+            "targetBlank": True,
+            "title": "Runbook: requests-availability",
+            "url": "https://runbooks.example.com/checkout/availability",
+        }
+    ]
 
 
 def test_checkout_burn_chart_draws_each_alert_window_and_its_threshold(checkout):
     dashboard = dashboards.render_dashboard(checkout)
     slo = checkout.slos[0]
-    burn = [p for p in dashboard["panels"] if p["title"] == "Burn rate per alert window"][0]
+    burn = next(p for p in dashboard["panels"] if p["title"] == "Burn rate per alert window")
     assert [t["legendFormat"] for t in burn["targets"]] == ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
     assert burn["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"] == {"mode": "dashed"}
     # Thresholds come from the model's burn windows: tickets orange at 1× and 3×, pages red at 6× and 14.4×.
     assert [(w.severity, float(w.factor(slo.period))) for w in slo.burn_windows] == [
-        ("page", 14.4), ("page", 6.0), ("ticket", 3.0), ("ticket", 1.0)]
+        ("page", 14.4),
+        ("page", 6.0),
+        ("ticket", 3.0),
+        ("ticket", 1.0),
+    ]
     assert burn["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
-        {"color": "transparent", "value": None}, {"color": "orange", "value": 1.0},
-        {"color": "orange", "value": 3.0}, {"color": "red", "value": 6.0}, {"color": "red", "value": 14.4}]
+        {"color": "transparent", "value": None},
+        {"color": "orange", "value": 1.0},
+        {"color": "orange", "value": 3.0},
+        {"color": "red", "value": 6.0},
+        {"color": "red", "value": 14.4},
+    ]
     assert burn["fieldConfig"]["defaults"]["custom"]["axisSoftMax"] == 14.4
-    burndown = [p for p in dashboard["panels"] if p["title"] == "Error budget burn-down (30d)"][0]
+    burndown = next(p for p in dashboard["panels"] if p["title"] == "Error budget burn-down (30d)")
     assert burndown["timeFrom"] == "30d"
 
 
@@ -247,9 +292,10 @@ def test_checkout_latency_slo_shows_percentiles_against_its_threshold(checkout):
     assert [t["legendFormat"] for t in latency[0]["targets"]] == ["p50", "p90", "p99"]
     assert latency[0]["targets"][2]["expr"] == (
         'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="checkout", '
-        'route="/search"}[$__rate_interval])))')
+        'route="/search"}[$__rate_interval])))'
+    )
     assert latency[0]["fieldConfig"]["defaults"]["thresholds"]["steps"][1] == {"color": "red", "value": 0.25}
-    p95 = [p for p in dashboard["panels"] if p["title"] == "Latency percentiles vs 0.7 s threshold"][0]
+    p95 = next(p for p in dashboard["panels"] if p["title"] == "Latency percentiles vs 0.7 s threshold")
     assert [t["legendFormat"] for t in p95["targets"]] == ["p50", "p90", "p95", "p99"]
 
 
@@ -258,7 +304,8 @@ def test_only_group_by_slos_get_a_breakdown_and_grouped_legends(checkout):
     breakdowns = [p for p in dashboard["panels"] if p["title"].startswith("By ")]
     assert [p["title"] for p in breakdowns] == ["By region"]
     assert [t["expr"] for t in breakdowns[0]["targets"]][1] == (
-        'min by (region) (slogen:error_budget_remaining:ratio{service="checkout", slo="homepage-probe"})')
+        'min by (region) (slogen:error_budget_remaining:ratio{service="checkout", slo="homepage-probe"})'
+    )
     probe_rows = json.dumps([p for p in dashboard["panels"] if "homepage-probe" in json.dumps(p)])
     assert "{{region}} SLI 15m" in probe_rows  # a probe's shortest window is its interval
     assert "min(slogen:error_budget_remaining:ratio" in probe_rows  # headline: the worst region
@@ -267,14 +314,18 @@ def test_only_group_by_slos_get_a_breakdown_and_grouped_legends(checkout):
 def test_checkout_dashboard_links_the_overview_and_runbooks(checkout):
     links = dashboards.render_dashboard(checkout)["links"]
     assert links[0]["url"] == "/d/slogen_overview"
-    assert [l["url"] for l in links if l["title"].startswith("Runbook")] == [
-        "https://runbooks.example.com/checkout/availability", "https://runbooks.example.com/checkout/dlq"]
+    assert [link["url"] for link in links if link["title"].startswith("Runbook")] == [
+        "https://runbooks.example.com/checkout/availability",
+        "https://runbooks.example.com/checkout/dlq",
+    ]
 
 
 def test_short_period_slos_show_the_period_burn_rate():
-    spec = ("apiVersion: slogen/v1\nservice: shop\nslos:\n  - name: hourly\n    objective: 99\n    period: 1h\n"
-            "    sli: {ratio: {errors: 'e_total', total: 't_total'}}\n"
-            "    alerting: {windows: [{severity: page, long: 30m, short: 5m, budget: 50}]}\n")
+    spec = (
+        "apiVersion: slogen/v1\nservice: shop\nslos:\n  - name: hourly\n    objective: 99\n    period: 1h\n"
+        "    sli: {ratio: {errors: 'e_total', total: 't_total'}}\n"
+        "    alerting: {windows: [{severity: page, long: 30m, short: 5m, budget: 50}]}\n"
+    )
     slo = next(_project_from_text(spec).slos())
     assert slo.current_window is None
     assert slo_queries.current_burn(slo) == 'slogen:burn_rate:period{service="shop", slo="hourly"}'
@@ -288,6 +339,7 @@ def _project_from_text(text: str) -> model.Project:
 
 
 # --- uid, schema version, provisioning ---------------------------------------------------------------
+
 
 def test_uids_are_stable_and_fit_grafanas_limit():
     assert dashboards.dashboard_uid("checkout") == "slogen-checkout"
@@ -310,9 +362,11 @@ def test_provisioning_file_is_a_file_provider():
 
 # --- grafana_compat ----------------------------------------------------------------------------------
 
+
 def _one_panel(panel) -> dict:
-    return compat.to_dict(core.Dashboard(title="t", uid="u", schemaVersion=39, panels=[
-        panel if panel.gridPos else _at(panel)]))["panels"][0]
+    return compat.to_dict(
+        core.Dashboard(title="t", uid="u", schemaVersion=39, panels=[panel if panel.gridPos else _at(panel)])
+    )["panels"][0]
 
 
 def _at(panel):
@@ -322,10 +376,13 @@ def _at(panel):
 def test_compat_repairs_stat_steps_and_threshold_null():
     assert core.Stat().to_json_data()["fieldConfig"]["defaults"]["thresholds"]["steps"] == ""  # the defect
     assert _one_panel(core.Stat(title="s"))["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
-        {"color": "green", "value": None}]
+        {"color": "green", "value": None}
+    ]
     bar = _one_panel(core.BarGauge(title="b"))
     assert bar["fieldConfig"]["defaults"]["thresholds"]["steps"] == [
-        {"color": "green", "value": None}, {"color": "red", "value": 80.0}]
+        {"color": "green", "value": None},
+        {"color": "red", "value": 80.0},
+    ]
     assert bar["options"]["reduceOptions"] == {"calcs": ["mean"], "fields": "", "values": False}
 
 
@@ -339,8 +396,11 @@ def test_compat_refuses_angular_panels_and_stdout_warnings():
 def test_compat_panel_writes_float_axis_limits_and_drops_max_data_points():
     with pytest.raises(TypeError):
         core.TimeSeries(valueMin=0.5)  # the defect
-    found = _one_panel(compat.panel(core.TimeSeries, title="t", unit="s", minimum=0.5, soft_max=14.4,
-                                    targets=[compat.target("up", "A")]))
+    found = _one_panel(
+        compat.panel(
+            core.TimeSeries, title="t", unit="s", minimum=0.5, soft_max=14.4, targets=[compat.target("up", "A")]
+        )
+    )
     assert found["fieldConfig"]["defaults"]["min"] == 0.5
     assert found["fieldConfig"]["defaults"]["custom"]["axisSoftMax"] == 14.4
     assert "maxDataPoints" not in found and "intervalFactor" not in found["targets"][0]
@@ -365,23 +425,31 @@ def test_headline_queries_against_generated_rules(tmp_path):
     slo = next(project.slos())
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "shop.rules.yml").write_text(yaml.safe_dump(pipeline.render_rules(project.services[0])))
+    (rules / "shop.rules.yml").write_text(yaml.safe_dump(render_rules(project.services[0])))
     minutes = 120
-    series = [{"series": 'http_requests_total{code="500"}', "values": counter([0.3] * minutes)},
-              {"series": 'http_requests_total{code="200"}', "values": counter([599.7] * minutes)}]
+    series = [
+        {"series": 'http_requests_total{code="500"}', "values": counter([0.3] * minutes)},
+        {"series": 'http_requests_total{code="200"}', "values": counter([599.7] * minutes)},
+    ]
     labels = '{service="shop", slo="availability"}'
-    checks = [{"expr": f"round({expr}, 0.0001)", "eval_time": "2h", "exp_samples": [{"labels": found, "value": value}]}
-              for expr, found, value in [(slo_queries.budget_remaining(slo), labels, 0.5),
-                                         (slo_queries.current_burn(slo), labels, 0.5),
-                                         (slo_queries.exhaustion(slo), labels, 2592000),
-                                         (slo_queries.period_sli(slo), labels, 0.9995),
-                                         (slo_queries.alerts_firing(slo, "page"), "{}", 0)]]
-    passed, output = run_promtool_test(rules, [{"interval": "1m", "input_series": series,
-                                                "promql_expr_test": checks}], tmp_path)
+    checks = [
+        {"expr": f"round({expr}, 0.0001)", "eval_time": "2h", "exp_samples": [{"labels": found, "value": value}]}
+        for expr, found, value in [
+            (slo_queries.budget_remaining(slo), labels, 0.5),
+            (slo_queries.current_burn(slo), labels, 0.5),
+            (slo_queries.exhaustion(slo), labels, 2592000),
+            (slo_queries.period_sli(slo), labels, 0.9995),
+            (slo_queries.alerts_firing(slo, "page"), "{}", 0),
+        ]
+    ]
+    passed, output = run_promtool_test(
+        rules, [{"interval": "1m", "input_series": series, "promql_expr_test": checks}], tmp_path
+    )
     assert passed, output
 
 
 # --- CLI: generate, schema flag, drift -------------------------------------------------------------
+
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch) -> Path:
@@ -401,7 +469,10 @@ def test_generate_writes_dashboards_overview_and_provisioning(workdir):
     assert slogen("generate", "--specs", "specs", "--out", "out").exit_code == 0
     grafana = workdir / "out" / "grafana"
     assert sorted(p.relative_to(grafana).as_posix() for p in grafana.rglob("*") if p.is_file()) == [
-        "dashboards/checkout.json", "dashboards/slogen_overview.json", "provisioning/dashboards.yml"]
+        "dashboards/checkout.json",
+        "dashboards/slogen_overview.json",
+        "provisioning/dashboards.yml",
+    ]
     dashboard = json.loads((grafana / "dashboards/checkout.json").read_text())
     assert dashboard["uid"] == "slogen-checkout" and dashboard["schemaVersion"] == 39
     provisioning = (grafana / "provisioning/dashboards.yml").read_text()
@@ -419,3 +490,18 @@ def test_schema_version_flag_and_drift_on_dashboards(workdir):
     path.write_text(path.read_text().replace('"title": "Objective"', '"title": "Objectif"', 1))
     result = slogen("check", "--specs", "specs", "--out", "out")
     assert result.exit_code == 1 and '+      "title": "Objective"' in result.stdout
+
+
+def test_alert_panels_name_exactly_the_alerts_the_rules_fire(bookiji):
+    """The alert count and timeline of each SLO match the alert names in its rule file: no SLIAbsent for an
+    SLO without `alerting.absent` (the pilot's privacy-export-delete-p95), the strike alert for a probe."""
+    for service in bookiji.services:
+        fired: dict[str, set[str]] = {}
+        for group in render_rules(service)["groups"]:
+            for rule in group["rules"]:
+                if "alert" in rule and "slo" in rule["labels"]:
+                    fired.setdefault(rule["labels"]["slo"], set()).add(rule["alert"])
+        for slo in service.slos:
+            for query in (slo_queries.alerts_firing(slo, "page"), slo_queries.alert_states(slo)):
+                names = re.search(r'alertname=~"([^"]*)"', query).group(1)
+                assert set(names.split("|")) == fired[slo.name], (slo.name, query)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.load import MAX_NODES, Document, LoadError, discover, load
+from generator.document import Document, LoadError
+from generator.inputs.yaml_spec import MAX_NODES
+from generator.load import discover, load
 
 
 def write(path: Path, text: str) -> Path:
@@ -44,6 +46,7 @@ slos:
 
 # --- YAML positions -------------------------------------------------------------------------------
 
+
 def test_yaml_loads_plain_data(tmp_path):
     document = load_yaml(tmp_path, NESTED)
     assert document.file == "spec.yaml"
@@ -51,17 +54,20 @@ def test_yaml_loads_plain_data(tmp_path):
     assert document.data["slos"][0]["objective"] == 99.9
 
 
-@pytest.mark.parametrize("path, position", [
-    (("apiVersion",), (1, 13)),
-    (("service",), (2, 10)),
-    (("slos", 0), (4, 5)),
-    (("slos", 0, "name"), (4, 11)),
-    (("slos", 0, "objective"), (5, 16)),
-    (("slos", 0, "sli", "ratio", "errors"), (8, 17)),
-    (("slos", 0, "sli", "ratio", "total"), (9, 18)),
-    (("slos", 0, "labels", "team"), (10, 20)),
-    (("slos", 0, "labels", "tier"), (10, 36)),
-])
+@pytest.mark.parametrize(
+    "path, position",
+    [
+        (("apiVersion",), (1, 13)),
+        (("service",), (2, 10)),
+        (("slos", 0), (4, 5)),
+        (("slos", 0, "name"), (4, 11)),
+        (("slos", 0, "objective"), (5, 16)),
+        (("slos", 0, "sli", "ratio", "errors"), (8, 17)),
+        (("slos", 0, "sli", "ratio", "total"), (9, 18)),
+        (("slos", 0, "labels", "team"), (10, 20)),
+        (("slos", 0, "labels", "tier"), (10, 36)),
+    ],
+)
 def test_yaml_positions_of_nested_values(tmp_path, path, position):
     assert load_yaml(tmp_path, NESTED).where(path) == position
 
@@ -80,28 +86,35 @@ def test_finding_carries_the_position_and_path(tmp_path):
 
 # --- unsafe tags -----------------------------------------------------------------------------------
 
+
 def test_python_apply_tag_is_refused_with_position_and_never_runs(tmp_path):
     marker = tmp_path / "pwned"
-    error = load_error(tmp_path, f"""\
+    error = load_error(
+        tmp_path,
+        f"""\
         apiVersion: slogen/v1
         service: !!python/object/apply:os.system ["touch {marker}"]
-        """)
+        """,
+    )
     assert (error.line, error.column) == (2, 10)
     assert "python/object/apply:os.system is not allowed" in str(error)
     assert "plain data only" in str(error)
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("tagged", [
-    '!!python/object/apply:os.system ["touch {marker}"]',
-    '!!python/object/new:os.system ["touch {marker}"]',
-    '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',
-    '!!python/object/apply:builtins.exec ["open(r\'{marker}\', \'w\')"]',
-    "!!python/name:os.system",
-    "!!python/module:os",
-    '!!python/object:argparse.Namespace {{x: 1}}',
-    "!!python/tuple [1, 2]",
-])
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        '!!python/object/apply:os.system ["touch {marker}"]',
+        '!!python/object/new:os.system ["touch {marker}"]',
+        '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',
+        "!!python/object/apply:builtins.exec [\"open(r'{marker}', 'w')\"]",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!python/object:argparse.Namespace {{x: 1}}",
+        "!!python/tuple [1, 2]",
+    ],
+)
 def test_python_tags_are_refused_and_nothing_runs(tmp_path, tagged):
     marker = tmp_path / "pwned"
     error = load_error(tmp_path, "apiVersion: slogen/v1\nslos:\n  - " + tagged.format(marker=marker) + "\n")
@@ -119,12 +132,15 @@ def test_python_tag_on_the_whole_document_is_refused(tmp_path):
 
 def test_python_tag_inside_a_merged_anchor_is_refused(tmp_path):
     marker = tmp_path / "pwned"
-    error = load_error(tmp_path, f"""\
+    error = load_error(
+        tmp_path,
+        f"""\
         base: &b
           x: !!python/object/apply:os.system ["touch {marker}"]
         d:
           <<: *b
-        """)
+        """,
+    )
     assert error.line == 2
     assert not marker.exists()
 
@@ -143,7 +159,8 @@ def test_python_tag_is_reported_by_the_pipeline_not_raised(tmp_path, monkeypatch
     outcome = pipeline.check([Path("spec.yaml")])
     assert [f.text() for f in outcome.findings] == [
         "spec.yaml:1:10: (document): YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed; "
-        "specs hold plain data only"]
+        "specs hold plain data only"
+    ]
     assert outcome.findings[0].rule == "load"
     assert not marker.exists()
 
@@ -155,6 +172,7 @@ def test_non_string_mapping_keys_are_refused(tmp_path):
 
 
 # --- alias bombs, duplicates, merges ---------------------------------------------------------------
+
 
 def billion_laughs(levels: int = 9) -> str:
     lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -180,32 +198,41 @@ def test_billion_laughs_is_refused_by_the_pipeline(tmp_path, monkeypatch):
 
 
 def test_a_few_aliases_are_fine(tmp_path):
-    document = load_yaml(tmp_path, """\
+    document = load_yaml(
+        tmp_path,
+        """\
         shared: &labels {team: payments}
         a: *labels
         b: *labels
-        """)
+        """,
+    )
     assert document.data["a"] == document.data["b"] == {"team": "payments"}
 
 
 def test_duplicate_key_is_refused_at_the_second_key(tmp_path):
-    error = load_error(tmp_path, """\
+    error = load_error(
+        tmp_path,
+        """\
         apiVersion: slogen/v1
         service: checkout
         service: payments
-        """)
+        """,
+    )
     assert (error.line, error.column) == (3, 1)
     assert "duplicate key 'service'" in str(error)
     assert "may appear once" in str(error)
 
 
 def test_duplicate_nested_key_is_refused(tmp_path):
-    error = load_error(tmp_path, """\
+    error = load_error(
+        tmp_path,
+        """\
         slos:
           - name: a
             objective: 99
             objective: 99.9
-        """)
+        """,
+    )
     assert (error.line, error.column) == (4, 5)
     assert "duplicate key 'objective'" in str(error)
 
@@ -216,54 +243,67 @@ def test_duplicate_key_in_flow_mapping_is_refused(tmp_path):
 
 
 def test_merge_key_copies_the_anchor(tmp_path):
-    document = load_yaml(tmp_path, """\
+    document = load_yaml(
+        tmp_path,
+        """\
         defaults: &defaults
           objective: 99.9
           period: 28d
         slo:
           <<: *defaults
           name: avail
-        """)
+        """,
+    )
     assert document.data["slo"] == {"objective": 99.9, "period": "28d", "name": "avail"}
     assert "<<" not in document.data["slo"]
 
 
 def test_merge_key_with_a_list_of_anchors(tmp_path):
-    document = load_yaml(tmp_path, """\
+    document = load_yaml(
+        tmp_path,
+        """\
         a: &a {x: 1}
         b: &b {y: 2}
         c:
           <<: [*a, *b]
           z: 3
-        """)
+        """,
+    )
     assert document.data["c"] == {"x": 1, "y": 2, "z": 3}
 
 
 def test_merged_values_are_positioned_where_they_are_written(tmp_path):
-    document = load_yaml(tmp_path, """\
+    document = load_yaml(
+        tmp_path,
+        """\
         defaults: &defaults
           objective: 99.9
         slo:
           <<: *defaults
           name: avail
-        """)
+        """,
+    )
     assert document.where(("slo", "objective")) == (2, 14)
     assert document.where(("slo", "name")) == (5, 9)
 
 
 def test_merge_key_value_can_be_overridden(tmp_path):
-    document = load_yaml(tmp_path, """\
+    document = load_yaml(
+        tmp_path,
+        """\
         defaults: &defaults
           objective: 99.9
           period: 28d
         slo:
           <<: *defaults
           objective: 99
-        """)
+        """,
+    )
     assert document.data["slo"] == {"objective": 99, "period": "28d"}
 
 
 # --- empty files and syntax errors -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["", "\n\n", "# just a comment\n", "---\n"])
 def test_empty_file_is_refused_with_what_to_write(tmp_path, text):
@@ -283,10 +323,13 @@ def test_a_document_that_is_not_a_mapping_is_an_error_not_a_crash(tmp_path, monk
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
-    error = load_error(tmp_path, """\
+    error = load_error(
+        tmp_path,
+        """\
         apiVersion: slogen/v1
         service: checkout: payments
-        """)
+        """,
+    )
     assert (error.line, error.column) == (2, 18)
     assert str(error).startswith("YAML syntax error: ")
     assert "mapping values are not allowed here" in str(error)
@@ -327,29 +370,39 @@ def test_non_utf8_file_is_refused(tmp_path):
 
 # --- Jsonnet ---------------------------------------------------------------------------------------
 
+
 def test_jsonnet_evaluates_with_a_library_inside_the_root(tmp_path):
     write(tmp_path / "specs/lib/common.libsonnet", "{ objective(x):: 100 - x }\n")
-    spec = write(tmp_path / "specs/checkout.jsonnet", """\
+    spec = write(
+        tmp_path / "specs/checkout.jsonnet",
+        """\
         local common = import 'lib/common.libsonnet';
         {
           apiVersion: 'slogen/v1',
           service: 'checkout',
           slos: [{ name: 'avail-' + i, objective: common.objective(0.1) } for i in ['a', 'b']],
         }
-        """)
+        """,
+    )
     document = load(spec, "checkout.jsonnet", tmp_path / "specs")
-    assert document.data == {"apiVersion": "slogen/v1", "service": "checkout",
-                             "slos": [{"name": "avail-a", "objective": 99.9}, {"name": "avail-b", "objective": 99.9}]}
+    assert document.data == {
+        "apiVersion": "slogen/v1",
+        "service": "checkout",
+        "slos": [{"name": "avail-a", "objective": 99.9}, {"name": "avail-b", "objective": 99.9}],
+    }
 
 
 def test_jsonnet_keys_are_located_in_the_source(tmp_path):
-    spec = write(tmp_path / "s.jsonnet", """\
+    spec = write(
+        tmp_path / "s.jsonnet",
+        """\
         {
           apiVersion: 'slogen/v1',
           service: 'checkout',
           slos: [{ name: 'a', objective: 120 }],
         }
-        """)
+        """,
+    )
     document = load(spec, "s.jsonnet", tmp_path)
     assert document.where(("slos", 0, "objective")) == (4, 23)
     assert document.where(("service",)) == (3, 3)
@@ -357,10 +410,13 @@ def test_jsonnet_keys_are_located_in_the_source(tmp_path):
 
 def test_jsonnet_import_of_a_sibling_temp_dir_is_refused(tmp_path):
     write(tmp_path / "sibling/secret.libsonnet", "{ token: 'hunter2' }\n")
-    spec = write(tmp_path / "specs/evil.jsonnet", """\
+    spec = write(
+        tmp_path / "specs/evil.jsonnet",
+        """\
         local secret = import '../sibling/secret.libsonnet';
         { apiVersion: 'slogen/v1', service: 'x', slos: [], leak: secret.token }
-        """)
+        """,
+    )
     with pytest.raises(LoadError) as caught:
         load(spec, "evil.jsonnet", tmp_path / "specs")
     assert "reaches outside the specs directory" in str(caught.value)
@@ -368,15 +424,20 @@ def test_jsonnet_import_of_a_sibling_temp_dir_is_refused(tmp_path):
     assert (caught.value.line, caught.value.column) == (1, 16)
 
 
-@pytest.mark.parametrize("statement", [
-    "importstr '../../etc/passwd'",
-    "importstr '../../../../../../../../etc/passwd'",
-    "importstr '/etc/passwd'",
-    "import '../../etc/passwd'",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "importstr '../../etc/passwd'",
+        "importstr '../../../../../../../../etc/passwd'",
+        "importstr '/etc/passwd'",
+        "import '../../etc/passwd'",
+    ],
+)
 def test_jsonnet_import_of_etc_passwd_is_refused(tmp_path, statement):
-    spec = write(tmp_path / "specs/evil.jsonnet",
-                 f"local p = {statement};\n{{ apiVersion: 'slogen/v1', service: 'x', slos: [], leak: p }}\n")
+    spec = write(
+        tmp_path / "specs/evil.jsonnet",
+        f"local p = {statement};\n{{ apiVersion: 'slogen/v1', service: 'x', slos: [], leak: p }}\n",
+    )
     with pytest.raises(LoadError) as caught:
         load(spec, "evil.jsonnet", tmp_path / "specs")
     assert "reaches outside the specs directory" in str(caught.value)
@@ -387,8 +448,10 @@ def test_jsonnet_symlink_out_of_the_root_is_refused(tmp_path):
     write(tmp_path / "outside/secret.libsonnet", "{ token: 'hunter2' }\n")
     (tmp_path / "specs/lib").mkdir(parents=True)
     os.symlink(tmp_path / "outside/secret.libsonnet", tmp_path / "specs/lib/link.libsonnet")
-    spec = write(tmp_path / "specs/evil.jsonnet",
-                 "local s = import 'lib/link.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], t: s.token }\n")
+    spec = write(
+        tmp_path / "specs/evil.jsonnet",
+        "local s = import 'lib/link.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], t: s.token }\n",
+    )
     with pytest.raises(LoadError, match="reaches outside the specs directory"):
         load(spec, "evil.jsonnet", tmp_path / "specs")
 
@@ -396,8 +459,10 @@ def test_jsonnet_symlink_out_of_the_root_is_refused(tmp_path):
 def test_pipeline_confines_imports_to_the_directory_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "secret.libsonnet", "{ token: 'hunter2' }\n")
-    write(tmp_path / "specs/evil.jsonnet",
-          "local s = import '../secret.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], t: s.token }\n")
+    write(
+        tmp_path / "specs/evil.jsonnet",
+        "local s = import '../secret.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], t: s.token }\n",
+    )
     outcome = pipeline.check([Path("specs")])
     assert [(f.file, f.line, f.rule) for f in outcome.findings] == [("specs/evil.jsonnet", 1, "load")]
     assert "reaches outside the specs directory" in outcome.findings[0].message
@@ -405,13 +470,16 @@ def test_pipeline_confines_imports_to_the_directory_given(tmp_path, monkeypatch)
 
 def test_jsonnet_syntax_error_reports_file_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "specs/broken.jsonnet", """\
+    write(
+        tmp_path / "specs/broken.jsonnet",
+        """\
         {
           apiVersion: 'slogen/v1',
           service: 'x'
           slos: [],
         }
-        """)
+        """,
+    )
     outcome = pipeline.check([Path("specs")])
     assert len(outcome.findings) == 1
     text = outcome.findings[0].text()
@@ -429,8 +497,10 @@ def test_jsonnet_runtime_error_reports_file_and_line(tmp_path):
 
 def test_jsonnet_error_in_a_library_does_not_point_at_a_wrong_spec_line(tmp_path):
     write(tmp_path / "lib/bad.libsonnet", "{\n  x: 1,\n  y: error 'bad lib',\n}\n")
-    spec = write(tmp_path / "uses.jsonnet",
-                 "local b = import 'lib/bad.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], d: b.y }\n")
+    spec = write(
+        tmp_path / "uses.jsonnet",
+        "local b = import 'lib/bad.libsonnet';\n{ apiVersion: 'slogen/v1', service: 'x', slos: [], d: b.y }\n",
+    )
     with pytest.raises(LoadError) as caught:
         load(spec, "uses.jsonnet", tmp_path)
     # uses.jsonnet has two lines; line 3 is bad.libsonnet's. Either name the library or point into the spec.
@@ -439,6 +509,7 @@ def test_jsonnet_error_in_a_library_does_not_point_at_a_wrong_spec_line(tmp_path
 
 
 # --- discovery -------------------------------------------------------------------------------------
+
 
 def test_libsonnet_files_are_not_discovered_as_specs(tmp_path):
     write(tmp_path / "a.jsonnet", "{}")
@@ -458,7 +529,12 @@ def test_discover_is_sorted_across_directories(tmp_path):
     found = discover([tmp_path])
     assert found == sorted(found)
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a/b/c.yml", "a/x.yaml", "b/y.yaml", "m.jsonnet", "z.yaml"]
+        "a/b/c.yml",
+        "a/x.yaml",
+        "b/y.yaml",
+        "m.jsonnet",
+        "z.yaml",
+    ]
 
 
 def test_discover_skips_hidden_files_and_directories(tmp_path):
@@ -472,3 +548,10 @@ def test_discover_keeps_files_named_explicitly_and_deduplicates(tmp_path):
     explicit = write(tmp_path / "b.yaml", "x: 1\n")
     write(tmp_path / "a.yaml", "x: 1\n")
     assert discover([explicit, tmp_path, tmp_path]) == [tmp_path / "a.yaml", explicit]
+
+
+@pytest.mark.parametrize("value", ["!!int abc", "!!float abc", "!!bool maybe", "!!null x"])
+def test_a_plain_tag_on_a_value_it_cannot_hold_is_a_finding_not_a_traceback(tmp_path, value):
+    error = load_error(tmp_path, f"apiVersion: slogen/v1\nservice: {value}\n")
+    assert (error.line, error.column) == (2, 10)
+    assert str(error).startswith(f"{value.split()[1]!r} is not a valid {value.split()[0][2:]}")

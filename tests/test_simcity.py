@@ -1,11 +1,9 @@
 """SimCity: determinism, the instrumentation contract (README §2 and lib/bookiji.libsonnet), every scenario's
-effect, power, the HTTP daemon, the backfill writer (checked with the real promtool) and the CLI command."""
+effect, power, the HTTP daemon, the backfill writer (checked with the real promtool) and its `python -m` entry."""
 
 import json
-import os
 import re
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,22 +12,21 @@ import urllib.error
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import pytest
 
+from generator import promtool
 from generator.durations import parse_latency
-from generator.simcity import SCENARIOS, Simulator, serve, write_history
-from generator.simcity import contract
+from testing.simcity import SCENARIOS, Simulator, contract, serve, write_history
 
 ROOT = Path(__file__).parents[1]
 SPECS = ROOT / "slo_specs"
-PROMTOOL = os.environ.get("PROMTOOL") or shutil.which("promtool")
-needs_promtool = pytest.mark.skipif(PROMTOOL is None, reason="promtool not installed")
 START = 1_700_000_000  # a fixed unix time for backfills
 
 # ---- a small parser for the text format: the tests read what a scraper reads ---------------------------------
 
-_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (\d+))?$')
+_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (\d+))?$")
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
 
 
@@ -60,8 +57,9 @@ def value(series: dict, name: str, **labels: str) -> float:
 
 def total(series: dict, name: str, **match: str) -> float:
     """Sum of the series of `name` whose labels include `match` (a PromQL-style sum)."""
-    return sum(v for (n, labels), v in series.items()
-               if n == name and all((k, want) in labels for k, want in match.items()))
+    return sum(
+        v for (n, labels), v in series.items() if n == name and all((k, want) in labels for k, want in match.items())
+    )
 
 
 def http(series: dict, code: str | None = None, route: str | None = None) -> float:
@@ -89,10 +87,11 @@ def delta(before: dict, after: dict, fn, *args, **kwargs) -> float:
 
 # ---- the contract ---------------------------------------------------------------------------------------------
 
+
 def readme_metrics() -> dict[str, tuple[str, dict[str, tuple[set[str], bool]]]]:
     """README §2.2 tables: metric → (type, {label: (listed values, list is exhaustive)}), job/instance left out."""
     text = (SPECS / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### 2.2 Metrics"):text.index("### 2.3")]
+    section = text[text.index("### 2.2 Metrics") : text.index("### 2.3")]
     metrics, labels = {}, {}
     for row in section.splitlines():
         if not row.startswith("| `"):
@@ -102,7 +101,7 @@ def readme_metrics() -> dict[str, tuple[str, dict[str, tuple[set[str], bool]]]]:
         kinds = [part.split()[0] for part in cells[1].split(",")]
         kinds = kinds if len(kinds) == len(names) else [kinds[0]] * len(names)
         labels = labels if cells[2] == "same" else readme_labels(cells[2])  # "same" as the row above
-        for name, kind in zip(names, kinds):
+        for name, kind in zip(names, kinds, strict=True):
             if not name.startswith("node_"):  # node_exporter's, scraped as job="node"
                 metrics[name] = (kind, labels)
     return metrics
@@ -119,9 +118,12 @@ def readme_labels(cell: str) -> dict[str, tuple[set[str], bool]]:
 
 def libsonnet() -> dict:
     import _jsonnet
-    snippet = ("local lib = import 'lib/bookiji.libsonnet'; {metrics: lib.metrics, buckets: lib.buckets, "
-               "cls: lib.clsBuckets, routes: lib.routes, regions: lib.regions, checks: lib.checks, "
-               "job: lib.job, syntheticsJob: lib.syntheticsJob}")
+
+    snippet = (
+        "local lib = import 'lib/bookiji.libsonnet'; {metrics: lib.metrics, buckets: lib.buckets, "
+        "cls: lib.clsBuckets, routes: lib.routes, regions: lib.regions, checks: lib.checks, "
+        "job: lib.job, syntheticsJob: lib.syntheticsJob}"
+    )
     return json.loads(_jsonnet.evaluate_snippet(str(SPECS / "simcity-check.jsonnet"), snippet))
 
 
@@ -157,8 +159,8 @@ def test_names_buckets_routes_and_jobs_match_the_jsonnet_library():
         assert contract.BY_NAME[name].buckets == tuple(float(parse_latency(b)) for b in bounds), name
     assert contract.BY_NAME["bookiji_web_vitals_cls"].buckets == tuple(float(Decimal(b)) for b in lib["cls"])
     assert set(lib["routes"].values()) <= {route for route, _ in contract.ROUTES}
-    assert contract.REGIONS == tuple(lib["regions"]) and contract.CHECKS == tuple(lib["checks"])
-    assert contract.JOBS == {contract.APP: lib["job"], contract.PROBE: lib["syntheticsJob"]}
+    assert tuple(lib["regions"]) == contract.REGIONS and tuple(lib["checks"]) == contract.CHECKS
+    assert {contract.APP: lib["job"], contract.PROBE: lib["syntheticsJob"]} == contract.JOBS
 
 
 def test_series_the_contract_needs_exist_at_zero_from_start_up():
@@ -169,8 +171,9 @@ def test_series_the_contract_needs_exist_at_zero_from_start_up():
     assert value(series, "bookiji_access_log_write_failures_total") == 0
     for outcome in ("confirmed", "failed", "abandoned"):
         assert value(series, "bookiji_paid_booking_flows_total", outcome=outcome) == 0
-    assert value(series, "bookiji_http_request_duration_seconds_count", route="/api/quote", method="POST",
-                 code="200") == 0
+    assert (
+        value(series, "bookiji_http_request_duration_seconds_count", route="/api/quote", method="POST", code="200") == 0
+    )
     assert value(series, "bookiji_http_requests_total", route="/api/quote", method="POST", code="500") == 0
     assert value(series, "bookiji_booking_confirm_duration_seconds_count", charged="true") == 0
     assert value(series, "bookiji_page_load_duration_seconds_bucket", page="home", device="desktop", le="2.0") == 0
@@ -188,7 +191,6 @@ def test_targets_split_app_and_probe_series():
         simulator.exposition("node")
 
 
-@needs_promtool
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_promtool_accepts_the_exposition(scenario, tmp_path):
     simulator = Simulator()
@@ -197,11 +199,14 @@ def test_promtool_accepts_the_exposition(scenario, tmp_path):
     path = tmp_path / "metrics.prom"
     path.write_text(simulator.exposition(), encoding="utf-8")
     with path.open("rb") as stdin:
-        result = subprocess.run([PROMTOOL, "check", "metrics"], stdin=stdin, capture_output=True, timeout=60)
+        result = subprocess.run(
+            [promtool.PROMTOOL.executable(), "check", "metrics"], stdin=stdin, capture_output=True, timeout=60
+        )
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
 
 
 # ---- the model --------------------------------------------------------------------------------------------
+
 
 def _script(simulator: Simulator) -> str:
     simulator.advance(37.5)
@@ -243,7 +248,7 @@ def test_histograms_are_cumulative_and_agree_with_the_request_counter():
         if family.kind != contract.HISTOGRAM:
             continue
         for labels in family.children:
-            own = dict(zip(family.labels, labels))
+            own = dict(zip(family.labels, labels, strict=True))
             counts = [value(series, f"{family.name}_bucket", le=repr(b), **own) for b in family.buckets]
             counts.append(value(series, f"{family.name}_bucket", le="+Inf", **own))
             assert counts == sorted(counts), (family.name, labels)
@@ -251,8 +256,9 @@ def test_histograms_are_cumulative_and_agree_with_the_request_counter():
     for route, method in contract.ROUTES:
         for code in contract.CODES:
             labels = {"route": route, "method": method, "code": code}
-            assert value(series, "bookiji_http_requests_total", **labels) == \
-                value(series, "bookiji_http_request_duration_seconds_count", **labels)
+            assert value(series, "bookiji_http_requests_total", **labels) == value(
+                series, "bookiji_http_request_duration_seconds_count", **labels
+            )
 
 
 def test_advance_refuses_negative_time_and_unknown_scenarios():
@@ -272,8 +278,13 @@ def test_power_off_freezes_counters_keeps_gauges_and_time_moves_on():
     simulator.set_power(False)
     simulator.advance(600)
     assert simulator.exposition() == before
-    assert simulator.status() | {"simulated_seconds": 0} == {"power": False, "scenario": "stripe_dlq_growth",
-                                                             "seed": 1, "rps": 20.0, "simulated_seconds": 0}
+    assert simulator.status() | {"simulated_seconds": 0} == {
+        "power": False,
+        "scenario": "stripe_dlq_growth",
+        "seed": 1,
+        "rps": 20.0,
+        "simulated_seconds": 0,
+    }
     assert simulator.seconds == 720
     simulator.set_power(True)
     simulator.advance(10)
@@ -282,9 +293,19 @@ def test_power_off_freezes_counters_keeps_gauges_and_time_moves_on():
 
 # ---- scenarios --------------------------------------------------------------------------------------------
 
+
 def test_scenarios_cover_the_failure_modes():
-    assert {"healthy", "outage", "slow_burn", "latency_regression", "stripe_dlq_growth", "double_charge",
-            "privacy_export_slow", "map_provider_down", "probe_failures_region"} <= set(SCENARIOS)
+    assert {
+        "healthy",
+        "outage",
+        "slow_burn",
+        "latency_regression",
+        "stripe_dlq_growth",
+        "double_charge",
+        "privacy_export_slow",
+        "map_provider_down",
+        "probe_failures_region",
+    } <= set(SCENARIOS)
     assert all(isinstance(text, str) and text for text in SCENARIOS.values())
 
 
@@ -295,12 +316,17 @@ def test_healthy_has_no_errors_early_and_every_latency_under_its_threshold():
     errors = http(after, "500") + http(after, "503")
     assert 0 < errors / (http(after) - http(after, "429")) < 0.001
     name = "bookiji_http_request_duration_seconds"
-    thresholds = {"/api/quote": 0.4, "/api/search": 0.4, "/api/bookings/confirm": 0.5,
-                  "/api/payments/create-payment-intent": 0.7}  # the strictest p95 of each route, both stages
+    thresholds = {
+        "/api/quote": 0.4,
+        "/api/search": 0.4,
+        "/api/bookings/confirm": 0.5,
+        "/api/payments/create-payment-intent": 0.7,
+    }  # the strictest p95 of each route, both stages
     for route, threshold in thresholds.items():
         assert bucket(after, name, threshold, route=route) == total(after, f"{name}_count", route=route)
-    assert bucket(after, "bookiji_privacy_request_duration_seconds", 60) == \
-        total(after, "bookiji_privacy_request_duration_seconds_count")
+    assert bucket(after, "bookiji_privacy_request_duration_seconds", 60) == total(
+        after, "bookiji_privacy_request_duration_seconds_count"
+    )
     assert total(after, "bookiji_synthetic_check_success") == 6
 
 
@@ -393,10 +419,12 @@ def test_probe_failures_region_fails_eu_west_only():
 
 # ---- the HTTP daemon --------------------------------------------------------------------------------------
 
+
 def request(url: str, method: str = "GET") -> tuple[int, str, str]:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method=method, data=b"" if method == "POST" else None),
-                                    timeout=5) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, method=method, data=b"" if method == "POST" else None), timeout=5
+        ) as response:
             return response.status, response.headers["Content-Type"], response.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.headers["Content-Type"], err.read().decode()
@@ -419,8 +447,10 @@ def test_daemon_serves_metrics_and_controls_on_localhost():
         assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
         assert "bookiji_http_requests_total" in types(body) and "bookiji_synthetic_check_success" not in body
         status, _, body = request(f"{server.url}/probe/metrics")
-        assert status == 200 and set(types(body)) == {"bookiji_synthetic_check_success",
-                                                      "bookiji_synthetic_check_duration_seconds"}
+        assert status == 200 and set(types(body)) == {
+            "bookiji_synthetic_check_success",
+            "bookiji_synthetic_check_duration_seconds",
+        }
         wait_until(lambda: json.loads(request(f"{server.url}/api/simcity/status")[2])["simulated_seconds"] > 0.2)
 
         status, content_type, body = request(f"{server.url}/api/simcity/scenario/outage", "POST")
@@ -445,24 +475,39 @@ def test_daemon_serves_metrics_and_controls_on_localhost():
         urllib.request.urlopen(f"{server.url}/metrics", timeout=2)
 
 
-def test_cli_runs_until_interrupted():
-    process = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "simcity",
-                                "--port", "0", "--scenario", "map_provider_down", "--rps", "5"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+def read_banner(stream: IO[bytes], last: str, timeout: float = 60) -> list[str]:
+    """Lines up to the one containing `last`. A SIGINT sent before then would cut the banner short."""
+    lines: list[str] = []
+    while not lines or last not in lines[-1]:
+        assert select.select([stream], [], [], timeout)[0], f"printed {lines}, then nothing within {timeout} s"
+        line = stream.readline().decode()  # unbuffered: communicate() below gets the rest
+        assert line, f"exited after printing {lines}"
+        lines.append(line)
+    return lines
+
+
+def test_main_runs_until_interrupted():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "testing.simcity", "--port", "0", "--scenario", "map_provider_down", "--rps", "5"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
     try:
-        assert select.select([process.stdout], [], [], 60)[0], "slogen simcity printed nothing within 60 s"
-        first = process.stdout.readline().decode()  # unbuffered: communicate() below gets the rest
-        url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
+        banner = read_banner(process.stdout, "/api/simcity/status")
+        url = re.search(r"http://127\.0\.0\.1:\d+", banner[0]).group(0)
         status = json.loads(request(f"{url}/api/simcity/status")[2])
         assert status["scenario"] == "map_provider_down" and status["rps"] == 5
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = (stream.decode() for stream in process.communicate(timeout=60))
+        err = process.communicate(timeout=60)[1].decode()
     assert process.returncode == 0, err
-    assert "/api/simcity/power/off" in out and "SimCity stopped" in err
+    assert any("/api/simcity/power/off" in line for line in banner) and "SimCity stopped" in err
 
 
 # ---- backfill ---------------------------------------------------------------------------------------------
+
 
 def read_openmetrics(path: Path) -> tuple[list[str], dict[tuple[str, frozenset], list[tuple[int, float]]]]:
     """(family order from the TYPE lines, series → [(timestamp, value)]); checks the grouping OpenMetrics wants."""
@@ -484,17 +529,33 @@ def read_openmetrics(path: Path) -> tuple[list[str], dict[tuple[str, frozenset],
     return order, series
 
 
-@needs_promtool
 def test_history_is_accepted_by_promtool_and_its_ground_truth_is_exact(tmp_path):
     path = tmp_path / "history.om"
     end = START + 4 * 3600
-    families = ["bookiji_http_requests_total", "bookiji_http_request_duration_seconds", "bookiji_outbox_dlq_depth",
-                "bookiji_synthetic_check_success", "bookiji_payments_double_charge_total"]
-    truth = write_history(path, START, end, step=60, seed=3, families=families,
-                          schedule=[(START + 3600 + 30, "outage"), (START + 5400, "healthy")])
+    families = [
+        "bookiji_http_requests_total",
+        "bookiji_http_request_duration_seconds",
+        "bookiji_outbox_dlq_depth",
+        "bookiji_synthetic_check_success",
+        "bookiji_payments_double_charge_total",
+    ]
+    truth = write_history(
+        path,
+        START,
+        end,
+        step=60,
+        seed=3,
+        families=families,
+        schedule=[(START + 3600 + 30, "outage"), (START + 5400, "healthy")],
+    )
     order, series = read_openmetrics(path)
-    assert order == ["bookiji_http_requests", "bookiji_http_request_duration_seconds", "bookiji_synthetic_check_success",
-                     "bookiji_outbox_dlq_depth", "bookiji_payments_double_charge"]  # contract order
+    assert order == [
+        "bookiji_http_requests",
+        "bookiji_http_request_duration_seconds",
+        "bookiji_synthetic_check_success",
+        "bookiji_outbox_dlq_depth",
+        "bookiji_payments_double_charge",
+    ]  # contract order
     stamps = [START + i * 60 for i in range(240)]
     for key, samples in series.items():
         assert [t for t, _ in samples] == stamps, key
@@ -502,8 +563,9 @@ def test_history_is_accepted_by_promtool_and_its_ground_truth_is_exact(tmp_path)
     last = {key: samples[-1][1] for key, samples in series.items() if key[0] == "bookiji_http_requests_total"}
     assert all(samples[0][1] == 0 for key, samples in series.items() if key[0].endswith("_total"))
     assert truth["requests_total"] == sum(v for key, v in last.items() if ("code", "429") not in key[1])
-    assert truth["requests_errors"] == sum(v for key, v in last.items()
-                                           if ("code", "500") in key[1] or ("code", "503") in key[1])
+    assert truth["requests_errors"] == sum(
+        v for key, v in last.items() if ("code", "500") in key[1] or ("code", "503") in key[1]
+    )
     outage_requests = 20 * (1800 - 30)
     assert outage_requests - 60 <= truth["requests_errors"] - 0.0003 * 20 * 12600 <= outage_requests + 60
     assert truth["error_ratio"] == truth["requests_errors"] / truth["requests_total"]
@@ -512,9 +574,19 @@ def test_history_is_accepted_by_promtool_and_its_ground_truth_is_exact(tmp_path)
     blocks = tmp_path / "blocks"
     promtool_backfill(path, blocks)
     (blocks / "wal").mkdir(exist_ok=True)  # promtool tsdb dump opens the WAL of a live TSDB
-    dump = subprocess.run([PROMTOOL, "tsdb", "dump", f"--min-time={stamps[-1] * 1000}",
-                           "--match=bookiji_http_requests_total", str(blocks)],
-                          capture_output=True, text=True, timeout=120)
+    dump = subprocess.run(
+        [
+            promtool.PROMTOOL.executable(),
+            "tsdb",
+            "dump",
+            f"--min-time={stamps[-1] * 1000}",
+            "--match=bookiji_http_requests_total",
+            str(blocks),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dump.returncode == 0, dump.stderr
     stored = {line.rsplit(" ", 2)[0]: float(line.rsplit(" ", 2)[1]) for line in dump.stdout.splitlines()}
     assert len(stored) == len(contract.HTTP_REQUESTS.children)
@@ -522,26 +594,38 @@ def test_history_is_accepted_by_promtool_and_its_ground_truth_is_exact(tmp_path)
 
 
 def promtool_backfill(path: Path, blocks: Path) -> None:
-    result = subprocess.run([PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=24h",
-                             str(path), str(blocks)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            promtool.PROMTOOL.executable(),
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=24h",
+            str(path),
+            str(blocks),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@needs_promtool
 def test_history_family_filter_keeps_the_file_small_and_the_truth_unchanged(tmp_path):
     full = write_history(tmp_path / "all.om", START, START + 600, step=60, schedule=[(START, "double_charge")])
     promtool_backfill(tmp_path / "all.om", tmp_path / "blocks")  # every family kind, label and name
-    charges = read_openmetrics(tmp_path / "all.om")[1][("bookiji_payments_double_charge_total", frozenset(
-        {("job", "bookiji"), ("instance", "simcity")}))]
+    charges = read_openmetrics(tmp_path / "all.om")[1][
+        ("bookiji_payments_double_charge_total", frozenset({("job", "bookiji"), ("instance", "simcity")}))
+    ]
     assert [v for _, v in charges] == [0] + [1] * 9  # the scheduled incident, counted once
-    small = write_history(tmp_path / "http.om", START, START + 600, step=60,
-                          families=["bookiji_http_requests_total"])
+    small = write_history(tmp_path / "http.om", START, START + 600, step=60, families=["bookiji_http_requests_total"])
     order, series = read_openmetrics(tmp_path / "http.om")
     assert order == ["bookiji_http_requests"] and len(series) == small["series"] == 54
-    assert {k: full[k] for k in ("requests_total", "requests_errors")} == \
-        {k: small[k] for k in ("requests_total", "requests_errors")}
+    assert {k: full[k] for k in ("requests_total", "requests_errors")} == {
+        k: small[k] for k in ("requests_total", "requests_errors")
+    }
     with pytest.raises(ValueError, match="unknown metric families"):
-        write_history(tmp_path / "x.om", START, START + 600, families=["bookiji_http_requests"] + ["nope"])
+        write_history(tmp_path / "x.om", START, START + 600, families=["bookiji_http_requests", "nope"])
     with pytest.raises(ValueError, match="unknown SimCity scenario"):
         write_history(tmp_path / "x.om", START, START + 600, schedule=[(START, "meteor")])
     with pytest.raises(ValueError, match="start < end"):
@@ -551,8 +635,13 @@ def test_history_family_filter_keeps_the_file_small_and_the_truth_unchanged(tmp_
 
 def test_a_month_of_the_request_counter_writes_fast(tmp_path):
     began = time.monotonic()
-    truth = write_history(tmp_path / "month.om", START, START + 30 * 86400, step=300,
-                          families=["bookiji_http_requests_total"], schedule=[(START + 86400, "slow_burn"),
-                                                                              (START + 2 * 86400, "healthy")])
+    truth = write_history(
+        tmp_path / "month.om",
+        START,
+        START + 30 * 86400,
+        step=300,
+        families=["bookiji_http_requests_total"],
+        schedule=[(START + 86400, "slow_burn"), (START + 2 * 86400, "healthy")],
+    )
     assert time.monotonic() - began < 20
     assert truth["error_ratio"] == pytest.approx((29 * 0.0003 + 0.01) / 30, rel=0.01)

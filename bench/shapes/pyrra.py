@@ -26,7 +26,8 @@ SHAPE_DESCRIPTION = """\
 Per SLO with a 30-day window, two groups. `<name>-increase` runs every 2m30s (Pyrra scales this interval with the
 window: 2m30s from 28 to 34 days) and records `sum by (<labels the error selector adds>) (increase(<total
 selector>[30d]))`, plus a second such rule when errors and total are different metrics: each evaluation reads 30
-days of raw samples of every matched series. It also holds `absent(...) == 1` alerts on the raw metric. `<name>` runs every 30s and records seven burn
+days of raw samples of every matched series. It also holds `absent(...) == 1` alerts on the raw metric. \
+`<name>` runs every 30s and records seven burn
 rates, `sum(rate(<errors>[W])) / sum(rate(<total>[W]))` for W = 5m, 32m, 1h4m, 2h9m, 6h26m, 1d1h43m and
 4d6h51m (Pyrra derives its windows from the 28-day SRE table, so a 30-day SLO gets stretched windows), all over
 raw series; the 4d6h51m rule reads four and a quarter days of raw samples twice a minute. Its four alerts
@@ -62,8 +63,11 @@ class _Objective:
     def __init__(self, document: dict):
         meta, spec = document["metadata"], document["spec"]
         self.name = meta["name"]
-        self.labels = {key[len(PROPAGATION_PREFIX):]: str(value) for key, value in (meta.get("labels") or {}).items()
-                       if key.startswith(PROPAGATION_PREFIX)}
+        self.labels = {
+            key[len(PROPAGATION_PREFIX) :]: str(value)
+            for key, value in (meta.get("labels") or {}).items()
+            if key.startswith(PROPAGATION_PREFIX)
+        }
         self.target = float(spec["target"]) / 100
         self.window_s = parse_duration(spec["window"])
         ratio = spec["indicator"]["ratio"]
@@ -81,21 +85,26 @@ class _Objective:
 
     def windows(self) -> list[dict]:
         window_ns = self.window_s * 10**9
-        return [{
-            "severity": severity,
-            "for_ns": _round_minute(window_ns // for_div),
-            "long_ns": _round_minute(window_ns // long_div),
-            "short_ns": _round_minute(window_ns // short_div),
-            "factor": factor,
-        } for severity, for_div, long_div, short_div, factor in WINDOW_TABLE]
+        return [
+            {
+                "severity": severity,
+                "for_ns": _round_minute(window_ns // for_div),
+                "long_ns": _round_minute(window_ns // long_div),
+                "short_ns": _round_minute(window_ns // short_div),
+                "factor": factor,
+            }
+            for severity, for_div, long_div, short_div, factor in WINDOW_TABLE
+        ]
 
 
 def increase_group(slo: _Objective) -> dict:
     """`<name>-increase`: increase() over the whole SLO window, plus absent alerts."""
-    grouped = set(slo.grouping) | _labels_only_in_errors(slo) | {
-        m.label for m in slo.total.matchers if m.op in ("=~", "!~")}
-    labels = {key: value for key, value in (slo.common_labels() | slo.total.label_equalities()).items()
-              if key not in grouped}
+    grouped = (
+        set(slo.grouping) | _labels_only_in_errors(slo) | {m.label for m in slo.total.matchers if m.op in ("=~", "!~")}
+    )
+    labels = {
+        key: value for key, value in (slo.common_labels() | slo.total.label_equalities()).items() if key not in grouped
+    }
     by = sorted(grouped)
     window = model_duration(slo.window_s * 10**9)
     rules = [_increase_rule(slo.total, by, window, labels)]
@@ -105,37 +114,51 @@ def increase_group(slo: _Objective) -> dict:
         rules.append(_increase_rule(slo.errors, by, window, labels))
         if slo.absent_alerts:
             rules.append(_absent_rule(slo, slo.errors, labels))
-    return {"name": f"{slo.name}-increase", "interval": model_duration(_increase_interval_s(slo) * 10**9),
-            "rules": rules}
+    return {
+        "name": f"{slo.name}-increase",
+        "interval": model_duration(_increase_interval_s(slo) * 10**9),
+        "rules": rules,
+    }
 
 
 def _increase_rule(selector, by: list[str], window: str, labels: dict) -> dict:
-    return {"record": f"{_trim(selector.metric, ('_total', '_count', '_bucket'))}:increase{window}",
-            "expr": _sum(by, f"increase({_selector(selector)}[{window}])"),
-            "labels": dict(labels)}
+    return {
+        "record": f"{_trim(selector.metric, ('_total', '_count', '_bucket'))}:increase{window}",
+        "expr": _sum(by, f"increase({_selector(selector)}[{window}])"),
+        "labels": dict(labels),
+    }
 
 
 def _absent_rule(slo: _Objective, selector, labels: dict) -> dict:
-    return {"alert": DEFAULT_ABSENT_ALERT, "expr": f"absent({_selector(selector)}) == 1",
-            "for": model_duration(absent_duration_ns(slo)), "labels": labels | {"severity": "critical"}}
+    return {
+        "alert": DEFAULT_ABSENT_ALERT,
+        "expr": f"absent({_selector(selector)}) == 1",
+        "for": model_duration(absent_duration_ns(slo)),
+        "labels": labels | {"severity": "critical"},
+    }
 
 
 def burnrate_group(slo: _Objective) -> dict:
     """`<name>`: one burn-rate recording rule per distinct window, then the multi-window alerts."""
-    labels = {key: value for key, value in (slo.common_labels() | slo.total.label_equalities()).items()
-              if key not in slo.grouping}
+    labels = {
+        key: value
+        for key, value in (slo.common_labels() | slo.total.label_equalities()).items()
+        if key not in slo.grouping
+    }
     windows = slo.windows()
     durations = sorted({w["short_ns"] for w in windows} | {w["long_ns"] for w in windows})
     by = sorted(set(slo.grouping))
     rules = []
     for duration in durations:
         window = model_duration(duration)
-        rules.append({
-            "record": _burnrate_name(slo, duration),
-            "expr": f"{_sum(by, f'rate({_selector(slo.errors)}[{window}])')} / "
-                    f"{_sum(by, f'rate({_selector(slo.total)}[{window}])')}",
-            "labels": dict(labels),
-        })
+        rules.append(
+            {
+                "record": _burnrate_name(slo, duration),
+                "expr": f"{_sum(by, f'rate({_selector(slo.errors)}[{window}])')} / "
+                f"{_sum(by, f'rate({_selector(slo.total)}[{window}])')}",
+                "labels": dict(labels),
+            }
+        )
     if not slo.alerting_disabled and slo.burnrate_alerts:
         rules.extend(_burnrate_alerts(slo, windows))
     return {"name": slo.name, "interval": "30s", "rules": rules}
@@ -149,17 +172,24 @@ def _burnrate_alerts(slo: _Objective, windows: list[dict]) -> list[dict]:
     alerts = []
     for w in windows:
         threshold = f"({w['factor']:.0f} * (1-{target}))"
-        labels = slo.common_labels() | {m.label: m.value for m in slo.total.matchers
-                                        if m.op == "=" and m.label not in slo.grouping}
-        labels |= {"short": model_duration(w["short_ns"]), "long": model_duration(w["long_ns"]),
-                   "severity": w["severity"], "exhaustion": model_duration(exhausts_ns(slo, w["factor"]))}
-        alerts.append({
-            "alert": slo.alert_name,
-            "expr": f"{_burnrate_name(slo, w['short_ns'])}{{{selector}}} > {threshold} and "
-                    f"{_burnrate_name(slo, w['long_ns'])}{{{selector}}} > {threshold}",
-            "for": go_duration(w["for_ns"]),  # rules.go formats this one with time.Duration: "2m0s"
-            "labels": labels,
-        })
+        labels = slo.common_labels() | {
+            m.label: m.value for m in slo.total.matchers if m.op == "=" and m.label not in slo.grouping
+        }
+        labels |= {
+            "short": model_duration(w["short_ns"]),
+            "long": model_duration(w["long_ns"]),
+            "severity": w["severity"],
+            "exhaustion": model_duration(exhausts_ns(slo, w["factor"])),
+        }
+        alerts.append(
+            {
+                "alert": slo.alert_name,
+                "expr": f"{_burnrate_name(slo, w['short_ns'])}{{{selector}}} > {threshold} and "
+                f"{_burnrate_name(slo, w['long_ns'])}{{{selector}}} > {threshold}",
+                "for": go_duration(w["for_ns"]),  # rules.go formats this one with time.Duration: "2m0s"
+                "labels": labels,
+            }
+        )
     return alerts
 
 
@@ -203,9 +233,15 @@ def model_duration(ns: int) -> str:
     if ms == 0:
         return "0s"
     text = ""
-    for unit, size, exact in (("y", 365 * DAY_S * 1000, True), ("w", 7 * DAY_S * 1000, True),
-                              ("d", DAY_S * 1000, False), ("h", 3600_000, False), ("m", 60_000, False),
-                              ("s", 1000, False), ("ms", 1, False)):
+    for unit, size, exact in (
+        ("y", 365 * DAY_S * 1000, True),
+        ("w", 7 * DAY_S * 1000, True),
+        ("d", DAY_S * 1000, False),
+        ("h", 3600_000, False),
+        ("m", 60_000, False),
+        ("s", 1000, False),
+        ("ms", 1, False),
+    ):
         if exact and ms % size:
             continue
         if ms >= size:
@@ -240,7 +276,6 @@ def _trim(metric: str, suffixes: tuple[str, ...]) -> str:
     for suffix in suffixes:
         metric = metric.removesuffix(suffix)
     return metric
-
 
 
 def dump(document: dict) -> str:

@@ -70,17 +70,21 @@ def _slo_groups(spec: dict, slo: dict, version: str) -> list[dict]:
 def _sli_rules(sli: dict, base: dict, selector: str) -> list[dict]:
     rules = []
     for window in SLI_WINDOWS:
-        rules.append({
-            "record": f"slo:sli_error:ratio_rate{window}",
-            "expr": _sli_expr(sli, window),
-            "labels": _sorted(base | {"sloth_window": window}),
-        })
+        rules.append(
+            {
+                "record": f"slo:sli_error:ratio_rate{window}",
+                "expr": _sli_expr(sli, window),
+                "labels": _sorted(base | {"sloth_window": window}),
+            }
+        )
     ratio5m = f"slo:sli_error:ratio_rate5m{{{selector}}}[{PERIOD_DAYS}d]"
-    rules.append({
-        "record": f"slo:sli_error:ratio_rate{PERIOD_DAYS}d",
-        "expr": f"sum_over_time({ratio5m})\n/ ignoring (sloth_window)\ncount_over_time({ratio5m})\n",
-        "labels": _sorted(base | {"sloth_window": f"{PERIOD_DAYS}d"}),
-    })
+    rules.append(
+        {
+            "record": f"slo:sli_error:ratio_rate{PERIOD_DAYS}d",
+            "expr": f"sum_over_time({ratio5m})\n/ ignoring (sloth_window)\ncount_over_time({ratio5m})\n",
+            "labels": _sorted(base | {"sloth_window": f"{PERIOD_DAYS}d"}),
+        }
+    )
     return rules
 
 
@@ -102,8 +106,10 @@ def _meta_rules(objective: float, base: dict, selector: str, version: str) -> li
     ratio = _number(objective / 100)
 
     def burn(sli_record: str) -> str:
-        return (f"{sli_record}{{{selector}}}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\n"
-                f"slo:error_budget:ratio{{{selector}}}\n")
+        return (
+            f"{sli_record}{{{selector}}}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\n"
+            f"slo:error_budget:ratio{{{selector}}}\n"
+        )
 
     rules = [
         ("slo:objective:ratio", f"vector({ratio})"),
@@ -114,8 +120,12 @@ def _meta_rules(objective: float, base: dict, selector: str, version: str) -> li
         ("slo:period_error_budget_remaining:ratio", f"1 - slo:period_burn_rate:ratio{{{selector}}}"),
     ]
     document = [{"record": record, "expr": expr, "labels": _sorted(base)} for record, expr in rules]
-    info = base | {"sloth_mode": "cli-gen-prom", "sloth_objective": _number(objective),
-                   "sloth_spec": "prometheus/v1", "sloth_version": version}
+    info = base | {
+        "sloth_mode": "cli-gen-prom",
+        "sloth_objective": _number(objective),
+        "sloth_spec": "prometheus/v1",
+        "sloth_version": version,
+    }
     document.append({"record": "sloth_slo_info", "expr": "vector(1)", "labels": _sorted(info)})
     return document
 
@@ -131,24 +141,27 @@ def _alert_rules(alerting: dict, objective: float, selector: str) -> list[dict]:
             raise ValueError("Sloth needs alerting.name for an SLO whose page or ticket alert is enabled")
         annotations = {
             "title": f"({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget burn "
-                     "rate is too fast.",
+            "rate is too fast.",
             "summary": "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.",
         }
         annotations |= _strings(alerting.get("annotations")) | _strings(alert.get("annotations"))
         labels = _strings(alerting.get("labels")) | _strings(alert.get("labels")) | {"sloth_severity": severity}
-        rules.append({
-            "alert": alerting["name"],
-            "expr": "\nor\n".join(_pair_expr(pair, selector, budget) for pair in pairs) + "\n",
-            "labels": _sorted(labels),
-            "annotations": _sorted(annotations),
-        })
+        rules.append(
+            {
+                "alert": alerting["name"],
+                "expr": "\nor\n".join(_pair_expr(pair, selector, budget) for pair in pairs) + "\n",
+                "labels": _sorted(labels),
+                "annotations": _sorted(annotations),
+            }
+        )
     return rules
 
 
 def _pair_expr(pair: tuple, selector: str, budget: str) -> str:
     short, long, factor = pair
     lines = [
-        f"    max(slo:sli_error:ratio_rate{window}{{{selector}}} > ({_number(factor)} * {budget})) without (sloth_window)"
+        f"    max(slo:sli_error:ratio_rate{window}{{{selector}}} > ({_number(factor)} * {budget}))"
+        " without (sloth_window)"
         for window in (short, long)
     ]
     return f"(\n{lines[0]}\n    and\n{lines[1]}\n)"
@@ -193,8 +206,11 @@ def dump(document: dict, version: str = SLOTH_VERSION) -> str:
 def without_labels(document, names: tuple[str, ...] = ("cmd", "sloth_version")):
     """A copy with the given labels removed wherever they occur (for comparing with Sloth's own output)."""
     if isinstance(document, dict):
-        return {key: without_labels(value, names) for key, value in document.items()
-                if not (key in names and isinstance(value, str))}
+        return {
+            key: without_labels(value, names)
+            for key, value in document.items()
+            if not (key in names and isinstance(value, str))
+        }
     if isinstance(document, list):
         return [without_labels(item, names) for item in document]
     return document
@@ -209,5 +225,8 @@ def check_against_anchor() -> None:
         diff = difflib.unified_diff(
             yaml.safe_dump(expected, sort_keys=True).splitlines(),
             yaml.safe_dump(actual, sort_keys=True).splitlines(),
-            "sloth getting-started output", "bench.shapes.sloth", lineterm="")
+            "sloth getting-started output",
+            "bench.shapes.sloth",
+            lineterm="",
+        )
         raise AssertionError("Sloth shape drifted from Sloth's own output:\n" + "\n".join(diff))

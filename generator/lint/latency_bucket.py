@@ -4,13 +4,16 @@ Between boundaries Prometheus has no count of requests under the threshold; the 
 measure the next boundary instead.
 """
 
+from collections.abc import Iterator
+
 from ..durations import format_number
+from ..findings import Finding
 from ..model import LatencySLI, Project
 
 ID = "latency-bucket"
 
 
-def check(project: Project):
+def check(project: Project) -> Iterator[Finding]:
     for service in project.services:
         buckets = dict(service.histograms)
         for slo in service.slos:
@@ -22,4 +25,6 @@ def check(project: Project):
                 yield slo.source.finding(
                     () if "percentiles" in slo.source.path else ("sli", "latency", "threshold"),
                     f"threshold {format_number(slo.sli.threshold)}s is not a bucket boundary of "
-                    f"{slo.sli.histogram.parsed.metric} ({listed}); pick one of them or add the bucket", ID)
+                    f"{slo.sli.histogram.parsed.metric} ({listed}); pick one of them or add the bucket",
+                    ID,
+                )

@@ -1,32 +1,55 @@
 """Maintenance window ranges run forwards, as Alertmanager requires: it refuses to start on
 `monday:sunday` (its weeks start on Sunday), `7:1` days, `december:january` or an end time before the start."""
 
+from collections.abc import Callable, Iterator
+
+from ..findings import Finding
 from ..model import Project
 
 ID = "maintenance-range"
 _WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
-def check(project: Project):
+def check(project: Project) -> Iterator[Finding]:
     if project.routing is None:
         return
     for window in project.routing.maintenance_windows:
-        for field, values, order in (("weekdays", window.weekdays, _weekday), ("months", window.months, _month),
-                                     ("days_of_month", window.days_of_month, int)):
+        for field, values, order in (
+            ("weekdays", window.weekdays, _weekday),
+            ("months", window.months, _month),
+            ("days_of_month", window.days_of_month, int),
+        ):
             for index, text in enumerate(values):
                 start, _, end = text.partition(":")
                 if end and _backwards(order, start, end):
-                    yield window.source.finding((field, index), f"range {text!r} runs backwards; Alertmanager "
-                                                f"refuses it. {_advice(field)}", ID)
+                    yield window.source.finding(
+                        (field, index), f"range {text!r} runs backwards; Alertmanager refuses it. {_advice(field)}", ID
+                    )
         for index, (start, end) in enumerate(window.times):
             if _minutes(end) <= _minutes(start):
-                yield window.source.finding(("times", index), f"end {end} is not after start {start}; Alertmanager "
-                                            "refuses it. Split a window that crosses midnight into two times", ID)
+                yield window.source.finding(
+                    ("times", index),
+                    f"end {end} is not after start {start}; Alertmanager "
+                    "refuses it. Split a window that crosses midnight into two times",
+                    ID,
+                )
 
 
-def _backwards(order, start: str, end: str) -> bool:
+def _backwards(order: Callable[[str], int], start: str, end: str) -> bool:
     try:
         first, last = order(start), order(end)
     except ValueError:

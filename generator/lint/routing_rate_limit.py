@@ -2,13 +2,16 @@
 (the launch document's "max 1 alert per 5 minutes"), and a shorter repeat_interval is silently raised
 to it by Alertmanager."""
 
+from collections.abc import Iterator
+
 from ..durations import format_duration
+from ..findings import Finding
 from ..model import Project
 
 ID = "routing-rate-limit"
 
 
-def check(project: Project):
+def check(project: Project) -> Iterator[Finding]:
     routing = project.routing
     if routing is None:
         return
@@ -21,5 +24,7 @@ def check(project: Project):
 
 
 def _message(repeat: int, limit: int) -> str:
-    return (f"repeat_interval {format_duration(repeat)} is shorter than group_interval {format_duration(limit)}, "
-            f"the rate limit of one notification per group; use {format_duration(limit)} or more")
+    return (
+        f"repeat_interval {format_duration(repeat)} is shorter than group_interval {format_duration(limit)}, "
+        f"the rate limit of one notification per group; use {format_duration(limit)} or more"
+    )

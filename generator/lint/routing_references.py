@@ -1,11 +1,15 @@
 """Routing names are unique, and every receiver and maintenance window a route names is declared."""
 
+from collections.abc import Iterator
+
+from ..findings import Finding
 from ..model import Project
+from ..source import Source
 
 ID = "routing-reference"
 
 
-def check(project: Project):
+def check(project: Project) -> Iterator[Finding]:
     routing = project.routing
     if routing is None:
         return
@@ -14,20 +18,32 @@ def check(project: Project):
     receivers = {r.name for r in routing.receivers}
     windows = {w.name for w in routing.maintenance_windows}
     if routing.default_receiver not in receivers:
-        yield routing.source.finding(("default_receiver",), f"receiver {routing.default_receiver!r} is not declared; "
-                                     f"declare it under routing.receivers or use one of {_names(receivers)}", ID)
+        yield routing.source.finding(
+            ("default_receiver",),
+            f"receiver {routing.default_receiver!r} is not declared; "
+            f"declare it under routing.receivers or use one of {_names(receivers)}",
+            ID,
+        )
     for route in routing.routes:
         for index, name in enumerate(route.receivers):
             if name not in receivers:
-                yield route.source.finding(("receivers", index), f"receiver {name!r} is not declared; declare it "
-                                           f"under routing.receivers or use one of {_names(receivers)}", ID)
+                yield route.source.finding(
+                    ("receivers", index),
+                    f"receiver {name!r} is not declared; declare it "
+                    f"under routing.receivers or use one of {_names(receivers)}",
+                    ID,
+                )
         for index, name in enumerate(route.mute):
             if name not in windows:
-                yield route.source.finding(("mute", index), f"maintenance window {name!r} is not declared; declare "
-                                           f"it under routing.maintenance_windows or use one of {_names(windows)}", ID)
+                yield route.source.finding(
+                    ("mute", index),
+                    f"maintenance window {name!r} is not declared; declare "
+                    f"it under routing.maintenance_windows or use one of {_names(windows)}",
+                    ID,
+                )
 
 
-def _duplicates(named: list, what: str):
+def _duplicates(named: list[tuple[str, Source]], what: str) -> Iterator[Finding]:
     seen: set[str] = set()
     for name, source in named:
         if name in seen:

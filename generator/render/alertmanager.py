@@ -5,29 +5,32 @@ chosen by the target Alertmanager version so that every version reads the URL fr
 """
 
 from ..durations import format_duration
-from ..model import LatencySLI, ProbeSLI, Project, QuantileCondition, Service
-from ..routing import URL_FILE_SINCE, Receiver, Route, Routing
+from ..model import LatencySLI, Project, QuantileCondition, Service
+from ..routing import URL_FILE_SINCE, MaintenanceWindow, Receiver, Route, Routing
 from ..secrets import find_secrets
-from .. import naming
-from .rules import absent_alert_labels, burn_alert_labels, strike_alert_labels, symptom_labels
+from . import JSON
 
 CONFIG_FILE = "alertmanager.yml"
 # Slack's message format: Discord's /slack endpoint reads the same fields, and the launch document asks
 # for "JSON with text field".
-TITLE = ("[{{ .Status | toUpper }}] {{ .CommonLabels.priority }} {{ .CommonLabels.severity }}: "
-         "{{ .GroupLabels.service }}{{ if .GroupLabels.slo }}/{{ .GroupLabels.slo }}{{ end }}")
-TEXT = ("{{ range .Alerts }}{{ .Labels.alertname }}: {{ .Annotations.summary }}"
-        "{{ if .Annotations.runbook_url }}\nrunbook: {{ .Annotations.runbook_url }}{{ end }}\n{{ end }}")
+TITLE = (
+    "[{{ .Status | toUpper }}] {{ .CommonLabels.priority }} {{ .CommonLabels.severity }}: "
+    "{{ .GroupLabels.service }}{{ if .GroupLabels.slo }}/{{ .GroupLabels.slo }}{{ end }}"
+)
+TEXT = (
+    "{{ range .Alerts }}{{ .Labels.alertname }}: {{ .Annotations.summary }}"
+    "{{ if .Annotations.runbook_url }}\nrunbook: {{ .Annotations.runbook_url }}{{ end }}\n{{ end }}"
+)
 
 
 class SecretInOutput(ValueError):
     """Raised instead of returning a config that holds something secret-looking."""
 
 
-def render_alertmanager(project: Project) -> dict:
+def render_alertmanager(project: Project) -> JSON:
     routing = project.routing
     assert routing is not None, "render only projects with a routing section"
-    config = {
+    config: JSON = {
         "route": _root(routing),
         "receivers": [receiver_config(r, routing.version) for r in routing.receivers],
         "inhibit_rules": inhibit_rules(project),
@@ -38,7 +41,7 @@ def render_alertmanager(project: Project) -> dict:
     return config
 
 
-def _refuse_secrets(data: dict) -> None:
+def _refuse_secrets(data: JSON) -> None:
     # The inline-secret lint rule stops secrets in specs; this guard makes the promise hold for the
     # output whatever path a string took to get here.
     found = next(find_secrets(data), None)
@@ -46,7 +49,7 @@ def _refuse_secrets(data: dict) -> None:
         raise SecretInOutput(f"refusing to write a secret-looking value at {'.'.join(map(str, found[0]))}")
 
 
-def _root(routing: Routing) -> dict:
+def _root(routing: Routing) -> JSON:
     return {
         "receiver": routing.default_receiver,
         "group_by": list(routing.group_by),
@@ -57,13 +60,16 @@ def _root(routing: Routing) -> dict:
     }
 
 
-def route_configs(route: Route) -> list[dict]:
+def route_configs(route: Route) -> list[JSON]:
     """One Alertmanager route per receiver; all but the last continue, so every receiver is notified."""
-    matchers = [f'{key}="{value}"' for key, value in (("severity", route.severity), ("priority", route.priority))
-                if value is not None]
+    matchers = [
+        f'{key}="{value}"'
+        for key, value in (("severity", route.severity), ("priority", route.priority))
+        if value is not None
+    ]
     children = []
     for index, receiver in enumerate(route.receivers):
-        child: dict = {"receiver": receiver}
+        child: JSON = {"receiver": receiver}
         if matchers:
             child["matchers"] = list(matchers)  # a fresh list each: shared ones would serialise as YAML anchors
         if route.group_wait is not None:
@@ -82,15 +88,25 @@ def supports_url_file(kind: str, version: tuple[int, int]) -> bool:
     return version >= URL_FILE_SINCE[kind]
 
 
-def receiver_config(receiver: Receiver, version: tuple[int, int]) -> dict:
+def receiver_config(receiver: Receiver, version: tuple[int, int]) -> JSON:
     if receiver.type == "webhook":
         assert supports_url_file("webhook", version), "lint rule receiver-version refuses webhooks before 0.26"
-        return {"name": receiver.name,
-                "webhook_configs": [{"url_file": receiver.url_file, "send_resolved": receiver.send_resolved}]}
+        return {
+            "name": receiver.name,
+            "webhook_configs": [{"url_file": receiver.url_file, "send_resolved": receiver.send_resolved}],
+        }
     if receiver.type == "discord" and supports_url_file("discord", version):
-        return {"name": receiver.name, "discord_configs": [{
-            "webhook_url_file": receiver.url_file, "send_resolved": receiver.send_resolved,
-            "title": TITLE, "message": TEXT}]}
+        return {
+            "name": receiver.name,
+            "discord_configs": [
+                {
+                    "webhook_url_file": receiver.url_file,
+                    "send_resolved": receiver.send_resolved,
+                    "title": TITLE,
+                    "message": TEXT,
+                }
+            ],
+        }
     # Slack, and Discord before 0.27: Discord accepts Slack payloads at <webhook URL>/slack, so the
     # secret file of a Discord receiver holds that URL and Slack's api_url_file reads it.
     slack = {"api_url_file": receiver.url_file, "send_resolved": receiver.send_resolved}
@@ -100,21 +116,25 @@ def receiver_config(receiver: Receiver, version: tuple[int, int]) -> dict:
     return {"name": receiver.name, "slack_configs": [slack]}
 
 
-def _time_interval(window) -> dict:
-    interval: dict = {}
-    for key in ("weekdays", "days_of_month", "months"):
-        if getattr(window, key):
-            interval[key] = list(getattr(window, key))
+def _time_interval(window: MaintenanceWindow) -> JSON:
+    interval: JSON = {}
+    for key, values in (
+        ("weekdays", window.weekdays),
+        ("days_of_month", window.days_of_month),
+        ("months", window.months),
+    ):
+        if values:
+            interval[key] = list(values)
     interval["times"] = [{"start_time": start, "end_time": end} for start, end in window.times]
     interval["location"] = window.location
     return {"name": window.name, "time_intervals": [interval]}
 
 
-def inhibit_rules(project: Project) -> list[dict]:
+def inhibit_rules(project: Project) -> list[JSON]:
     return [_page_silences_tickets(project), *(rule for s in project.services for rule in _probe_silences_latency(s))]
 
 
-def _page_silences_tickets(project: Project) -> dict:
+def _page_silences_tickets(project: Project) -> JSON:
     """SRE Workbook, "Alert suppression": while an SLO pages, its tickets say nothing new.
 
     `slo=~".+"` on both sides keeps symptom alerts (no slo label) out: Alertmanager treats an `equal`
@@ -123,44 +143,46 @@ def _page_silences_tickets(project: Project) -> dict:
     region leaves another region's ticket alone, and SLOs without that label still compare equal.
     """
     grouped = sorted({label for slo in project.slos() for label in slo.group_by} - {"service", "slo"})
-    return {"source_matchers": ['severity="page"', 'slo=~".+"'],
-            "target_matchers": ['severity="ticket"', 'slo=~".+"'],
-            "equal": ["service", "slo", *grouped]}
+    return {
+        "source_matchers": ['severity="page"', 'slo=~".+"'],
+        "target_matchers": ['severity="ticket"', 'slo=~".+"'],
+        "equal": ["service", "slo", *grouped],
+    }
 
 
-def _probe_silences_latency(service: Service) -> list[dict]:
+def _probe_silences_latency(service: Service) -> list[JSON]:
     """A failing probe means the service is down; its latency alerts then only repeat that news."""
-    probes = sorted(naming.strike_alert(slo) for slo in service.slos if isinstance(slo.sli, ProbeSLI))
+    probes = sorted(alert.name for slo in service.slos for alert in slo.alerts if alert.kind == "strike")
     latency_slos = sorted(slo.name for slo in service.slos if isinstance(slo.sli, LatencySLI))
     latency_alerts = sorted(a.name for a in service.alerts if isinstance(a.condition, QuantileCondition))
     if not probes:
         return []
     source = [f'service="{service.name}"', f'alertname=~"{"|".join(probes)}"']
-    targets = ([f'slo=~"{"|".join(latency_slos)}"'] if latency_slos else []) + \
-              ([f'alertname=~"{"|".join(latency_alerts)}"'] if latency_alerts else [])
+    targets = ([f'slo=~"{"|".join(latency_slos)}"'] if latency_slos else []) + (
+        [f'alertname=~"{"|".join(latency_alerts)}"'] if latency_alerts else []
+    )
     # Target matchers are ANDed, so SLO alerts and symptom alerts each need a rule of their own.
-    return [{"source_matchers": source, "target_matchers": [f'service="{service.name}"', target],
-             "equal": ["service"]} for target in targets]
+    return [
+        {"source_matchers": source, "target_matchers": [f'service="{service.name}"', target], "equal": ["service"]}
+        for target in targets
+    ]
 
 
 def alert_labels(project: Project) -> list[tuple[str, dict[str, str]]]:
     """(alert name, labels) of every alert the generated rules can fire, as the rule renderer labels them."""
-    found = []
+    found: list[tuple[str, dict[str, str]]] = []
     for service in project.services:
-        for slo in service.slos:
-            found.extend((naming.burn_alert(slo), burn_alert_labels(slo, service, w)) for w in slo.burn_windows)
-            if isinstance(slo.sli, ProbeSLI):
-                found.append((naming.strike_alert(slo), strike_alert_labels(slo, service)))
-            if slo.alerting.absent:
-                found.append((naming.absent_alert(slo), absent_alert_labels(slo, service)))
-        found.extend((alert.name, symptom_labels(alert, service)) for alert in service.alerts)
+        found.extend((alert.name, dict(alert.labels)) for slo in service.slos for alert in slo.alerts)
+        found.extend((alert.name, alert.rule_labels) for alert in service.alerts)
     return found
 
 
-def render_route_tests(project: Project) -> dict:
+def render_route_tests(project: Project) -> JSON:
     """One case per alert: its labels (alertname included) and the receivers its route must reach."""
     routing = project.routing
     assert routing is not None
-    cases = [{"alert": name, "labels": {"alertname": name, **labels}, "receivers": list(routing.receivers_for(labels))}
-             for name, labels in alert_labels(project)]
+    cases = [
+        {"alert": name, "labels": {"alertname": name, **labels}, "receivers": list(routing.receivers_for(labels))}
+        for name, labels in alert_labels(project)
+    ]
     return {"config": CONFIG_FILE, "tests": cases}

@@ -5,34 +5,47 @@ through untouched into the rule file. The same template renders the text promtoo
 known alert value (`expected`), so generated tests and rules cannot drift apart.
 """
 
+from typing import assert_never
+
 import jinja2
 
 from .. import promtemplate
 from ..burnrate import BurnWindow
 from ..durations import format_duration, format_number
-from ..model import SLO
+from ..model import SLO, Alert, ExprCondition, ProbeSLI, QuantileCondition, SLOAlert, ZeroToleranceCondition
 
-_ENV = jinja2.Environment(variable_start_string="[[", variable_end_string="]]", block_start_string="[%",
-                          block_end_string="%]", undefined=jinja2.StrictUndefined, autoescape=False,
-                          keep_trailing_newline=False)
+_ENV = jinja2.Environment(
+    variable_start_string="[[",
+    variable_end_string="]]",
+    block_start_string="[%",
+    block_end_string="%]",
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=False,
+)
 
 _BURN_SUMMARY = _ENV.from_string(
     "[[ slo.service ]]/[[ slo.name ]][[ where ]] burns its [[ period ]] error budget at [[ value ]]× "
-    "(fires at [[ factor ]]×)")
+    "(fires at [[ factor ]]×)"
+)
 _BURN_DESCRIPTION = _ENV.from_string(
     "The [[ long ]] and [[ short ]] error ratios of [[ slo.name ]] ([[ objective ]] % over [[ period ]]) are both "
     "above [[ threshold ]] % errors, a [[ factor ]]× burn: when this fires, [[ budget ]] % of the [[ period ]] error "
     "budget has gone within [[ long ]]. Current [[ long ]] burn rate: [[ value ]]×; at this rate the whole budget "
-    "lasts [[ exhaustion ]].")
+    "lasts [[ exhaustion ]]."
+)
 _STRIKE_SUMMARY = _ENV.from_string(
-    "[[ slo.service ]]/[[ slo.name ]]: probe [[ probe ]] failed [[ strikes ]] runs in a row[[ where ]]")
+    "[[ slo.service ]]/[[ slo.name ]]: probe [[ probe ]] failed [[ strikes ]] runs in a row[[ where ]]"
+)
 _STRIKE_DESCRIPTION = _ENV.from_string(
     "Every one of the last [[ strikes ]] probe runs ([[ interval ]] apart) failed for [[ probe ]][[ where ]]. "
-    "The SLO is [[ objective ]] % over [[ period ]].")
+    "The SLO is [[ objective ]] % over [[ period ]]."
+)
 _ABSENT_SUMMARY = _ENV.from_string("[[ slo.service ]]/[[ slo.name ]]: the SLI's series are missing")
 _ABSENT_DESCRIPTION = _ENV.from_string(
     "No samples of [[ selector ]] for [[ absent ]]: the SLO cannot be measured and its burn-rate alerts are blind. "
-    "Check the exporter, the scrape job and the metric name.")
+    "Check the exporter, the scrape job and the metric name."
+)
 
 
 class Values:
@@ -43,16 +56,18 @@ class Values:
         self._value = value
 
     def value(self) -> str:
-        return promtemplate.humanize(self._value) if self.known else "{{ $value | humanize }}"
+        if self._value is None:
+            return "{{ $value | humanize }}"
+        return promtemplate.humanize(self._value)
 
     def exhaustion(self, period: int) -> str:
-        if self.known:
-            return promtemplate.humanize_duration(period / float(f"{self._value:f}"))
-        return ("{{ with printf \"%d / %%f\" $value | query }}{{ . | first | value | humanizeDuration }}{{ end }}"
-                % period)
+        if self._value is None:
+            query = f'printf "{period} / %f" $value | query'
+            return "{{ with " + query + " }}{{ . | first | value | humanizeDuration }}{{ end }}"
+        return promtemplate.humanize_duration(period / float(f"{self._value:f}"))
 
     def label(self, name: str) -> str:
-        return self.labels.get(name, "") if self.known else "{{ $labels.%s }}" % name
+        return self.labels.get(name, "") if self.known else "{{ $labels." + name + " }}"
 
 
 def _where(slo: SLO, values: Values, extra: tuple[str, ...] = ()) -> str:
@@ -62,24 +77,83 @@ def _where(slo: SLO, values: Values, extra: tuple[str, ...] = ()) -> str:
 
 def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
     common = dict(
-        slo=slo, where=_where(slo, values), period=slo.period_text, factor=format_number(window.factor(slo.period)),
-        long=format_duration(window.long), short=format_duration(window.short),
+        slo=slo,
+        where=_where(slo, values),
+        period=slo.period_text,
+        factor=format_number(window.factor(slo.period)),
+        long=format_duration(window.long),
+        short=format_duration(window.short),
         objective=format_number(slo.objective_percent),
         threshold=format_number(window.factor(slo.period) * slo.error_budget * 100),
-        budget=format_number(window.budget * 100), value=values.value(), exhaustion=values.exhaustion(slo.period),
+        budget=format_number(window.budget * 100),
+        value=values.value(),
+        exhaustion=values.exhaustion(slo.period),
     )
     return {"summary": _BURN_SUMMARY.render(common), "description": _BURN_DESCRIPTION.render(common)}
 
 
 def strike(slo: SLO, probe: str, strikes: int, interval: int, values: Values) -> dict[str, str]:
-    common = dict(slo=slo, probe=probe, strikes=strikes, interval=format_duration(interval),
-                  where=_where(slo, values), objective=format_number(slo.objective_percent), period=slo.period_text)
+    common = dict(
+        slo=slo,
+        probe=probe,
+        strikes=strikes,
+        interval=format_duration(interval),
+        where=_where(slo, values),
+        objective=format_number(slo.objective_percent),
+        period=slo.period_text,
+    )
     return {"summary": _STRIKE_SUMMARY.render(common), "description": _STRIKE_DESCRIPTION.render(common)}
 
 
 def absent(slo: SLO, selector: str, duration: int) -> dict[str, str]:
     common = dict(slo=slo, selector=selector, absent=format_duration(duration))
     return {"summary": _ABSENT_SUMMARY.render(common), "description": _ABSENT_DESCRIPTION.render(common)}
+
+
+def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: Values) -> dict[str, str]:
+    """Every annotation of one of the SLO's alerts; `values` fills in what promtool should see."""
+    found = links(slo.alerting.runbook, slo.alerting.dashboard or service_dashboard)
+    if alert.kind == "burn":
+        assert alert.window is not None
+        found = {**burn(slo, alert.window, values), **found, **dict(slo.alerting.annotations)}
+    elif alert.kind == "strike":
+        sli = slo.sli
+        assert isinstance(sli, ProbeSLI)
+        found = {
+            **strike(slo, sli.check_name, sli.strikes, sli.interval, values),
+            **found,
+            **dict(slo.alerting.annotations),
+        }
+    elif alert.kind == "absent":
+        assert slo.alerting.absent is not None
+        found = {**absent(slo, slo.sli.presence, slo.alerting.absent), **found}
+    else:
+        assert_never(alert.kind)
+    return dict(sorted(found.items()))
+
+
+def symptom_summary(alert: Alert) -> str:
+    condition = alert.condition
+    if alert.summary:
+        return alert.summary
+    if isinstance(condition, ExprCondition):
+        return f"{alert.service}: {alert.name}"
+    if isinstance(condition, QuantileCondition):
+        return (
+            f"p{format_number(condition.q * 100)} of {condition.histogram.selector.metric} is "
+            f"{{{{ $value | humanizeDuration }}}}, above {format_number(condition.above)}s"
+        )
+    if isinstance(condition, ZeroToleranceCondition):
+        return f"{condition.counter.selector.metric} increased: {{{{ $value }}}} new events must never happen"
+    assert_never(condition)
+
+
+def symptom(alert: Alert, service_dashboard: str | None) -> dict[str, str]:
+    found = {"summary": symptom_summary(alert), **links(alert.runbook, alert.dashboard or service_dashboard)}
+    if alert.description:
+        found["description"] = alert.description
+    found.update(alert.annotations)
+    return dict(sorted(found.items()))
 
 
 def links(runbook: str | None, dashboard: str | None) -> dict[str, str]:
@@ -89,4 +163,3 @@ def links(runbook: str | None, dashboard: str | None) -> dict[str, str]:
     if dashboard:
         found["dashboard"] = dashboard
     return found
-

@@ -19,7 +19,8 @@ The defects (verified against grafanalib 0.7.1):
 import contextlib
 import io
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeAlias, TypedDict
 
 from grafanalib import core
 from grafanalib._gen import DashboardEncoder
@@ -27,17 +28,26 @@ from grafanalib._gen import DashboardEncoder
 DEFAULT_SCHEMA_VERSION = 39  # Grafana 10.4 / 11
 PANEL_TYPES = frozenset({"timeseries", "stat", "table", "bargauge", "state-timeline", "text", "row"})
 DATASOURCE_VARIABLE = "datasource"
-DATASOURCE = {"type": "prometheus", "uid": "${%s}" % DATASOURCE_VARIABLE}
+DATASOURCE = {"type": "prometheus", "uid": "${" + DATASOURCE_VARIABLE + "}"}
 _TARGET_NOISE = ("intervalFactor", "step", "target", "metric", "query")
+# A JSON object of the dashboard as grafanalib serialises it: Grafana's schema, not ours, so left open.
+JsonObject: TypeAlias = dict[str, Any]
+
+
+class ThresholdStep(TypedDict):
+    """From `value` up (null: from minus infinity) the panel shows `color`."""
+
+    color: str
+    value: float | None
 
 
 class GrafanalibDefect(RuntimeError):
     """grafanalib produced something Grafana would reject; the message says what."""
 
 
-def steps(pairs: Iterable[tuple[float | None, str]]) -> list[dict]:
+def steps(pairs: Iterable[tuple[float | None, str]]) -> list[ThresholdStep]:
     """Threshold steps in Grafana's shape; the first step is the base colour (value null)."""
-    found = [{"color": color, "value": value} for value, color in pairs]
+    found: list[ThresholdStep] = [{"color": color, "value": value} for value, color in pairs]
     if not found:
         found = [{"color": "green", "value": None}]
     found[0]["value"] = None
@@ -45,13 +55,28 @@ def steps(pairs: Iterable[tuple[float | None, str]]) -> list[dict]:
 
 
 def target(expr: str, ref: str, legend: str = "", instant: bool = False) -> core.Target:
-    return core.Target(expr=expr, legendFormat=legend, refId=ref, instant=instant,
-                       format="table" if instant else "time_series", datasource=DATASOURCE)
+    return core.Target(
+        expr=expr,
+        legendFormat=legend,
+        refId=ref,
+        instant=instant,
+        format="table" if instant else "time_series",
+        datasource=DATASOURCE,
+    )
 
 
-def panel(cls: type, *, unit: str | None = None, minimum: float | None = None, maximum: float | None = None,
-          soft_max: float | None = None, no_value: str | None = None, threshold_steps: list[dict] | None = None, extra: dict | None = None,
-          **kwargs: Any):
+def panel(
+    cls: type[core.Panel],
+    *,
+    unit: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    soft_max: float | None = None,
+    no_value: str | None = None,
+    threshold_steps: list[ThresholdStep] | None = None,
+    extra: JsonObject | None = None,
+    **kwargs: Any,
+) -> core.Panel:
     """Build a grafanalib panel with our defaults: datasource by uid, free maxDataPoints, explicit thresholds,
     and unit/limits written as plain JSON (so float limits pass)."""
     defaults: dict[str, Any] = {}
@@ -65,22 +90,27 @@ def panel(cls: type, *, unit: str | None = None, minimum: float | None = None, m
         defaults["noValue"] = no_value
     if soft_max is not None:
         defaults["custom"] = {"axisSoftMax": soft_max}
-    extra_json = {"fieldConfig": {"defaults": defaults}} if defaults else {}
+    extra_json: JsonObject = {"fieldConfig": {"defaults": defaults}} if defaults else {}
     for key, value in (extra or {}).items():
         extra_json[key] = value
     if cls is core.Stat:
         kwargs.setdefault("noValue", "No data")  # grafanalib's default shows the word "none"
-    return cls(dataSource=DATASOURCE, maxDataPoints=None, thresholds=threshold_steps or steps(()),
-               extraJson=extra_json or None, **kwargs)
+    return cls(
+        dataSource=DATASOURCE,
+        maxDataPoints=None,
+        thresholds=threshold_steps or steps(()),
+        extraJson=extra_json or None,
+        **kwargs,
+    )
 
 
-def _panels(panels: list[dict]) -> Iterator[dict]:
+def _panels(panels: list[JsonObject]) -> Iterator[JsonObject]:
     for found in panels:
         yield found
         yield from _panels(found.get("panels") or [])
 
 
-def _repair_thresholds(found: dict) -> None:
+def _repair_thresholds(found: JsonObject) -> None:
     thresholds = found.get("fieldConfig", {}).get("defaults", {}).get("thresholds")
     if thresholds is None:
         return
@@ -93,7 +123,7 @@ def _repair_thresholds(found: dict) -> None:
             step.pop(key, None)
 
 
-def _repair_bargauge(found: dict) -> None:
+def _repair_bargauge(found: JsonObject) -> None:
     options = found["options"]
     legacy = options.pop("fieldOptions", None)
     if legacy is None:
@@ -105,16 +135,18 @@ def _repair_bargauge(found: dict) -> None:
             defaults.setdefault(key, legacy["defaults"][key])
 
 
-def _drop_nulls(found: dict) -> None:
+def _drop_nulls(found: JsonObject) -> None:
     defaults = found.get("fieldConfig", {}).get("defaults", {})
     for key in [k for k, v in defaults.items() if v is None]:
         del defaults[key]  # `color: null` and friends; Grafana expects the key absent
 
 
-def _repair_panel(found: dict) -> None:
+def _repair_panel(found: JsonObject) -> None:
     if found.get("type") not in PANEL_TYPES:
-        raise GrafanalibDefect(f"panel {found.get('title')!r} has type {found.get('type')!r}; Grafana 11 disables "
-                               f"Angular panels, so only {', '.join(sorted(PANEL_TYPES))} are emitted")
+        raise GrafanalibDefect(
+            f"panel {found.get('title')!r} has type {found.get('type')!r}; Grafana 11 disables "
+            f"Angular panels, so only {', '.join(sorted(PANEL_TYPES))} are emitted"
+        )
     if found["type"] == "bargauge":
         _repair_bargauge(found)
     _repair_thresholds(found)
@@ -126,7 +158,7 @@ def _repair_panel(found: dict) -> None:
             each.pop(key, None)
 
 
-def to_dict(dashboard: core.Dashboard) -> dict:
+def to_dict(dashboard: core.Dashboard) -> JsonObject:
     """Serialise with grafanalib's encoder (sorted keys), then repair the known defects."""
     if dashboard.rows:
         raise GrafanalibDefect("dashboards use panels with row panels, never legacy rows")
@@ -135,7 +167,7 @@ def to_dict(dashboard: core.Dashboard) -> dict:
         text = json.dumps(dashboard.auto_panel_ids().to_json_data(), cls=DashboardEncoder, sort_keys=True)
     if printed.getvalue():
         raise GrafanalibDefect(f"grafanalib warned while serialising: {printed.getvalue().strip()}")
-    data = json.loads(text)
+    data: JsonObject = json.loads(text)
     data.pop("rows", None)
     for variable in data["templating"]["list"]:
         if variable.get("current", {}).get("value") is None:

@@ -4,14 +4,23 @@ Headline values of a `group_by` SLO show the worst group (lowest budget, fastest
 panels show every group. Dashboards never read raw series except for latency percentiles.
 """
 
+from collections.abc import Callable
+
 from .. import naming
 from ..durations import format_duration, format_number
 from ..model import SLO, LatencySLI, ProbeSLI
-from .rules import slo_selector
+from ..promql import PROMETHEUS, PromQL
+
+ql: PromQL = PROMETHEUS  # dashboards query whatever the data source speaks; Prometheus's spelling is the common one
+BY_SLO = ("service", "slo")
 
 
 def _worst(slo: SLO, aggregation: str, expr: str) -> str:
-    return f"{aggregation}({expr})" if slo.group_by else expr
+    return ql.aggregate(aggregation, expr) if slo.group_by else expr
+
+
+def _series(slo: SLO, name: str) -> str:
+    return ql.series(name, slo.identity)
 
 
 def group_legend(slo: SLO, text: str) -> str:
@@ -32,63 +41,75 @@ def current_window_text(slo: SLO) -> str:
 
 
 def objective(slo: SLO) -> str:
-    return f"{naming.OBJECTIVE}{slo_selector(slo)}"
+    return _series(slo, naming.OBJECTIVE)
 
 
 def period_sli(slo: SLO) -> str:
-    return f"1 - {_worst(slo, 'max', naming.PERIOD_RATIO + slo_selector(slo))}"
+    return f"1 - {_worst(slo, 'max', _series(slo, naming.PERIOD_RATIO))}"
 
 
 def budget_remaining(slo: SLO) -> str:
-    return _worst(slo, "min", naming.BUDGET_REMAINING + slo_selector(slo))
+    return _worst(slo, "min", _series(slo, naming.BUDGET_REMAINING))
 
 
 def current_burn(slo: SLO) -> str:
-    return _worst(slo, "max", burn_series(slo) + slo_selector(slo))
+    return _worst(slo, "max", _series(slo, burn_series(slo)))
+
+
+def _exhaustion(slo: SLO, remaining: str, burn: str) -> str:
+    """Seconds until the remaining budget is gone at the current burn rate: remaining × period / burn."""
+    return f"{ql.clamp_min(remaining, 0)} * {slo.period} / ({burn} > 0)"
 
 
 def exhaustion(slo: SLO) -> str:
-    """Seconds until the remaining budget is gone at the current burn rate: remaining × period / burn.
-    No result while nothing burns (Grafana shows the panel's noValue)."""
-    select = slo_selector(slo)
-    expr = (f"clamp_min({naming.BUDGET_REMAINING}{select}, 0) * {slo.period} / "
-            f"({burn_series(slo)}{select} > 0)")
+    """No result while nothing burns (Grafana shows the panel's noValue)."""
+    expr = _exhaustion(slo, _series(slo, naming.BUDGET_REMAINING), _series(slo, burn_series(slo)))
     return _worst(slo, "min", expr)
 
 
+def _alert_names(slo: SLO) -> str:
+    """The SLO's alert names as a regex alternation (burn, absence, strike: the order dashboards always had)."""
+    order = {"burn": 0, "absent": 1, "strike": 2}
+    return "|".join(dict.fromkeys(alert.name for alert in sorted(slo.alerts, key=lambda a: order[a.kind])))
+
+
+def _firing(slo: SLO, *extra: tuple[str, str, str]) -> str:
+    return "ALERTS" + ql.matchers(
+        ("alertname", "=~", _alert_names(slo)),
+        ("alertstate", "=", "firing"),
+        ("service", "=", slo.service),
+        ("slo", "=", slo.name),
+        *extra,
+    )
+
+
 def alerts_firing(slo: SLO, severity: str) -> str:
-    names = "|".join(naming.slo_alert_names(slo))
-    return (f'count(ALERTS{{alertname=~"{names}", alertstate="firing", service="{slo.service}", '
-            f'slo="{slo.name}", severity="{severity}"}}) or vector(0)')
+    return ql.or_zero(ql.aggregate("count", _firing(slo, ("severity", "=", severity))))
 
 
 def alert_states(slo: SLO) -> str:
-    names = "|".join(naming.slo_alert_names(slo))
-    by = ", ".join(("alertname", "severity") + slo.group_by)
-    return (f'max by ({by}) (ALERTS{{alertname=~"{names}", alertstate="firing", service="{slo.service}", '
-            f'slo="{slo.name}"}})')
+    return ql.aggregate("max", _firing(slo), ("alertname", "severity", *slo.group_by))
 
 
 def window_sli(slo: SLO, window: int) -> str:
-    return f"1 - {naming.error_ratio(window)}{slo_selector(slo)}"
+    return f"1 - {_series(slo, naming.error_ratio(window))}"
 
 
 def window_burn(slo: SLO, window: int) -> str:
-    return f"{naming.burn_rate(window)}{slo_selector(slo)}"
+    return _series(slo, naming.burn_rate(window))
 
 
 def period_sli_series(slo: SLO) -> str:
-    return f"1 - {naming.PERIOD_RATIO}{slo_selector(slo)}"
+    return f"1 - {_series(slo, naming.PERIOD_RATIO)}"
 
 
 def remaining_series(slo: SLO) -> str:
-    return f"{naming.BUDGET_REMAINING}{slo_selector(slo)}"
+    return _series(slo, naming.BUDGET_REMAINING)
 
 
 def events(slo: SLO) -> tuple[str, str]:
     """(bad events per second, all events per second) over the base window."""
-    select = slo_selector(slo)
-    return f"{naming.errors_rate(slo)}{select}", f"{naming.total_rate(slo)}{select}"
+    return _series(slo, naming.errors_rate(slo.base_window)), _series(slo, naming.total_rate(slo.base_window))
 
 
 def event_unit(slo: SLO) -> str:
@@ -104,18 +125,17 @@ def latency_quantiles(slo: SLO) -> tuple[str, ...]:
 
 def latency_quantile(slo: SLO, quantile: str) -> str:
     assert isinstance(slo.sli, LatencySLI)
-    by = ", ".join(("le",) + slo.group_by)
-    buckets = slo.sli.histogram.selector.render("_bucket")
-    return f"histogram_quantile({quantile}, sum by ({by}) (rate({buckets}[$__rate_interval])))"
+    buckets = ql.rate(slo.sli.histogram.selector.render("_bucket"), "$__rate_interval")
+    return ql.histogram_quantile(quantile, buckets, slo.group_by)
 
 
 def breakdown(slo: SLO) -> tuple[tuple[str, str], ...]:
     """(column, instant query) per group of a `group_by` SLO: SLI, budget remaining, current burn."""
-    by, select = ", ".join(slo.group_by), slo_selector(slo)
+    by = slo.group_by
     return (
-        ("SLI", f"1 - max by ({by}) ({naming.PERIOD_RATIO}{select})"),
-        ("Budget remaining", f"min by ({by}) ({naming.BUDGET_REMAINING}{select})"),
-        (f"Burn rate ({current_window_text(slo)})", f"max by ({by}) ({burn_series(slo)}{select})"),
+        ("SLI", f"1 - {ql.aggregate('max', _series(slo, naming.PERIOD_RATIO), by)}"),
+        ("Budget remaining", ql.aggregate("min", _series(slo, naming.BUDGET_REMAINING), by)),
+        (f"Burn rate ({current_window_text(slo)})", ql.aggregate("max", _series(slo, burn_series(slo)), by)),
     )
 
 
@@ -124,33 +144,37 @@ def breakdown(slo: SLO) -> tuple[tuple[str, str], ...]:
 # as a regex, aggregated to (service, slo) so the columns merge into one row per SLO. label_replace adds
 # the service dashboard's uid as a label, which the table's data link reads.
 
-def _fleet_objective(slo: SLO, matchers: str) -> str:
-    return f"max by (service, slo) ({naming.OBJECTIVE}{{{matchers}}})"
+Matchers = tuple[tuple[str, str, str], ...]  # (label, operator, value)
+FleetColumn = Callable[[SLO, Matchers], str]  # (an SLO of the branch, the branch's matchers) → query
 
 
-def _fleet_sli(slo: SLO, matchers: str) -> str:
-    return f"1 - max by (service, slo) ({naming.PERIOD_RATIO}{{{matchers}}})"
+def _fleet_objective(slo: SLO, matchers: Matchers) -> str:
+    return ql.aggregate("max", naming.OBJECTIVE + ql.matchers(*matchers), BY_SLO)
 
 
-def _fleet_remaining(slo: SLO, matchers: str) -> str:
-    return f"min by (service, slo) ({naming.BUDGET_REMAINING}{{{matchers}}})"
+def _fleet_sli(slo: SLO, matchers: Matchers) -> str:
+    return f"1 - {ql.aggregate('max', naming.PERIOD_RATIO + ql.matchers(*matchers), BY_SLO)}"
 
 
-def _fleet_burn(slo: SLO, matchers: str) -> str:
-    return f"max by (service, slo) ({burn_series(slo)}{{{matchers}}})"
+def _fleet_remaining(slo: SLO, matchers: Matchers) -> str:
+    return ql.aggregate("min", naming.BUDGET_REMAINING + ql.matchers(*matchers), BY_SLO)
 
 
-def _fleet_exhaustion(slo: SLO, matchers: str) -> str:
-    return (f"min by (service, slo) (clamp_min({naming.BUDGET_REMAINING}{{{matchers}}}, 0) * {slo.period} / "
-            f"({burn_series(slo)}{{{matchers}}} > 0))")
+def _fleet_burn(slo: SLO, matchers: Matchers) -> str:
+    return ql.aggregate("max", burn_series(slo) + ql.matchers(*matchers), BY_SLO)
 
 
-def _fleet_alerts(slo: SLO, matchers: str) -> str:
-    return (f'count by (service, slo) (ALERTS{{alertstate="firing", {matchers}}}) '
-            f"or 0 * max by (service, slo) ({naming.OBJECTIVE}{{{matchers}}})")
+def _fleet_exhaustion(slo: SLO, matchers: Matchers) -> str:
+    select = ql.matchers(*matchers)
+    return ql.aggregate("min", _exhaustion(slo, naming.BUDGET_REMAINING + select, burn_series(slo) + select), BY_SLO)
 
 
-FLEET_COLUMNS = (
+def _fleet_alerts(slo: SLO, matchers: Matchers) -> str:
+    firing = ql.aggregate("count", "ALERTS" + ql.matchers(("alertstate", "=", "firing"), *matchers), BY_SLO)
+    return f"{firing} or 0 * {_fleet_objective(slo, matchers)}"
+
+
+FLEET_COLUMNS: tuple[tuple[str, FleetColumn], ...] = (
     ("Objective", _fleet_objective),
     ("SLI (period)", _fleet_sli),
     ("Budget remaining", _fleet_remaining),
@@ -160,24 +184,29 @@ FLEET_COLUMNS = (
 )
 
 
-def fleet_query(column, slos: list[SLO], uids: dict[str, str]) -> str:
+def _branch_matchers(service: str, names: list[str]) -> Matchers:
+    return ("service", "=", service), ("slo", "=~", "|".join(names))
+
+
+def fleet_query(column: FleetColumn, slos: list[SLO], uids: dict[str, str]) -> str:
     """One column of the fleet table over `slos`, each row labelled with its service dashboard's uid."""
     groups: dict[tuple[str, str], list[SLO]] = {}
     for slo in slos:
-        groups.setdefault((slo.service, column(slo, "")), []).append(slo)
+        groups.setdefault((slo.service, column(slo, ())), []).append(slo)
     branches = []
     for (service, _shape), members in groups.items():
-        names = "|".join(slo.name for slo in members)
-        expr = column(members[0], f'service="{service}", slo=~"{names}"')
-        branches.append(f'label_replace({expr}, "dashboard", "{uids[service]}", "", "")')
+        expr = column(members[0], _branch_matchers(service, [slo.name for slo in members]))
+        branches.append(ql.label_replace(expr, "dashboard", uids[service]))
     return "\nor\n".join(branches)
 
 
-def fleet_count(slos: list[SLO], series, condition: str) -> str:
+def fleet_count(slos: list[SLO], series: Callable[[SLO], str], condition: str) -> str:
     """How many SLOs (any group) have `series(slo)` meeting `condition`, e.g. budget remaining `< 0`."""
     groups: dict[tuple[str, str], list[str]] = {}
     for slo in slos:
         groups.setdefault((slo.service, series(slo)), []).append(slo.name)
-    parts = [f'{name}{{service="{service}", slo=~"{"|".join(names)}"}} {condition}'
-             for (service, name), names in groups.items()]
-    return f"count(count by (service, slo) ({' or '.join(parts)})) or vector(0)"
+    parts = [
+        f"{name}{ql.matchers(*_branch_matchers(service, names))} {condition}"
+        for (service, name), names in groups.items()
+    ]
+    return ql.or_zero(ql.aggregate("count", ql.aggregate("count", " or ".join(parts), BY_SLO)))

@@ -58,9 +58,20 @@ def test_background_errors_in_the_long_window_bring_detection_forward():
 def test_parses_the_minutes_and_the_alerts_promtool_reports_firing():
     firing = detection.parse_firing(PROMTOOL_REPORT)
     assert sorted(firing) == [3 * 1440 + 3, 3 * 1440 + 240]  # 3d3m, 3d4h
-    assert firing[4323] == [{"__name__": "ALERTS", "alertname": "AvailabilityBudgetBurn", "alertstate": "firing",
-                             "burn_rate": "14.4", "long_window": "1h", "priority": "P1", "service": "bench",
-                             "severity": "page", "short_window": "5m", "slo": "availability"}]
+    assert firing[4323] == [
+        {
+            "__name__": "ALERTS",
+            "alertname": "AvailabilityBudgetBurn",
+            "alertstate": "firing",
+            "burn_rate": "14.4",
+            "long_window": "1h",
+            "priority": "P1",
+            "service": "bench",
+            "severity": "page",
+            "short_window": "5m",
+            "slo": "availability",
+        }
+    ]
     pairs = {(a["severity"], a["long_window"], a["short_window"]) for a in firing[4560]}
     assert pairs == {("page", "1h", "5m"), ("page", "6h", "30m"), ("ticket", "1d", "2h"), ("ticket", "3d", "6h")}
 
@@ -96,11 +107,17 @@ def test_an_alert_that_never_fires_or_never_resolves_has_no_time():
 
 
 def test_the_proof_asserts_quiet_before_detection_the_exact_alerts_at_it_and_quiet_after_reset():
-    measured = {severity: detection.measured(FIRING, 100, 120, 200, detection.of_severity(severity))
-                for severity in detection.SEVERITIES}
+    measured = {
+        severity: detection.measured(FIRING, 100, 120, 200, detection.of_severity(severity))
+        for severity in detection.SEVERITIES
+    }
     checks = detection.boundary_checks(FIRING, measured)
-    assert [(c["eval_time"], len(c["exp_samples"])) for c in checks] == [("102m", 0), ("103m", 1), ("130m", 1),
-                                                                         ("131m", 0)]
+    assert [(c["eval_time"], len(c["exp_samples"])) for c in checks] == [
+        ("102m", 0),
+        ("103m", 1),
+        ("130m", 1),
+        ("131m", 0),
+    ]
     assert checks[1]["exp_samples"][0]["labels"] == 'ALERTS{long_window="1h", severity="page", short_window="5m"}'
     assert all('severity="page"' in c["expr"] for c in checks)
 
@@ -113,15 +130,26 @@ def test_the_outage_sits_between_history_and_recovery_in_the_input_counters():
     assert 'code="500"' in bad["series"] and 'code="200"' in good["series"]
 
 
-@pytest.mark.parametrize("seconds, text", [(51.84, "52 s"), (180, "3 min"), (6480, "1 h 48 min"),
-                                           (7440, "2 h 4 min"), (11723, "3 h 15 min 23 s"), (None, "—")])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (51.84, "52 s"),
+        (180, "3 min"),
+        (6480, "1 h 48 min"),
+        (7440, "2 h 4 min"),
+        (11723, "3 h 15 min 23 s"),
+        (None, "—"),
+    ],
+)
 def test_duration_text(seconds, text):
     assert detection.duration_text(seconds) == text
 
 
 def test_the_lag_range_compares_measured_detection_with_the_background_corrected_workbook_time():
     pairs = {"1h/5m": {"detection_seconds": 180}, "6h/30m": {"detection_seconds": None}}
-    theory_rows = [{"pair": "1h/5m", "detection_with_background_seconds": 51.0},
-                   {"pair": "6h/30m", "detection_with_background_seconds": 127.0}]
+    theory_rows = [
+        {"pair": "1h/5m", "detection_with_background_seconds": 51.0},
+        {"pair": "6h/30m", "detection_with_background_seconds": 127.0},
+    ]
     result = {"rates": [{"theory": theory_rows, "measured": {"pairs": pairs}}]}
     assert detection.lag_range(result) == (129.0, 129.0)  # a pair that never fired has no lag

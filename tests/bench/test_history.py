@@ -4,6 +4,7 @@ import math
 import re
 import time
 import urllib.request
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def test_the_headline_fleet_is_20_slos_over_500_series_each():
 def test_counters_never_decrease_and_follow_the_closed_form():
     one = Series('{a="b"}', base=3.0, error=False, phase=1.0)
     values = [one.count(t, 0) for t in range(0, 2 * DAY, 60)]
-    assert all(later >= earlier for earlier, later in zip(values, values[1:]))
+    assert all(later >= earlier for earlier, later in pairwise(values))
     assert one.count(DAY, 0) == pytest.approx(3.0 * DAY)  # the diurnal swing integrates to zero over a day
 
 
@@ -63,9 +64,11 @@ def test_promtool_turns_the_history_into_one_block(tmp_path: Path):
 
 def test_exporter_continues_the_same_counter(tmp_path: Path):
     series = [Series('{job="bench",code="200"}', base=5.0, error=False)]
-    with Exporter("m_total", series, origin=0) as exporter:
-        with urllib.request.urlopen(f"http://{exporter.address}/metrics", timeout=5) as response:
-            text = response.read().decode()
+    with (
+        Exporter("m_total", series, origin=0) as exporter,
+        urllib.request.urlopen(f"http://{exporter.address}/metrics", timeout=5) as response,
+    ):
+        text = response.read().decode()
     [value] = re.findall(r'^m_total\{job="bench",code="200"\} (\d+)$', text, re.MULTILINE)
     assert abs(int(value) - series[0].count(time.time(), 0)) < 5.0 * 5  # within 5 s of traffic
 
@@ -74,10 +77,12 @@ def test_accuracy_traffic_is_uneven_and_the_gap_is_empty():
     requests, errors = accuracy.uneven(3 * 1440, seed=1, gap=range(100, 220))
     assert sum(requests[100:220]) == 0 and sum(errors[100:220]) == 0
     assert max(requests) > 10 * min(r for r in requests if r)  # diurnal trough and bursts
+
     def ratio(minutes):
         return sum(e for e, _ in minutes) / sum(r for _, r in minutes)
-    night = [(e, r) for e, r in zip(errors, requests) if 0 < r < 300]
-    day = [(e, r) for e, r in zip(errors, requests) if 900 < r < 1200]  # below any burst
+
+    night = [(e, r) for e, r in zip(errors, requests, strict=True) if 0 < r < 300]
+    day = [(e, r) for e, r in zip(errors, requests, strict=True) if 900 < r < 1200]  # below any burst
     assert ratio(night) > 2 * ratio(day)  # quiet minutes fail more
 
 

@@ -7,6 +7,9 @@ import pytest
 from bench import scale
 from generator import pipeline
 from generator.model import LatencySLI, RatioSLI
+from generator.targets import alertmanager as alertmanager_target
+from generator.targets import grafana as grafana_target
+from generator.targets import prometheus as prometheus_target
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +51,14 @@ def test_every_service_has_symptom_alerts_and_a_dashboard_row(fleet):
 def test_fleet_produces_every_output_kind(fleet):
     _, outcome = fleet
     paths = {f.path for f in outcome.files}
-    assert pipeline.ALERTMANAGER_CONFIG in paths
-    assert pipeline.ROUTE_TESTS in paths
-    assert pipeline.GRAFANA_PROVISIONING in paths
+    assert alertmanager_target.CONFIG in paths
+    assert alertmanager_target.ROUTE_TESTS in paths
+    assert grafana_target.PROVISIONING in paths
     for index in range(3):
         name = scale.service_name(index)
-        assert f"{pipeline.RULES_DIR}/{name}.rules.yml" in paths
-        assert f"{pipeline.TESTS_DIR}/{name}.test.yml" in paths
-        assert f"{pipeline.DASHBOARDS_DIR}/{name}.json" in paths
+        assert f"{prometheus_target.RULES_DIR}/{name}.rules.yml" in paths
+        assert f"{prometheus_target.TESTS_DIR}/{name}.test.yml" in paths
+        assert f"{grafana_target.DASHBOARDS_DIR}/{name}.json" in paths
 
 
 def test_only_the_first_service_holds_routing():

@@ -62,22 +62,31 @@ def test_sloth_accepts_many_slos_without_annotations():
     spec = {
         "version": "prometheus/v1",
         "service": "fleet",
-        "slos": [{
-            "name": f"slo{n}",
-            "objective": 99.9,
-            "sli": {"events": {
-                "error_query": f'sum(rate(req_total{{slo="{n}",code=~"5.."}}[{{{{.window}}}}]))',
-                "total_query": f'sum(rate(req_total{{slo="{n}"}}[{{{{ .window }}}}]))',
-            }},
-            "alerting": {"name": "FleetBurn", "ticket_alert": {"disable": True}},
-        } for n in range(3)],
+        "slos": [
+            {
+                "name": f"slo{n}",
+                "objective": 99.9,
+                "sli": {
+                    "events": {
+                        "error_query": f'sum(rate(req_total{{slo="{n}",code=~"5.."}}[{{{{.window}}}}]))',
+                        "total_query": f'sum(rate(req_total{{slo="{n}"}}[{{{{ .window }}}}]))',
+                    }
+                },
+                "alerting": {"name": "FleetBurn", "ticket_alert": {"disable": True}},
+            }
+            for n in range(3)
+        ],
     }
     groups = sloth.sloth_rules(spec)["groups"]
     assert [g["name"] for g in groups[:3]] == [
-        "sloth-slo-sli-recordings-fleet-slo0", "sloth-slo-meta-recordings-fleet-slo0", "sloth-slo-alerts-fleet-slo0"]
+        "sloth-slo-sli-recordings-fleet-slo0",
+        "sloth-slo-meta-recordings-fleet-slo0",
+        "sloth-slo-alerts-fleet-slo0",
+    ]
     assert len(groups) == 9
     assert groups[0]["rules"][6]["expr"] == (
-        '(sum(rate(req_total{slo="0",code=~"5.."}[3d])))\n/\n(sum(rate(req_total{slo="0"}[3d])))\n')
+        '(sum(rate(req_total{slo="0",code=~"5.."}[3d])))\n/\n(sum(rate(req_total{slo="0"}[3d])))\n'
+    )
     page_only = groups[2]["rules"]
     assert [r["labels"]["sloth_severity"] for r in page_only] == ["page"]
     assert page_only[0]["annotations"]["summary"].startswith("{{$labels.sloth_service}}")
@@ -93,10 +102,12 @@ HTTP_RATIO = {
     "spec": {
         "target": "99",
         "window": "28d",
-        "indicator": {"ratio": {
-            "errors": {"metric": 'http_requests_total{job="thanos-receive-default",code=~"5.."}'},
-            "total": {"metric": 'http_requests_total{job="thanos-receive-default"}'},
-        }},
+        "indicator": {
+            "ratio": {
+                "errors": {"metric": 'http_requests_total{job="thanos-receive-default",code=~"5.."}'},
+                "total": {"metric": 'http_requests_total{job="thanos-receive-default"}'},
+            }
+        },
     },
 }
 JOB = 'job="thanos-receive-default"'
@@ -107,7 +118,7 @@ def burnrate_record(window: str) -> dict:
     return {
         "record": f"http_requests:burnrate{window}",
         "expr": f'sum(rate(http_requests_total{{code=~"5..",{JOB}}}[{window}])) / '
-                f"sum(rate(http_requests_total{{{JOB}}}[{window}]))",
+        f"sum(rate(http_requests_total{{{JOB}}}[{window}]))",
         "labels": RULE_LABELS,
     }
 
@@ -117,7 +128,7 @@ def burnrate_alert(short: str, long: str, factor: int, for_: str, severity: str,
     return {
         "alert": "ErrorBudgetBurn",
         "expr": f"http_requests:burnrate{short}{selector} > ({factor} * (1-0.99)) and "
-                f"http_requests:burnrate{long}{selector} > ({factor} * (1-0.99))",
+        f"http_requests:burnrate{long}{selector} > ({factor} * (1-0.99))",
         "for": for_,
         "labels": RULE_LABELS | {"severity": severity, "short": short, "long": long, "exhaustion": exhaustion},
     }
@@ -128,7 +139,8 @@ def test_pyrra_burnrates_match_upstream_table_http_ratio():
     expected = {
         "name": "monitoring-http-errors",
         "interval": "30s",
-        "rules": [burnrate_record(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "4d")] + [
+        "rules": [burnrate_record(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "4d")]
+        + [
             burnrate_alert("5m", "1h", 14, "2m0s", "critical", "2d"),
             burnrate_alert("30m", "6h", 7, "15m0s", "critical", "4d"),
             burnrate_alert("2h", "1d", 2, "1h0m0s", "warning", "2w"),
@@ -145,16 +157,19 @@ def test_pyrra_increase_matches_upstream_table_http_ratio():
     expected = {
         "name": "monitoring-http-errors-increase",
         "interval": "2m30s",
-        "rules": [{
-            "record": "http_requests:increase4w",
-            "expr": f"sum by (code) (increase(http_requests_total{{{JOB}}}[4w]))",
-            "labels": RULE_LABELS,
-        }, {
-            "alert": "SLOMetricAbsent",
-            "expr": f"absent(http_requests_total{{{JOB}}}) == 1",
-            "for": "10m",
-            "labels": RULE_LABELS | {"severity": "critical"},
-        }],
+        "rules": [
+            {
+                "record": "http_requests:increase4w",
+                "expr": f"sum by (code) (increase(http_requests_total{{{JOB}}}[4w]))",
+                "labels": RULE_LABELS,
+            },
+            {
+                "alert": "SLOMetricAbsent",
+                "expr": f"absent(http_requests_total{{{JOB}}}) == 1",
+                "for": "10m",
+                "labels": RULE_LABELS | {"severity": "critical"},
+            },
+        ],
     }
     assert pyrra.pyrra_rules(HTTP_RATIO)["groups"][0] == expected
 
@@ -164,8 +179,9 @@ def test_pyrra_thirty_day_window_stretches_the_28_day_table():
     increase, burnrates = pyrra.pyrra_rules(thirty)["groups"]
     assert increase["rules"][0]["expr"].endswith("[30d]))")
     records = [r["record"] for r in burnrates["rules"] if "record" in r]
-    assert records == [f"http_requests:burnrate{w}" for w in ("5m", "32m", "1h4m", "2h9m", "6h26m", "1d1h43m",
-                                                               "4d6h51m")]
+    assert records == [
+        f"http_requests:burnrate{w}" for w in ("5m", "32m", "1h4m", "2h9m", "6h26m", "1d1h43m", "4d6h51m")
+    ]
     assert [r["for"] for r in burnrates["rules"] if "alert" in r] == ["2m0s", "16m0s", "1h4m0s", "3h13m0s"]
 
 

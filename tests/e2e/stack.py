@@ -1,7 +1,7 @@
 """The e2e stack: the SimCity simulator, real Prometheus with the generated rules (every group evaluated each
 second), real Alertmanager with the generated routing, and a capture server standing in for Slack and Discord.
 
-By hand (from tests/): `../.venv/bin/python -m e2e.stack --scenario outage` starts it, prints the URLs and
+By hand (from the repo root): `.venv/bin/python -m tests.e2e.stack --scenario outage` starts it, prints the URLs and
 every notification the receivers get, and stops everything after --seconds or on Ctrl-C.
 """
 
@@ -15,19 +15,27 @@ from pathlib import Path
 
 import yaml
 
-from generator import pipeline
-
-from .servers import (Alertmanager, Capture, Prometheus, capturing_alertmanager_config, fast_rule_file, http_json,
-                      prometheus_config, write_yaml)
+from generator.targets import alertmanager as alertmanager_target
+from generator.targets import prometheus as prometheus_target
+from testing.servers import (
+    Alertmanager,
+    Capture,
+    Prometheus,
+    capturing_alertmanager_config,
+    fast_rule_file,
+    http_json,
+    prometheus_config,
+    write_yaml,
+)
 
 OUTPUT = Path(__file__).parents[2] / "output"
-RULE_FILES = sorted((OUTPUT / pipeline.RULES_DIR).glob("*.rules.yml"))
-ALERTMANAGER_CONFIG = OUTPUT / pipeline.ALERTMANAGER_CONFIG
+RULE_FILES = sorted((OUTPUT / prometheus_target.RULES_DIR).glob("*.rules.yml"))
+ALERTMANAGER_CONFIG = OUTPUT / alertmanager_target.CONFIG
 
 
 @dataclass
 class Stack:
-    simulator: object  # generator.simcity's server: .url, .simulator, .close()
+    simulator: object  # testing.simcity's server: .url, .simulator, .close()
     prometheus: Prometheus
     alertmanager: Alertmanager
     capture: Capture
@@ -43,42 +51,63 @@ class Stack:
 
 def slo_pairs(rule_files: list[Path]) -> set[tuple[str, str]]:
     """(service, slo) of every SLO in the rule files: each records exactly one slogen:slo:info."""
-    return {(rule["labels"]["service"], rule["labels"]["slo"]) for path in rule_files
-            for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]
-            if rule.get("record") == "slogen:slo:info"}
+    return {
+        (rule["labels"]["service"], rule["labels"]["slo"])
+        for path in rule_files
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if rule.get("record") == "slogen:slo:info"
+    }
 
 
 @contextlib.contextmanager
 def running_stack(tmp: Path, seed: int = 1) -> Iterator[Stack]:
-    from generator.simcity import serve  # here, so the modules that do not need it run while it is broken
+    from testing.simcity import serve  # here, so the modules that do not need it run while it is broken
 
     with contextlib.ExitStack() as stack:
         simulator = stack.enter_context(serve(host="127.0.0.1", port=0, seed=seed, rps=20.0, tick=1.0))
         capture = stack.enter_context(Capture())
-        am_config = capturing_alertmanager_config(yaml.safe_load(ALERTMANAGER_CONFIG.read_text()), capture.url,
-                                                  tmp / "secrets")
+        am_config = capturing_alertmanager_config(
+            yaml.safe_load(ALERTMANAGER_CONFIG.read_text()), capture.url, tmp / "secrets"
+        )
+        never_in_maintenance(am_config)
         alertmanager = stack.enter_context(Alertmanager(write_yaml(tmp / "alertmanager.yml", am_config), tmp / "am"))
         alertmanager.start()
         rules = [fast_rule_file(path, tmp / path.name) for path in RULE_FILES]
-        config = prometheus_config(rules, {"bookiji": f"{simulator.url}/metrics",
-                                           "bookiji-synthetics": f"{simulator.url}/probe/metrics"}, alertmanager.url)
+        config = prometheus_config(
+            rules,
+            {"bookiji": f"{simulator.url}/metrics", "bookiji-synthetics": f"{simulator.url}/probe/metrics"},
+            alertmanager.url,
+        )
         prometheus = stack.enter_context(Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom"))
         prometheus.start()
         yield Stack(simulator, prometheus, alertmanager, capture, rules)
 
 
-def main() -> None:
-    from generator.simcity import SCENARIOS
+def never_in_maintenance(config: dict) -> None:
+    """Make every generated maintenance window one that is never active (the year 1999), keeping its name
+    and the routes that mute with it. The generated windows are real dates: on the days they cover, P1
+    pages and tickets are muted by design, and the alerting tests would depend on the calendar.
+    test_maintenance.py proves muting with windows built around the time it runs."""
+    for named in config.get("time_intervals", []):
+        named["time_intervals"] = [{"years": ["1999"]}]
 
-    parser = argparse.ArgumentParser(prog="python -m e2e.stack", description=__doc__.split("\n\n")[0])
+
+def main() -> None:
+    from testing.simcity import SCENARIOS
+
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.stack", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
     parser.add_argument("--seconds", type=float, default=600, help="stop after this long (default 600)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slogen-e2e-") as tmp, running_stack(Path(tmp)) as stack:
         stack.scenario(args.scenario)
-        print(f"SimCity      {stack.simulator.url}/api/simcity/status  (scenario {args.scenario})\n"
-              f"Prometheus   {stack.prometheus.url}/alerts\nAlertmanager {stack.alertmanager.url}\n"
-              f"logs and configs in {tmp}; Ctrl-C stops", flush=True)
+        print(
+            f"SimCity      {stack.simulator.url}/api/simcity/status  (scenario {args.scenario})\n"
+            f"Prometheus   {stack.prometheus.url}/alerts\nAlertmanager {stack.alertmanager.url}\n"
+            f"logs and configs in {tmp}; Ctrl-C stops",
+            flush=True,
+        )
         shown, deadline = 0, time.monotonic() + args.seconds
         with contextlib.suppress(KeyboardInterrupt):
             while time.monotonic() < deadline:

@@ -5,13 +5,13 @@ second, so every window holds only seconds of data and an incident crosses its t
 """
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-import yaml
 
-from .stack import ALERTMANAGER_CONFIG, Stack
-from .servers import wait_for
+from testing.servers import wait_for
+
+from .stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -23,61 +23,44 @@ PAGE_RECEIVERS = ("oncall-slack", "oncall-discord")
 def mentions(body: object, *words: str) -> bool:
     """A Slack-format notification names its alerts in the title and text (render/alertmanager.py)."""
     attachments = body.get("attachments", []) if isinstance(body, dict) else []
-    text = " ".join(f'{a.get("title", "")} {a.get("text", "")}' for a in attachments)
+    text = " ".join(f"{a.get('title', '')} {a.get('text', '')}" for a in attachments)
     return all(word in text for word in words)
 
 
 def wait_delivered(stack: Stack, receiver: str, *words: str) -> dict:
     return stack.capture.wait_for(
         lambda got: next((body for path, body in got if path == receiver and mentions(body, *words)), None),
-        DELIVERY_TIMEOUT, f"a notification to {receiver} naming {' and '.join(words)}")
+        DELIVERY_TIMEOUT,
+        f"a notification to {receiver} naming {' and '.join(words)}",
+    )
 
 
 def wait_firing(stack: Stack, **labels: str) -> list[dict]:
-    return wait_for(lambda: stack.prometheus.firing(**labels), FIRE_TIMEOUT, f"ALERTS firing with {labels}",
-                    detail=lambda: f"firing now: {[a['metric'] for a in stack.prometheus.firing()]}")
-
-
-def in_generated_maintenance(now: datetime) -> bool:
-    """Whether `now` falls in one of the generated time_intervals (the Bookiji shape: weekdays, a
-    days_of_month range, times, UTC). P1 pages and tickets are muted then, so this module cannot run."""
-    config = yaml.safe_load(ALERTMANAGER_CONFIG.read_text())
-    weekday, minute = now.strftime("%A").lower(), now.hour * 60 + now.minute
-    for interval in (i for named in config.get("time_intervals", []) for i in named["time_intervals"]):
-        assert interval.get("location", "UTC") == "UTC" and len(interval.get("days_of_month", [])) <= 1 and \
-            not any(":" in day for day in interval.get("weekdays", [])), \
-            f"in_generated_maintenance reads the Bookiji window's shape only; teach it this one: {interval}"
-        first, last = (int(d) for d in interval.get("days_of_month", ["1:31"])[0].split(":"))
-        times = [(_minutes(t["start_time"]), _minutes(t["end_time"])) for t in interval.get("times", [])]
-        if (weekday in interval.get("weekdays", [weekday]) and first <= now.day <= last
-                and any(start <= minute < end for start, end in times or [(0, 1440)])):
-            return True
-    return False
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
+    return wait_for(
+        lambda: stack.prometheus.firing(**labels),
+        FIRE_TIMEOUT,
+        f"ALERTS firing with {labels}",
+        detail=lambda: f"firing now: {[a['metric'] for a in stack.prometheus.firing()]}",
+    )
 
 
 @pytest.fixture(scope="module")
 def stack(slo_stack: Stack) -> Stack:
-    if in_generated_maintenance(datetime.now(timezone.utc)):
-        pytest.skip("now is inside the generated monthly maintenance window, which mutes P1 pages and tickets "
-                    "by design; test_maintenance.py covers muting")
     return slo_stack
 
 
 def test_outage_pages_the_oncall_receivers(stack: Stack):
     stack.scenario("outage")
-    [page] = wait_firing(stack, alertname="AvailabilityBudgetBurn", service="bookiji-pilot", severity="page",
-                         long_window="1h")
+    [page] = wait_firing(
+        stack, alertname="AvailabilityBudgetBurn", service="bookiji-pilot", severity="page", long_window="1h"
+    )
     assert page["metric"]["priority"] == "P1"
     for receiver in PAGE_RECEIVERS:
         body = wait_delivered(stack, receiver, "[FIRING] P1 page: bookiji-pilot/availability", "AvailabilityBudgetBurn")
         assert "runbook: https://runbooks.bookiji.com/api-errors" in body["attachments"][0]["text"]
-    assert not [b for b in stack.capture.received("tickets-slack") if mentions(b, " page: ")], \
+    assert not [b for b in stack.capture.received("tickets-slack") if mentions(b, " page: ")], (
         "a page reached the tickets receiver: the page routes no longer match first"
+    )
 
 
 def test_a_page_silences_the_tickets_of_its_slo_at_the_receiver(stack: Stack):
@@ -86,20 +69,39 @@ def test_a_page_silences_the_tickets_of_its_slo_at_the_receiver(stack: Stack):
     wait_firing(stack, alertname="AvailabilityBudgetBurn", service="bookiji-pilot", severity="ticket")
 
     def ticket_inhibited() -> bool:
-        tickets = [a for a in stack.alertmanager.alerts() if a["labels"]["alertname"] == "AvailabilityBudgetBurn"
-                   and a["labels"]["service"] == "bookiji-pilot" and a["labels"]["severity"] == "ticket"]
-        return bool(tickets) and all(a["status"]["state"] == "suppressed" and a["status"]["inhibitedBy"]
-                                     for a in tickets)
-    wait_for(ticket_inhibited, DELIVERY_TIMEOUT, "Alertmanager marking the availability tickets inhibited by the page",
-             detail=lambda: str([(a["labels"]["alertname"], a["labels"]["severity"], a["status"])
-                                 for a in stack.alertmanager.alerts()]))
+        tickets = [
+            a
+            for a in stack.alertmanager.alerts()
+            if a["labels"]["alertname"] == "AvailabilityBudgetBurn"
+            and a["labels"]["service"] == "bookiji-pilot"
+            and a["labels"]["severity"] == "ticket"
+        ]
+        return bool(tickets) and all(
+            a["status"]["state"] == "suppressed" and a["status"]["inhibitedBy"] for a in tickets
+        )
+
+    wait_for(
+        ticket_inhibited,
+        DELIVERY_TIMEOUT,
+        "Alertmanager marking the availability tickets inhibited by the page",
+        detail=lambda: str(
+            [(a["labels"]["alertname"], a["labels"]["severity"], a["status"]) for a in stack.alertmanager.alerts()]
+        ),
+    )
     # A control ticket in the same notification group (service, slo) that the page does not inhibit (the
     # `equal` labels differ in region): the group's next notification carries it, so the receiver's view of
     # the group after inhibition is known without waiting for something not to happen.
-    control = {"alertname": "E2EInhibitionControl", "service": "bookiji-pilot", "slo": "availability",
-               "severity": "ticket", "priority": "P2", "region": "e2e-control"}
-    stack.alertmanager.post([{"labels": control, "annotations": {"summary": "control"},
-                              "endsAt": _rfc3339(time.time() + 300)}])
+    control = {
+        "alertname": "E2EInhibitionControl",
+        "service": "bookiji-pilot",
+        "slo": "availability",
+        "severity": "ticket",
+        "priority": "P2",
+        "region": "e2e-control",
+    }
+    stack.alertmanager.post(
+        [{"labels": control, "annotations": {"summary": "control"}, "endsAt": _rfc3339(time.time() + 300)}]
+    )
     body = wait_delivered(stack, "tickets-slack", "E2EInhibitionControl")
     assert mentions(body, "bookiji-pilot/availability")
     assert not mentions(body, "AvailabilityBudgetBurn"), "the inhibited ticket reached tickets-slack with the control"
@@ -114,4 +116,4 @@ def test_double_charge_pages_p0(stack: Stack):
 
 
 def _rfc3339(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat()
+    return datetime.fromtimestamp(epoch, UTC).isoformat()

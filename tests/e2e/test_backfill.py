@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from testing.servers import Prometheus, binary, write_yaml
+
 from .stack import RULE_FILES
-from .servers import Prometheus, binary, write_yaml
 
 pytestmark = pytest.mark.e2e
 
@@ -30,13 +31,18 @@ RATIO_PERIOD = f'slogen:sli_error:ratio_period{{service="{SERVICE}", slo="{SLO}"
 def generated_rules(service: str, slo: str) -> dict[str, dict]:
     """record name → rule, for the given SLO's recording rules in its generated file."""
     [path] = [p for p in RULE_FILES if p.name == f"{service}.rules.yml"]
-    return {rule["record"]: rule for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]
-            if "record" in rule and rule.get("labels", {}).get("slo") == slo}
+    return {
+        rule["record"]: rule
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if "record" in rule and rule.get("labels", {}).get("slo") == slo
+    }
 
 
 def promtool(*args: str) -> str:
-    result = subprocess.run([binary("PROMTOOL", "promtool"), *args], capture_output=True, text=True,
-                            timeout=PROMTOOL_TIMEOUT)
+    result = subprocess.run(
+        [binary("PROMTOOL", "promtool"), *args], capture_output=True, text=True, timeout=PROMTOOL_TIMEOUT
+    )
     assert result.returncode == 0, f"promtool {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
     return result.stdout
 
@@ -52,7 +58,7 @@ def exact_budget_remaining(truth: dict, budget: float) -> float:
 
 
 def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Path):
-    from generator.simcity import write_history
+    from testing.simcity import write_history
 
     rules = generated_rules(SERVICE, SLO)
     base = [rules["slogen:sli_errors:rate5m"], rules["slogen:sli_total:rate5m"]]
@@ -64,27 +70,45 @@ def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Pat
     end = int(time.time()) // 3600 * 3600 - 3600  # whole hours in the past: every block is complete
     start = end - 30 * DAY
     # An hour of outage on day 12 and six hours of slow burn on day 20: about half the budget.
-    schedule = [(start, "healthy"), (start + 12 * DAY, "outage"), (start + 12 * DAY + 3600, "healthy"),
-                (start + 20 * DAY, "slow_burn"), (start + 20 * DAY + 6 * 3600, "healthy")]
+    schedule = [
+        (start, "healthy"),
+        (start + 12 * DAY, "outage"),
+        (start + 12 * DAY + 3600, "healthy"),
+        (start + 20 * DAY, "slow_burn"),
+        (start + 20 * DAY + 6 * 3600, "healthy"),
+    ]
     history = tmp_path / "history.om"
-    truth = write_history(history, start, end, step=STEP, seed=1, rps=20.0, schedule=schedule,
-                          families=["bookiji_http_requests_total"])
+    truth = write_history(
+        history, start, end, step=STEP, seed=1, rps=20.0, schedule=schedule, families=["bookiji_http_requests_total"]
+    )
     expected = exact_budget_remaining(truth, budget)
     assert 0.05 < expected < 0.95, f"the schedule should spend part of the budget, not {1 - expected:.1%} of it"
 
     data = tmp_path / "data"
     # promtool 2.42 hides --max-block-duration but honours it: one pass over the file per 486h block instead of
     # one per 2h block (360 passes for 30 days).
-    promtool("tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=720h", "--quiet", str(history),
-             str(data))
+    promtool(
+        "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=720h", "--quiet", str(history), str(data)
+    )
 
-    rule_file = write_yaml(tmp_path / "base.rules.yml", {"groups": [
-        {"name": "e2e-backfill-base", "interval": f"{STEP}s", "rules": base}]})
+    rule_file = write_yaml(
+        tmp_path / "base.rules.yml", {"groups": [{"name": "e2e-backfill-base", "interval": f"{STEP}s", "rules": base}]}
+    )
     rule_blocks = tmp_path / "rule-blocks"
     with prometheus_on(data, tmp_path) as prometheus:
         prometheus.start()
-        promtool("tsdb", "create-blocks-from", "rules", "--quiet", f"--url={prometheus.url}", f"--start={start}",
-                 f"--end={end}", f"--eval-interval={STEP}s", f"--output-dir={rule_blocks}", str(rule_file))
+        promtool(
+            "tsdb",
+            "create-blocks-from",
+            "rules",
+            "--quiet",
+            f"--url={prometheus.url}",
+            f"--start={start}",
+            f"--end={end}",
+            f"--eval-interval={STEP}s",
+            f"--output-dir={rule_blocks}",
+            str(rule_file),
+        )
     for block in rule_blocks.iterdir():
         shutil.move(str(block), data / block.name)
 
@@ -96,4 +120,5 @@ def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Pat
     assert float(ratio["value"][1]) == pytest.approx(truth["requests_errors"] / truth["requests_total"], rel=0.005)
     assert measured == pytest.approx(expected, rel=0.005), (
         f"error budget remaining {measured:.5f} from Prometheus, {expected:.5f} exact "
-        f"({truth['requests_errors']} bad of {truth['requests_total']} events)")
+        f"({truth['requests_errors']} bad of {truth['requests_total']} events)"
+    )

@@ -10,15 +10,24 @@ from pathlib import Path
 import pytest
 import yaml
 
+from testing.servers import wait_for
+
 from .stack import OUTPUT, Stack, slo_pairs
-from .servers import wait_for
 
 pytestmark = pytest.mark.e2e
 
 # Grafana's built-in variables, sized for data that is seconds old and scraped every second.
-GRAFANA_VARIABLES = {"${datasource}": "prometheus", "$datasource": "prometheus", "$__rate_interval": "10s",
-                     "${__rate_interval}": "10s", "$__interval": "2s", "${__interval}": "2s", "$__range": "5m",
-                     "${__range}": "5m", "$__range_s": "300"}
+GRAFANA_VARIABLES = {
+    "${datasource}": "prometheus",
+    "$datasource": "prometheus",
+    "$__rate_interval": "10s",
+    "${__rate_interval}": "10s",
+    "$__interval": "2s",
+    "${__interval}": "2s",
+    "$__range": "5m",
+    "${__range}": "5m",
+    "$__range_s": "300",
+}
 DASHBOARDS = sorted((OUTPUT / "grafana" / "dashboards").glob("*.json"))
 WARM_UP = 60  # seconds for every SLO's base series to exist; rate() needs two scrapes
 
@@ -29,24 +38,33 @@ def warm(slo_stack: Stack) -> float:
     expected = slo_pairs(slo_stack.rule_files)
     # The base window is 5m, or the probe interval for probe SLIs (ratio_rate15m).
     for series in ('{__name__=~"slogen:sli_error:ratio_rate(5m|15m)"}', "slogen:error_budget_remaining:ratio"):
-        wait_for(lambda: not missing_slos(slo_stack, series, expected), WARM_UP,
-                 f"{series} for every SLO of the generated rules",
-                 detail=lambda: f"SLOs without it (no simulator series for their selectors?): "
-                                f"{sorted(missing_slos(slo_stack, series, expected))}")
+        wait_for(
+            lambda series=series: not missing_slos(slo_stack, series, expected),
+            WARM_UP,
+            f"{series} for every SLO of the generated rules",
+            detail=lambda series=series: (
+                f"SLOs without it (no simulator series for their selectors?): "
+                f"{sorted(missing_slos(slo_stack, series, expected))}"
+            ),
+        )
     return time.time()
 
 
 def missing_slos(stack: Stack, series: str, expected: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    present = {(r["metric"]["service"], r["metric"]["slo"])
-               for r in stack.prometheus.query(f"count by (service, slo) ({series})")}
+    present = {
+        (r["metric"]["service"], r["metric"]["slo"])
+        for r in stack.prometheus.query(f"count by (service, slo) ({series})")
+    }
     return expected - present
 
 
 def evaluated_since(stack: Stack, since: float, rounds: int = 3) -> None:
     """Every group has run at least `rounds` times (interval 1s) after `since`."""
+
     def done() -> bool:
         groups = stack.rule_groups()
         return all(_epoch(g["lastEvaluation"]) >= since + rounds for g in groups)
+
     wait_for(done, 30, f"every rule group evaluated {rounds} times after the warm-up")
 
 
@@ -59,11 +77,15 @@ def test_every_generated_rule_group_loads_and_evaluates_cleanly(slo_stack: Stack
     evaluated_since(slo_stack, warm, rounds=1)
     loaded = {g["name"]: g for g in slo_stack.rule_groups()}
     generated = {g["name"]: g for path in slo_stack.rule_files for g in yaml.safe_load(path.read_text())["groups"]}
-    assert {name: len(g["rules"]) for name, g in loaded.items()} == \
-        {name: len(g["rules"]) for name, g in generated.items()}, "Prometheus did not load every generated rule"
-    broken = [f'{name}: {rule.get("name")} health={rule["health"]} {rule.get("lastError", "")}'
-              for name, group in loaded.items() for rule in group["rules"]
-              if rule["health"] != "ok" or rule.get("lastError")]
+    assert {name: len(g["rules"]) for name, g in loaded.items()} == {
+        name: len(g["rules"]) for name, g in generated.items()
+    }, "Prometheus did not load every generated rule"
+    broken = [
+        f"{name}: {rule.get('name')} health={rule['health']} {rule.get('lastError', '')}"
+        for name, group in loaded.items()
+        for rule in group["rules"]
+        if rule["health"] != "ok" or rule.get("lastError")
+    ]
     assert broken == []
 
 
@@ -72,12 +94,14 @@ def test_healthy_nothing_fires(slo_stack: Stack, warm: float):
     evaluated_since(slo_stack, warm, rounds=3)
     now = time.time()
     seen = slo_stack.prometheus.api("query_range", query="ALERTS", start=warm, end=now, step="1s")["result"]
-    assert [(s["metric"]["alertname"], s["metric"]["alertstate"], s["metric"].get("service")) for s in seen] == [], \
+    assert [(s["metric"]["alertname"], s["metric"]["alertstate"], s["metric"].get("service")) for s in seen] == [], (
         "alerts fired or were pending on healthy traffic"
+    )
     assert slo_stack.capture.received() == [], "a receiver was notified on healthy traffic"
 
 
 # --- dashboards ---------------------------------------------------------------------------------------
+
 
 def substitute(expr: str) -> str:
     for variable in sorted(GRAFANA_VARIABLES, key=len, reverse=True):
@@ -96,8 +120,12 @@ def dashboard_targets(path: Path) -> list[tuple[str, str, str]]:
     def walk(panels: list[dict]) -> None:
         for panel in panels:
             walk(panel.get("panels", []))
-            found.extend((path.name, panel.get("title", ""), target["expr"])
-                         for target in panel.get("targets", []) if "expr" in target)
+            found.extend(
+                (path.name, panel.get("title", ""), target["expr"])
+                for target in panel.get("targets", [])
+                if "expr" in target
+            )
+
     walk(dashboard.get("panels", []))
     return found
 

@@ -79,8 +79,13 @@ class Simulator:
 
     def status(self) -> dict:
         with self._lock:
-            return {"power": self._power, "scenario": self._scenario, "seed": self.seed, "rps": self.rps,
-                    "simulated_seconds": self._seconds}
+            return {
+                "power": self._power,
+                "scenario": self._scenario,
+                "seed": self.seed,
+                "rps": self.rps,
+                "simulated_seconds": self._seconds,
+            }
 
     def advance(self, seconds: float) -> None:
         """Move simulated time on by `seconds`; with power on, traffic flows under the current scenario."""
@@ -96,11 +101,14 @@ class Simulator:
 
     def snapshot(self, target: str = "all") -> Snapshot:
         """Every exported family of `target` ("app", "probe" or "all") with the value of each child."""
-        if target not in c.TARGETS + ("all",):
-            raise ValueError(f"target must be one of {c.TARGETS + ('all',)}, not {target!r}")
+        if target not in (*c.TARGETS, "all"):
+            raise ValueError(f"target must be one of {(*c.TARGETS, 'all')}, not {target!r}")
         with self._lock:
-            return [(family, [(labels, self._value(family, (family.name, labels))) for labels in family.children])
-                    for family in self.families if target in ("all", family.target)]
+            return [
+                (family, [(labels, self._value(family, (family.name, labels))) for labels in family.children])
+                for family in self.families
+                if target in ("all", family.target)
+            ]
 
     def exposition(self, target: str = "all") -> str:
         """Prometheus text format 0.0.4. /metrics serves target "app", /probe/metrics target "probe"."""

@@ -68,6 +68,7 @@ def _s(*values: float) -> tuple[float, ...]:
 @dataclass(frozen=True)
 class Family:
     """One metric family. `name` is the name in the contract (counters end in _total)."""
+
     name: str
     kind: str
     help: str
@@ -89,7 +90,7 @@ class Family:
     @property
     def base(self) -> str:
         """The OpenMetrics family name: a counter's name without `_total`."""
-        return self.name[:-len("_total")] if self.kind == COUNTER and self.name.endswith("_total") else self.name
+        return self.name[: -len("_total")] if self.kind == COUNTER and self.name.endswith("_total") else self.name
 
     @property
     def phase_key(self) -> str:
@@ -99,76 +100,186 @@ class Family:
 def _http(name: str, kind: str, help_text: str, buckets: tuple[float, ...] = ()) -> Family:
     # Every route with every code from start-up: a 5xx series born at 1 hides its first error from rate().
     children = tuple((route, method, code) for route, method in ROUTES for code in CODES)
-    return Family(name, kind, help_text, ("route", "method", "code"), pairs=children, buckets=buckets,
-                  stream="http_requests")
+    return Family(
+        name, kind, help_text, ("route", "method", "code"), pairs=children, buckets=buckets, stream="http_requests"
+    )
 
 
 FAMILIES: tuple[Family, ...] = (
     # HTTP (application middleware)
     _http("bookiji_http_requests_total", COUNTER, "HTTP responses by route template, method and status code."),
-    _http("bookiji_http_request_duration_seconds", HISTOGRAM, "HTTP request duration, received to last byte.",
-          _ms(5, 10, 25, 50, 100, 250, 400, 500, 700, 800) + _s(1, 1.2, 1.5, 2, 3, 5, 10)),
+    _http(
+        "bookiji_http_request_duration_seconds",
+        HISTOGRAM,
+        "HTTP request duration, received to last byte.",
+        _ms(5, 10, 25, 50, 100, 250, 400, 500, 700, 800) + _s(1, 1.2, 1.5, 2, 3, 5, 10),
+    ),
     # Synthetic checks
-    Family("bookiji_synthetic_check_success", GAUGE, "1 if the last synthetic check run passed.",
-           ("check", "region"), (CHECKS, REGIONS), target=PROBE),
-    Family("bookiji_synthetic_check_duration_seconds", GAUGE, "Duration of the last synthetic check run.",
-           ("check", "region"), (CHECKS, REGIONS), target=PROBE, whole=False),
+    Family(
+        "bookiji_synthetic_check_success",
+        GAUGE,
+        "1 if the last synthetic check run passed.",
+        ("check", "region"),
+        (CHECKS, REGIONS),
+        target=PROBE,
+    ),
+    Family(
+        "bookiji_synthetic_check_duration_seconds",
+        GAUGE,
+        "Duration of the last synthetic check run.",
+        ("check", "region"),
+        (CHECKS, REGIONS),
+        target=PROBE,
+        whole=False,
+    ),
     # Payments
-    Family("bookiji_stripe_webhooks_total", COUNTER, "Stripe webhook deliveries by event type and outcome.",
-           ("event_type", "outcome"), (EVENT_TYPES, WEBHOOK_OUTCOMES)),
+    Family(
+        "bookiji_stripe_webhooks_total",
+        COUNTER,
+        "Stripe webhook deliveries by event type and outcome.",
+        ("event_type", "outcome"),
+        (EVENT_TYPES, WEBHOOK_OUTCOMES),
+    ),
     Family("bookiji_outbox_messages", GAUGE, "Outbox messages by state.", ("state",), (OUTBOX_STATES,)),
-    Family("bookiji_outbox_oldest_queued_age_seconds", GAUGE, "Age of the oldest queued outbox message.",
-           whole=False),
+    Family("bookiji_outbox_oldest_queued_age_seconds", GAUGE, "Age of the oldest queued outbox message.", whole=False),
     Family("bookiji_outbox_dlq_depth", GAUGE, "Messages in the outbox dead-letter queue."),
     Family("bookiji_payments_double_charge_total", COUNTER, "Bookings found with more than one successful charge."),
     Family("bookiji_payments_total", COUNTER, "Stripe payment results by outcome.", ("outcome",), (PAYMENT_OUTCOMES,)),
-    Family("bookiji_paid_booking_flows_total", COUNTER, "Paid ($1) booking flows by how they ended.",
-           ("outcome",), (FLOW_OUTCOMES,)),
+    Family(
+        "bookiji_paid_booking_flows_total",
+        COUNTER,
+        "Paid ($1) booking flows by how they ended.",
+        ("outcome",),
+        (FLOW_OUTCOMES,),
+    ),
     # Privacy
     Family("bookiji_access_log_writes_total", COUNTER, "Access-log write attempts."),
     Family("bookiji_access_log_write_failures_total", COUNTER, "Failed access-log writes."),
-    Family("bookiji_privacy_request_duration_seconds", HISTOGRAM, "PII export/delete duration, accepted to done.",
-           ("kind",), (PRIVACY_KINDS,), _s(1, 5, 10, 30, 60, 120, 300, 600)),
+    Family(
+        "bookiji_privacy_request_duration_seconds",
+        HISTOGRAM,
+        "PII export/delete duration, accepted to done.",
+        ("kind",),
+        (PRIVACY_KINDS,),
+        _s(1, 5, 10, 30, 60, 120, 300, 600),
+    ),
     Family("bookiji_privacy_queue_depth", GAUGE, "Privacy requests waiting.", ("kind",), (PRIVACY_KINDS,)),
     # Maps
-    Family("bookiji_map_adapter_requests_total", COUNTER, "Map adapter requests by the provider that served them.",
-           ("provider",), (PROVIDERS,)),
-    Family("bookiji_map_provider_up", GAUGE, "1 if the map provider's health check passes.", ("provider",),
-           (PROVIDERS,)),
+    Family(
+        "bookiji_map_adapter_requests_total",
+        COUNTER,
+        "Map adapter requests by the provider that served them.",
+        ("provider",),
+        (PROVIDERS,),
+    ),
+    Family(
+        "bookiji_map_provider_up", GAUGE, "1 if the map provider's health check passes.", ("provider",), (PROVIDERS,)
+    ),
     # Operations
-    Family("bookiji_rollback_duration_seconds", HISTOGRAM, "Duration of bkctl rollback handler runs.",
-           ("outcome",), (ROLLBACK_OUTCOMES,), _s(5, 10, 30, 60, 120, 300)),
+    Family(
+        "bookiji_rollback_duration_seconds",
+        HISTOGRAM,
+        "Duration of bkctl rollback handler runs.",
+        ("outcome",),
+        (ROLLBACK_OUTCOMES,),
+        _s(5, 10, 30, 60, 120, 300),
+    ),
     Family("bookiji_feature_flag_enabled", GAUGE, "1 if the feature flag is on.", ("flag",), (tuple(FLAGS),)),
     # User experience
-    Family("bookiji_booking_flow_duration_seconds", HISTOGRAM, "Book clicked to payment screen rendered.",
-           ("step", "device"), (("payment_screen",), DEVICES), _ms(250, 500, 750) + _s(1, 1.5, 2, 3, 5, 10)),
-    Family("bookiji_page_load_duration_seconds", HISTOGRAM, "Navigation start to load event.",
-           ("page", "device"), (PAGES, DEVICES), _ms(500) + _s(1, 1.5, 2, 2.5, 3, 3.5, 5, 10, 20)),
-    Family("bookiji_web_vitals_fcp_seconds", HISTOGRAM, "First Contentful Paint.", ("page", "device"),
-           (PAGES, DEVICES), _ms(250, 500) + _s(1, 1.5, 1.8, 2.5, 3, 5, 10)),
-    Family("bookiji_web_vitals_lcp_seconds", HISTOGRAM, "Largest Contentful Paint.", ("page", "device"),
-           (PAGES, DEVICES), _ms(500) + _s(1, 1.5, 2, 2.5, 3, 4, 5, 10)),
-    Family("bookiji_web_vitals_cls", HISTOGRAM, "Cumulative Layout Shift per page view.", ("page", "device"),
-           (PAGES, DEVICES), (0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0)),
-    Family("bookiji_session_duration_seconds", HISTOGRAM, "Session start to last activity.", ("device",),
-           (DEVICES,), _s(10, 30, 60, 120, 300, 600, 1800, 3600)),
+    Family(
+        "bookiji_booking_flow_duration_seconds",
+        HISTOGRAM,
+        "Book clicked to payment screen rendered.",
+        ("step", "device"),
+        (("payment_screen",), DEVICES),
+        _ms(250, 500, 750) + _s(1, 1.5, 2, 3, 5, 10),
+    ),
+    Family(
+        "bookiji_page_load_duration_seconds",
+        HISTOGRAM,
+        "Navigation start to load event.",
+        ("page", "device"),
+        (PAGES, DEVICES),
+        _ms(500) + _s(1, 1.5, 2, 2.5, 3, 3.5, 5, 10, 20),
+    ),
+    Family(
+        "bookiji_web_vitals_fcp_seconds",
+        HISTOGRAM,
+        "First Contentful Paint.",
+        ("page", "device"),
+        (PAGES, DEVICES),
+        _ms(250, 500) + _s(1, 1.5, 1.8, 2.5, 3, 5, 10),
+    ),
+    Family(
+        "bookiji_web_vitals_lcp_seconds",
+        HISTOGRAM,
+        "Largest Contentful Paint.",
+        ("page", "device"),
+        (PAGES, DEVICES),
+        _ms(500) + _s(1, 1.5, 2, 2.5, 3, 4, 5, 10),
+    ),
+    Family(
+        "bookiji_web_vitals_cls",
+        HISTOGRAM,
+        "Cumulative Layout Shift per page view.",
+        ("page", "device"),
+        (PAGES, DEVICES),
+        (0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0),
+    ),
+    Family(
+        "bookiji_session_duration_seconds",
+        HISTOGRAM,
+        "Session start to last activity.",
+        ("device",),
+        (DEVICES,),
+        _s(10, 30, 60, 120, 300, 600, 1800, 3600),
+    ),
     # Server-side performance budgets
-    Family("bookiji_booking_confirm_duration_seconds", HISTOGRAM, "Confirm request to booking confirmed.",
-           ("charged",), (("true", "false"),), _ms(100, 250, 500) + _s(1, 1.5, 2, 3, 5, 10, 30)),
-    Family("bookiji_db_query_duration_seconds", HISTOGRAM, "Database statement or transaction duration.",
-           ("operation",), (OPERATIONS,), _ms(1, 5, 10, 25, 50, 100, 250, 500) + _s(1, 5)),
-    Family("bookiji_external_request_duration_seconds", HISTOGRAM, "Third-party API call duration.",
-           ("dependency",), (DEPENDENCIES,), _ms(50, 100, 250, 500) + _s(1, 2, 5, 10, 30)),
-    Family("bookiji_upload_duration_seconds", HISTOGRAM, "Upload received to object stored.", ("size_class",),
-           (SIZE_CLASSES,), _ms(250, 500) + _s(1, 2, 5, 10, 30, 60)),
+    Family(
+        "bookiji_booking_confirm_duration_seconds",
+        HISTOGRAM,
+        "Confirm request to booking confirmed.",
+        ("charged",),
+        (("true", "false"),),
+        _ms(100, 250, 500) + _s(1, 1.5, 2, 3, 5, 10, 30),
+    ),
+    Family(
+        "bookiji_db_query_duration_seconds",
+        HISTOGRAM,
+        "Database statement or transaction duration.",
+        ("operation",),
+        (OPERATIONS,),
+        _ms(1, 5, 10, 25, 50, 100, 250, 500) + _s(1, 5),
+    ),
+    Family(
+        "bookiji_external_request_duration_seconds",
+        HISTOGRAM,
+        "Third-party API call duration.",
+        ("dependency",),
+        (DEPENDENCIES,),
+        _ms(50, 100, 250, 500) + _s(1, 2, 5, 10, 30),
+    ),
+    Family(
+        "bookiji_upload_duration_seconds",
+        HISTOGRAM,
+        "Upload received to object stored.",
+        ("size_class",),
+        (SIZE_CLASSES,),
+        _ms(250, 500) + _s(1, 2, 5, 10, 30, 60),
+    ),
     # Infrastructure (the app's own; node_* belongs to node_exporter's job="node")
     Family("process_cpu_seconds_total", COUNTER, "CPU time of the process.", whole=False),
     Family("process_resident_memory_bytes", GAUGE, "Resident memory of the process."),
     Family("bookiji_db_pool_connections", GAUGE, "DB pool connections by state.", ("state",), (POOL_STATES,)),
     Family("bookiji_db_pool_max_connections", GAUGE, "DB pool size."),
     Family("bookiji_db_pool_acquire_timeouts_total", COUNTER, "DB pool acquire timeouts."),
-    Family("bookiji_cache_requests_total", COUNTER, "Cache lookups by cache and result.", ("cache", "result"),
-           (CACHES, CACHE_RESULTS)),
+    Family(
+        "bookiji_cache_requests_total",
+        COUNTER,
+        "Cache lookups by cache and result.",
+        ("cache", "result"),
+        (CACHES, CACHE_RESULTS),
+    ),
     # Business
     Family("bookiji_booking_funnel_total", COUNTER, "Booking funnel steps reached.", ("step",), (FUNNEL_STEPS,)),
     Family("bookiji_feature_usage_total", COUNTER, "Feature uses.", ("feature",), (FEATURES,)),
@@ -189,4 +300,3 @@ def resolve(names: Iterable[str] | None) -> tuple[Family, ...]:
         raise ValueError(f"unknown metric families {unknown}; SimCity exports: {', '.join(BY_NAME)}")
     chosen = {by_base.get(n, n) for n in wanted}
     return tuple(family for family in FAMILIES if family.name in chosen)
-

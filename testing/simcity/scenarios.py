@@ -34,24 +34,55 @@ class Scenario:
 
 _DEFINITIONS = (
     Scenario("healthy", "Normal traffic: 0.03 % 5xx, every latency under its threshold, probes green."),
-    Scenario("outage", "Total outage: every HTTP request answers 5xx, synthetic checks fail in every region, "
-             "paid flows and webhooks fail.", http_5xx=1.0, http_429=0.0, failing_regions=("us-east", "eu-west"),
-             webhook_failures=1.0, flow_failures=1.0),
-    Scenario("slow_burn", "Slow burn: 1 % of non-429 requests 5xx (error-rate burns ×2, pilot availability ×1) "
-             "and 0.2 % of paid flows fail (dollar-flow-1d burns ×2).", http_5xx=SLOW_BURN_5XX,
-             flow_failures=SLOW_BURN_FLOW_FAILURES),
-    Scenario("latency_regression", "/api/quote regresses: p95 ≈ 3 s and p99 ≈ 8 s, beyond every quote "
-             "threshold (400/500 ms p95, 800 ms/1 s p99).", slow_routes=("/api/quote",)),
-    Scenario("stripe_dlq_growth", "Incident-001: 30 % of Stripe webhooks fail, the outbox DLQ and queue grow, "
-             "2 % of paid flows fail.", webhook_failures=0.3, dlq_growth=True, flow_failures=0.02),
-    Scenario("double_charge", "The ledger reconciliation finds one double charge: the counter goes up by "
-             "exactly 1 when the scenario starts.", double_charge=True),
-    Scenario("privacy_export_slow", "Incident-003: PII export/delete take 1-10 min (p95 ≈ 5 min > 60 s) and "
-             "the privacy queue grows.", privacy_slow=True),
-    Scenario("map_provider_down", "Incident-002: the primary map provider is down; 98 % of map requests go "
-             "to the fallback provider.", map_primary_down=True),
-    Scenario("probe_failures_region", "Synthetic checks fail in eu-west only; us-east and the app stay "
-             "healthy.", failing_regions=("eu-west",)),
+    Scenario(
+        "outage",
+        "Total outage: every HTTP request answers 5xx, synthetic checks fail in every region, "
+        "paid flows and webhooks fail.",
+        http_5xx=1.0,
+        http_429=0.0,
+        failing_regions=("us-east", "eu-west"),
+        webhook_failures=1.0,
+        flow_failures=1.0,
+    ),
+    Scenario(
+        "slow_burn",
+        "Slow burn: 1 % of non-429 requests 5xx (error-rate burns ×2, pilot availability ×1) "
+        "and 0.2 % of paid flows fail (dollar-flow-1d burns ×2).",
+        http_5xx=SLOW_BURN_5XX,
+        flow_failures=SLOW_BURN_FLOW_FAILURES,
+    ),
+    Scenario(
+        "latency_regression",
+        "/api/quote regresses: p95 ≈ 3 s and p99 ≈ 8 s, beyond every quote threshold (400/500 ms p95, 800 ms/1 s p99).",
+        slow_routes=("/api/quote",),
+    ),
+    Scenario(
+        "stripe_dlq_growth",
+        "Incident-001: 30 % of Stripe webhooks fail, the outbox DLQ and queue grow, 2 % of paid flows fail.",
+        webhook_failures=0.3,
+        dlq_growth=True,
+        flow_failures=0.02,
+    ),
+    Scenario(
+        "double_charge",
+        "The ledger reconciliation finds one double charge: the counter goes up by exactly 1 when the scenario starts.",
+        double_charge=True,
+    ),
+    Scenario(
+        "privacy_export_slow",
+        "Incident-003: PII export/delete take 1-10 min (p95 ≈ 5 min > 60 s) and the privacy queue grows.",
+        privacy_slow=True,
+    ),
+    Scenario(
+        "map_provider_down",
+        "Incident-002: the primary map provider is down; 98 % of map requests go to the fallback provider.",
+        map_primary_down=True,
+    ),
+    Scenario(
+        "probe_failures_region",
+        "Synthetic checks fail in eu-west only; us-east and the app stay healthy.",
+        failing_regions=("eu-west",),
+    ),
 )
 
 BY_NAME: dict[str, Scenario] = {scenario.name: scenario for scenario in _DEFINITIONS}

@@ -27,8 +27,10 @@ from generator.tools import ToolMissing
 
 T = TypeVar("T")
 HOST = "127.0.0.1"
-INSTALL_HINT = ("install them with `make tools` (runs .ci/install-tools.sh: `apt-get install prometheus "
-                "prometheus-alertmanager`), or put the upstream binaries on PATH, or set {env}=/path/to/binary")
+INSTALL_HINT = (
+    "install them with `make tools` (runs .ci/install-tools.sh: `apt-get install prometheus "
+    "prometheus-alertmanager`), or put the upstream binaries on PATH, or set {env}=/path/to/binary"
+)
 STOP_TIMEOUT = 10.0
 READY_TIMEOUT = 30.0
 
@@ -48,8 +50,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], T], timeout: float, what: str, interval: float = 0.2,
-             detail: Callable[[], str] | None = None) -> T:
+def wait_for(
+    predicate: Callable[[], T],
+    timeout: float,
+    what: str,
+    interval: float = 0.2,
+    detail: Callable[[], str] | None = None,
+) -> T:
     """Poll predicate until it returns something truthy; fail with `what` when the deadline passes.
 
     Connection errors count as "not yet": servers refuse connections while they start.
@@ -121,6 +128,7 @@ class Process:
             if not self.running():
                 raise AssertionError(f"{self.name} exited while starting\n{self.log_tail()}")
             return http(url, timeout=2)[0] == 200
+
         wait_for(ready, timeout, f"{self.name} answering 200 on {url}", detail=self.log_tail)
 
     def __enter__(self) -> "Process":
@@ -136,9 +144,17 @@ class Prometheus(Process):
     def __init__(self, config: Path, data_dir: Path, port: int | None = None, *extra: str):
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
-        super().__init__("prometheus", [
-            binary("PROMETHEUS", "prometheus"), f"--config.file={config}", f"--storage.tsdb.path={data_dir}",
-            f"--web.listen-address={HOST}:{self.port}", *extra], data_dir.parent / f"prometheus-{self.port}.log")
+        super().__init__(
+            "prometheus",
+            [
+                binary("PROMETHEUS", "prometheus"),
+                f"--config.file={config}",
+                f"--storage.tsdb.path={data_dir}",
+                f"--web.listen-address={HOST}:{self.port}",
+                *extra,
+            ],
+            data_dir.parent / f"prometheus-{self.port}.log",
+        )
 
     def start(self) -> "Prometheus":
         super().start()
@@ -167,10 +183,18 @@ class Alertmanager(Process):
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         data_dir.mkdir(parents=True, exist_ok=True)
-        super().__init__("alertmanager", [
-            binary("ALERTMANAGER", "prometheus-alertmanager", "alertmanager"), f"--config.file={config}",
-            f"--storage.path={data_dir}", f"--web.listen-address={HOST}:{self.port}", "--cluster.listen-address=",
-            "--log.level=debug"], data_dir.parent / f"alertmanager-{self.port}.log")
+        super().__init__(
+            "alertmanager",
+            [
+                binary("ALERTMANAGER", "prometheus-alertmanager", "alertmanager"),
+                f"--config.file={config}",
+                f"--storage.path={data_dir}",
+                f"--web.listen-address={HOST}:{self.port}",
+                "--cluster.listen-address=",
+                "--log.level=debug",
+            ],
+            data_dir.parent / f"alertmanager-{self.port}.log",
+        )
 
     def start(self) -> "Alertmanager":
         super().start()
@@ -196,7 +220,7 @@ class Capture:
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     parsed: Any = json.loads(body)
@@ -227,8 +251,12 @@ class Capture:
 
     def wait_for(self, predicate: Callable[[list[tuple[str, Any]]], T], timeout: float, what: str) -> T:
         """Wait until predicate, given every (path, body) so far, returns something truthy."""
-        return wait_for(lambda: predicate(self.received_with_paths()), timeout, what,
-                        detail=lambda: f"captured: {self.received_with_paths()}")
+        return wait_for(
+            lambda: predicate(self.received_with_paths()),
+            timeout,
+            what,
+            detail=lambda: f"captured: {self.received_with_paths()}",
+        )
 
     def close(self) -> None:
         self._server.shutdown()
@@ -243,6 +271,7 @@ class Capture:
 
 
 # --- test-harness transformations of generated files ------------------------------------------------------
+
 
 def fast_rule_file(source: Path, target: Path, interval: str = "1s") -> Path:
     """The generated rules with every group evaluated every `interval` instead of 1m/5m.
@@ -283,14 +312,20 @@ def _shorten(route: dict, timing: str, root: bool = False) -> None:
         _shorten(child, timing)
 
 
-def prometheus_config(rule_files: list[Path], scrape: dict[str, str], alertmanager: str | None,
-                      interval: str = "1s") -> dict:
+def prometheus_config(
+    rule_files: list[Path], scrape: dict[str, str], alertmanager: str | None, interval: str = "1s"
+) -> dict:
     """scrape: job name → URL of a /metrics-style endpoint on 127.0.0.1."""
     jobs = []
     for job, url in scrape.items():
         parsed = urllib.parse.urlsplit(url)
-        jobs.append({"job_name": job, "metrics_path": parsed.path or "/metrics",
-                     "static_configs": [{"targets": [parsed.netloc]}]})
+        jobs.append(
+            {
+                "job_name": job,
+                "metrics_path": parsed.path or "/metrics",
+                "static_configs": [{"targets": [parsed.netloc]}],
+            }
+        )
     timing = {"scrape_interval": interval, "scrape_timeout": interval, "evaluation_interval": interval}
     config: dict = {"global": timing, "rule_files": [str(p) for p in rule_files], "scrape_configs": jobs}
     if alertmanager:

@@ -33,10 +33,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_HTTPServer"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # Prometheus scrapes every second; a line per scrape would drown the terminal
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         simulator = self.server.simulator
         path = self.path.split("?", 1)[0]
         if path == "/metrics":
@@ -46,12 +46,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/api/simcity/status":
             self._json(HTTPStatus.OK, simulator.status())
         elif path == "/":
-            self._json(HTTPStatus.OK, {"endpoints": [f"{method} {route}" for method, route, _ in ENDPOINTS],
-                                       "scenarios": SCENARIOS})
+            self._json(
+                HTTPStatus.OK,
+                {"endpoints": [f"{method} {route}" for method, route, _ in ENDPOINTS], "scenarios": SCENARIOS},
+            )
         else:
             self._not_found(path)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         simulator = self.server.simulator
         path = self.path.split("?", 1)[0]
@@ -71,8 +73,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(HTTPStatus.OK, self.server.simulator.status())
 
     def _not_found(self, path: str) -> None:
-        self._json(HTTPStatus.NOT_FOUND, {"error": f"no endpoint {self.command} {path}",
-                                          "endpoints": [f"{method} {route}" for method, route, _ in ENDPOINTS]})
+        self._json(
+            HTTPStatus.NOT_FOUND,
+            {
+                "error": f"no endpoint {self.command} {path}",
+                "endpoints": [f"{method} {route}" for method, route, _ in ENDPOINTS],
+            },
+        )
 
     def _json(self, status: HTTPStatus, body: dict) -> None:
         self._send(status, json.dumps(body, sort_keys=True) + "\n", "application/json")
@@ -108,8 +115,9 @@ class SimCityServer:
         self.host, self.port = self._httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
         self._threads = [
-            threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                             name="simcity-http", daemon=True),
+            threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="simcity-http", daemon=True
+            ),
             threading.Thread(target=self._run_clock, name="simcity-clock", daemon=True),
         ]
         for thread in self._threads:
@@ -144,7 +152,6 @@ class SimCityServer:
         self.close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, rps: float = 20.0,
-          tick: float = 1.0) -> SimCityServer:
+def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, rps: float = 20.0, tick: float = 1.0) -> SimCityServer:
     """Start SimCity in background threads; port 0 picks a free port (see `.url`)."""
     return SimCityServer(host, port, Simulator(seed, rps), tick)

@@ -20,7 +20,7 @@ def _escape_help(text: str) -> str:
 @lru_cache(maxsize=65536)
 def label_text(names: tuple[str, ...], values: tuple[str, ...], prefix: str = "") -> str:
     """`a="x",b="y"`, after `prefix` (already rendered labels such as job and instance)."""
-    own = ",".join(f'{name}="{_escape_label(value)}"' for name, value in zip(names, values))
+    own = ",".join(f'{name}="{_escape_label(value)}"' for name, value in zip(names, values, strict=True))
     return ",".join(part for part in (prefix, own) if part)
 
 
@@ -47,7 +47,8 @@ def sample_lines(family: c.Family, values: list, prefix: str = "", timestamp: st
             continue
         cumulative, total = value
         separator = "," if own else ""
-        for bound, count in zip(family.buckets, cumulative):
+        # `cumulative` ends with the +Inf bucket, one past the finite bounds: written after the loop.
+        for bound, count in zip(family.buckets, cumulative, strict=False):
             yield f'{family.name}_bucket{{{own}{separator}le="{le_text(bound)}"}} {count}{suffix}'
         yield f'{family.name}_bucket{{{own}{separator}le="+Inf"}} {cumulative[-1]}{suffix}'
         yield f"{family.name}_sum{_braced(own)} {number(total)}{suffix}"

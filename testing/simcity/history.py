@@ -20,8 +20,16 @@ TRUTH_FAMILIES = ("bookiji_http_requests_total", "bookiji_paid_booking_flows_tot
 Schedule = Sequence[tuple[int, str]]
 
 
-def write_history(path: str | os.PathLike, start: int, end: int, step: int = 60, seed: int = 1,
-                  rps: float = 20.0, schedule: Schedule = (), families: Iterable[str] | None = None) -> dict:
+def write_history(
+    path: str | os.PathLike,
+    start: int,
+    end: int,
+    step: int = 60,
+    seed: int = 1,
+    rps: float = 20.0,
+    schedule: Schedule = (),
+    families: Iterable[str] | None = None,
+) -> dict:
     """Write samples every `step` seconds over [start, end) (unix seconds) to `path`, then return the ground
     truth: counts at the last sample (every counter starts at 0 at `start`).
 
@@ -74,8 +82,7 @@ def _timeline(simulator: Simulator, times: range, switches: list[tuple[float, st
         yield at
 
 
-def _write_family(out, family: c.Family, simulator: Simulator, times: range,
-                  switches: list[tuple[float, str]]) -> None:
+def _write_family(out, family: c.Family, simulator: Simulator, times: range, switches: list[tuple[float, str]]) -> None:
     out.write(openmetrics_header(family))
     prefix = label_text(("job", "instance"), (c.JOBS[family.target], INSTANCE))
     for at in _timeline(simulator, times, switches):
@@ -84,24 +91,31 @@ def _write_family(out, family: c.Family, simulator: Simulator, times: range,
         out.write("\n")
 
 
-def _truth(seed: int, rps: float, times: range, switches: list[tuple[float, str]],
-           chosen: tuple[c.Family, ...]) -> dict:
+def _truth(
+    seed: int, rps: float, times: range, switches: list[tuple[float, str]], chosen: tuple[c.Family, ...]
+) -> dict:
     """Replays the same timeline (same advances, so the same floats) and reads the last sample."""
     simulator = Simulator(seed, rps, families=TRUTH_FAMILIES)
     for _ in _timeline(simulator, times, switches):
         pass
     values = dict(simulator.snapshot())
     by_code: dict[str, int] = {}
-    for (route, method, code), count in values[c.HTTP_REQUESTS]:
+    for (_route, _method, code), count in values[c.HTTP_REQUESTS]:
         by_code[code] = by_code.get(code, 0) + count
     total = sum(count for code, count in by_code.items() if code != c.RATE_LIMITED)
     errors = sum(by_code[code] for code in c.ERROR_CODES)
     flows = dict(values[c.BY_NAME["bookiji_paid_booking_flows_total"]])
     series = sum(len(f.children) * (len(f.buckets) + 3 if f.kind == c.HISTOGRAM else 1) for f in chosen)
     return {
-        "start": times[0], "last_sample": times[-1], "step": times.step, "samples_per_series": len(times),
-        "families": [family.name for family in chosen], "series": series, "samples": series * len(times),
-        "requests_total": total, "requests_errors": errors,
+        "start": times[0],
+        "last_sample": times[-1],
+        "step": times.step,
+        "samples_per_series": len(times),
+        "families": [family.name for family in chosen],
+        "series": series,
+        "samples": series * len(times),
+        "requests_total": total,
+        "requests_errors": errors,
         "error_ratio": errors / total if total else 0.0,
         "requests_by_code": dict(sorted(by_code.items())),
         "paid_flows": {outcome: flows[(outcome,)] for outcome in c.FLOW_OUTCOMES},

@@ -1,0 +1,136 @@
+"""YAML specs, loaded with safe_load semantics while recording the line and column of every value."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..document import Document, LoadError, Position, SpecPath
+
+SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+# Alias expansion is where a "billion laughs" document explodes; a real spec has a few thousand nodes.
+MAX_NODES = 100_000
+_NULL_SPELLINGS = ("", "~", "null", "Null", "NULL")
+_UNPARSED = object()
+_SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
+
+
+def load(path: Path, display: str, root: Path, text: str) -> Document:
+    data, positions, key_positions = _load_yaml(text)
+    return Document(display, data, positions, key_positions)
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        builder = _NodeBuilder(loader)
+        data = builder.build(node, ()) if node is not None else None
+        if data is None:
+            raise LoadError("the file is empty; a spec starts with apiVersion: slogen/v1")
+        return data, builder.positions, builder.key_positions
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        # PyYAML's error types allow both marks to be missing; then point at the file like other LoadErrors.
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(filter(None, [err.context, err.problem]))
+        raise LoadError(f"YAML syntax error: {problem}", line, column) from None
+    except yaml.YAMLError as err:
+        raise LoadError(f"YAML error: {err}") from None
+    finally:
+        loader.dispose()
+
+
+class _NodeBuilder:
+    """Builds plain data from a YAML node graph with safe_load semantics, recording positions."""
+
+    def __init__(self, loader: yaml.SafeLoader):
+        self.loader = loader
+        self.positions: dict[SpecPath, Position] = {}
+        self.key_positions: dict[SpecPath, Position] = {}
+        self.visited = 0
+
+    def build(self, node: yaml.Node, path: SpecPath) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise LoadError(
+                f"the document expands to more than {MAX_NODES} values (alias bomb?); "
+                "write it out without nested aliases",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            raise LoadError(
+                f"{node.value!r} reads as a date; quote it if you mean text",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        if node.tag not in _SCALAR_TAGS:
+            raise LoadError(
+                f"YAML tag {node.tag} is not allowed; specs hold plain data only",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A plain value; an explicit tag such as `!!int abc` that its text cannot satisfy is a LoadError."""
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError):  # PyYAML's int/float/bool constructors on text they cannot parse
+            value = _UNPARSED
+        # PyYAML reads any text under !!null as None; only YAML's null spellings mean null.
+        if value is _UNPARSED or (value is None and node.value not in _NULL_SPELLINGS):
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise LoadError(
+                f"{node.value!r} is not a valid {kind}; fix the value or drop the !!{kind} tag",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: SpecPath) -> dict[str, Any]:
+        self._check_tag(node, "tag:yaml.org,2002:map")
+        own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+        self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys as safe_load does
+        merged, written = node.value[: len(node.value) - own], node.value[len(node.value) - own :]
+        result: dict[str, Any] = {}
+        # Merged pairs come first and may repeat (the last wins, as in safe_load); keys written in
+        # this mapping override them and must be unique among themselves.
+        for key_node, value_node in merged:
+            result[self._key(key_node)] = self.build(value_node, (*path, self._key(key_node)))
+        seen: set[str] = set()
+        for key_node, value_node in written:
+            key = self._key(key_node)
+            if key in seen:
+                raise LoadError(
+                    f"duplicate key {key!r}; each key may appear once in a mapping",
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
+            seen.add(key)
+            self.key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _key(self, key_node: yaml.Node) -> str:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+            raise LoadError(
+                "mapping keys must be plain strings", key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            )
+        return str(self.loader.construct_object(key_node))
+
+    @staticmethod
+    def _check_tag(node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise LoadError(
+                f"YAML tag {node.tag} is not allowed; specs hold plain data only",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )

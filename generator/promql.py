@@ -1,0 +1,81 @@
+"""PromQL construction: every expression the rules and dashboards write is built here.
+
+Renderers say what they want (a rate over a window, a sum by labels) and this module spells it. A
+query engine that needs other spellings (vmalert's MetricsQL, a Mimir tenant's limits) is a PromQL
+subclass that overrides the methods whose text differs, passed to the renderers in its place.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .durations import format_duration, format_number
+from .selector import Matcher, Selector
+
+
+@dataclass(frozen=True)
+class PromQL:
+    """Prometheus 2.x spelling; the base every dialect varies."""
+
+    name: str = "prometheus"
+
+    def matchers(self, *matchers: tuple[str, str, str]) -> str:
+        """`{alertname=~"A|B", service="x"}` from (label, operator, value), in the given order."""
+        return "{" + ", ".join(Matcher(label, op, value).render() for label, op, value in matchers) + "}"
+
+    def labels(self, labels: dict[str, str]) -> str:
+        """`{service="x", slo="y"}`: an exact-match selector body, in the given order."""
+        return self.matchers(*((key, "=", value) for key, value in labels.items()))
+
+    def series(self, name: str, labels: dict[str, str]) -> str:
+        return name + self.labels(labels)
+
+    def aggregate(self, operator: str, expr: str, by: tuple[str, ...] = ()) -> str:
+        return f"{operator} by ({', '.join(by)}) ({expr})" if by else f"{operator}({expr})"
+
+    def sum(self, expr: str, by: tuple[str, ...] = ()) -> str:
+        return self.aggregate("sum", expr, by)
+
+    def rate(self, selector: str, window: int | str) -> str:
+        """A per-second rate; `window` in seconds, or a Grafana variable such as `$__rate_interval`."""
+        span = window if isinstance(window, str) else format_duration(window)
+        return f"rate({selector}[{span}])"
+
+    def over_time(self, function: str, expr: str, window: int) -> str:
+        """sum_over_time, count_over_time, max_over_time, absent_over_time, … over `window`."""
+        return f"{function}_over_time({expr}[{format_duration(window)}])"
+
+    def increase(self, selector: str, window: int) -> str:
+        return f"increase({selector}[{format_duration(window)}])"
+
+    def offset(self, selector: str, window: int) -> str:
+        return f"{selector} offset {format_duration(window)}"
+
+    def clamp_min(self, expr: str, minimum: int) -> str:
+        return f"clamp_min({expr}, {minimum})"
+
+    def vector(self, value: Decimal | int) -> str:
+        return f"vector({format_number(Decimal(value))})"
+
+    def histogram_quantile(self, quantile: str, buckets: str, by: tuple[str, ...]) -> str:
+        return f"histogram_quantile({quantile}, {self.aggregate('sum', buckets, ('le', *by))})"
+
+    def or_zero(self, expr: str) -> str:
+        """A count that reads 0, not "no data", when nothing matches."""
+        return f"{expr} or {self.vector(0)}"
+
+    def label_replace(self, expr: str, label: str, value: str) -> str:
+        """`expr` with a constant label added."""
+        return f'label_replace({expr}, "{label}", "{value}", "", "")'
+
+    def le_matcher(self, threshold: Decimal) -> Matcher:
+        """Match the bucket whether the exporter writes le="1" or le="1.0" (Prometheus 3 normalises to the latter)."""
+        text = format_number(threshold)
+        spellings = {text, text + ".0" if "." not in text else text}
+        return Matcher("le", "=~", "|".join(re.escape(s) for s in sorted(spellings)))
+
+    def bucket(self, histogram: Selector, threshold: Decimal) -> str:
+        return histogram.render("_bucket", (self.le_matcher(threshold),))
+
+
+PROMETHEUS = PromQL()

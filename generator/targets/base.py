@@ -1,0 +1,21 @@
+"""What every output target shares: the options the CLI passes down and the error a target reports."""
+
+from dataclasses import dataclass
+
+from ..findings import Finding
+from ..render.grafana_compat import DEFAULT_SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices the CLI passes down to targets (no module-level state)."""
+
+    grafana_schema_version: int = DEFAULT_SCHEMA_VERSION
+
+
+class RenderError(Exception):
+    """A target cannot render valid output for a valid model; the finding says where and why."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
