@@ -29,7 +29,7 @@ check: $(STAMP) tools
 # Everything: unit, slow promtool scenarios and e2e tests, then drift and `slogen test` on output/.
 # One pytest worker per core; --dist loadfile keeps each module (and its e2e stack) on one worker.
 test: $(STAMP) tools
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n auto --dist loadfile --durations=15
 	$(BIN)/slogen check --specs slo_specs --out output
 	$(BIN)/slogen test --out output
 

@@ -1,5 +1,6 @@
 """The slogen command line: one Click group, one thin function per command."""
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import NoReturn, TypeVar
 
 import click
 
-from . import __version__, amtool, pipeline, promtool
+from . import __version__, amtool, backfill, pipeline, promtool
 from .findings import ERROR, WARNING, Finding
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
 from .targets import RenderOptions, prometheus
@@ -144,7 +145,7 @@ def test(out: Path) -> None:
         if not checked:
             click.echo(output, err=True)
             _fail("promtool check rules failed")
-        tested, output = promtool.test_rules(test_files)
+        tested, output = promtool.test_rules_in_parallel(test_files, os.cpu_count() or 1)
     except (promtool.PromtoolMissing, promtool.PromtoolError) as err:
         _fail(str(err))
     if not tested:
@@ -178,6 +179,64 @@ def _test_alertmanager(out: Path) -> None:
         f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
         "receivers (amtool config routes test)"
     )
+
+
+def _time(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """RFC 3339 or unix seconds → unix seconds; anything else is a usage error (exit 2)."""
+    try:
+        return backfill.parse_time(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _prometheus_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL of the Prometheus API")
+    return value
+
+
+@main.command("backfill")
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    metavar="TIME",
+    callback=_time,
+    help="Start of the range: RFC 3339 or unix seconds.",
+)
+@click.option(
+    "--to", "end", required=True, metavar="TIME", callback=_time, help="End of the range: RFC 3339 or unix seconds."
+)
+@click.option(
+    "--url",
+    required=True,
+    callback=_prometheus_url,
+    help="The Prometheus API that holds the raw series, e.g. http://prometheus:9090.",
+    metavar="URL",
+)
+@specs_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=backfill.DEFAULT_OUT,
+    show_default=True,
+    help="Where the rule files and blocks go.",
+)
+def backfill_command(start: float, end: float, url: str, specs: Path, out: Path) -> None:
+    """Rebuild the recorded base rates where Prometheus did not record them (an outage), as TSDB blocks."""
+    if start >= end:
+        raise click.UsageError(
+            f"--from ({backfill.format_time(start)}) must be before --to ({backfill.format_time(end)})"
+        )
+    outcome = pipeline.check([specs])
+    _report(outcome.findings, "text")
+    if not outcome.ok or outcome.project is None:
+        _fail("specs are invalid; nothing was backfilled")
+    try:
+        result = backfill.run(outcome.project, url, start, end, out)
+    except (backfill.BackfillError, promtool.PromtoolMissing, promtool.PromtoolError) as err:
+        _fail(str(err))
+    click.echo(backfill.report(result), nl=False)
 
 
 @main.command()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import ClassVar, Literal, assert_never
 
-from . import burnrate, naming, routing
+from . import burnrate, naming, routing, synth
 from .burnrate import PAGE, TICKET, BurnWindow
 from .document import Document, Spec, SpecPath
 from .durations import format_duration, format_number, parse_duration, parse_latency
@@ -23,6 +23,9 @@ DEFAULT_PERIOD = "30d"
 DEFAULT_PAGE_PRIORITY = "P1"
 TICKET_PRIORITY = "P2"
 DEFAULT_STRIKES = 1
+# An uncomputable SLI tickets once it has stayed so this long: a restart or a scrape gap that briefly
+# leaves one series without samples must not ticket.
+UNCOMPUTABLE_FOR = 600
 CURRENT_WINDOW = 3600  # "burning now" on dashboards: the Workbook's fastest page window
 
 
@@ -75,6 +78,29 @@ class RatioSLI:
     def presence(self) -> str:
         """The series whose absence means the SLI cannot be measured."""
         return self.total.selector.render()
+
+    @property
+    def good_shares_total_family(self) -> bool:
+        """Whether good and total read one metric family (the same metric, or a histogram's `_bucket` and
+        `_count`): then the exporter writes them in one scrape, and good's counters can only exceed total's
+        when good is not a subset of total."""
+        if self.good is None or self.good.parsed is None or self.total.parsed is None:
+            return False
+        good, total = self.good.parsed.metric, self.total.parsed.metric
+        return good == total or (good.endswith("_bucket") and total == good.removesuffix("_bucket") + "_count")
+
+    @property
+    def errors_can_exceed_total(self) -> bool:
+        """Whether a series could count as an error without counting in the total: then the errors are not a
+        subset of the total and the error ratio can pass 1. False when errors only narrows total (same metric,
+        stricter matchers, as far as slogen can construct a series that tells them apart) or for `good`."""
+        if self.errors is None or self.errors.parsed is None or self.total.parsed is None:
+            return False
+        try:
+            synth.series_labels((self.errors.parsed,), (self.total.parsed,))
+        except synth.SynthesisError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -130,11 +156,12 @@ class SLOAlerting:
     dashboard: str | None = None
     min_events: int | None = None
     absent: int | None = None
+    uncomputable: bool = True
     labels: tuple[tuple[str, str], ...] = ()
     annotations: tuple[tuple[str, str], ...] = ()
 
 
-AlertKind = Literal["burn", "strike", "absent"]
+AlertKind = Literal["burn", "strike", "absent", "uncomputable"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,7 @@ class SLOAlert:
     name: str
     labels: tuple[tuple[str, str], ...]
     window: BurnWindow | None = None  # burn alerts only
+    for_: int = 0  # seconds the condition must hold before the alert fires
 
     @property
     def severity(self) -> str:
@@ -209,14 +237,18 @@ class SLO:
 
     @cached_property  # every renderer asks, for every rule, alert and panel
     def burn_windows(self) -> tuple[BurnWindow, ...]:
-        """Alerting pairs that can fire (threshold below 100 % errors), with windows raised to the base."""
+        """Alerting pairs that are generated, with windows raised to the base window. Left out, each with its lint
+        finding: a pair whose short window reaches its long one once raised (burn-window-degenerate), a pair
+        below 1× (burn-factor-below-one: it cannot exhaust the budget within the period) and a pair whose
+        threshold is 100 % errors or more (burn-window-unreachable: it can never fire)."""
         usable = []
         for window in self.alerting.windows:
-            if burnrate.threshold_ratio(window, self.period, self.error_budget) >= 1:
+            pair = burnrate.raised(window, self.base_window)
+            if pair.short >= pair.long or pair.factor(self.period) < 1:
                 continue
-            usable.append(
-                BurnWindow(window.severity, self.effective(window.long), self.effective(window.short), window.budget)
-            )
+            if burnrate.threshold_ratio(pair, self.period, self.error_budget) >= 1:
+                continue
+            usable.append(pair)
         return tuple(usable)
 
     @cached_property
@@ -248,7 +280,8 @@ class SLO:
     @cached_property
     def alerts(self) -> tuple[SLOAlert, ...]:
         """Every alert this SLO's rules fire, in rule order: one per burn window, the probe's strike alert,
-        and the absence ticket when `alerting.absent` is set."""
+        the absence ticket when `alerting.absent` is set, and the uncomputable-SLI ticket unless
+        `alerting.uncomputable` is false."""
         found = [
             SLOAlert(
                 "burn",
@@ -269,7 +302,28 @@ class SLO:
             found.append(SLOAlert("strike", naming.strike_alert(self.name), self._alert_labels(PAGE)))
         if self.alerting.absent:
             found.append(SLOAlert("absent", naming.absent_alert(self.name), self._alert_labels(TICKET)))
+        if self.alerting.uncomputable and self.can_be_uncomputable:
+            found.append(
+                SLOAlert(
+                    "uncomputable",
+                    naming.uncomputable_alert(self.name),
+                    self._alert_labels(TICKET),
+                    for_=UNCOMPUTABLE_FOR,
+                )
+            )
         return tuple(found)
+
+    @property
+    def can_be_uncomputable(self) -> bool:
+        """Whether the series can flow while the SLI cannot be computed from them: a latency histogram without
+        its threshold bucket, a `good` selector that matches nothing or more than total, an `errors` selector
+        that can count what total does not. A probe's errors and total come from one series, so it cannot."""
+        sli = self.sli
+        if isinstance(sli, LatencySLI):
+            return True
+        if isinstance(sli, RatioSLI):
+            return sli.good is not None or sli.errors_can_exceed_total
+        return False
 
     def _alert_labels(self, severity: str, extra: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
         return _sorted_labels(
@@ -507,7 +561,7 @@ def _windows(specs: list[Spec], source: Source) -> tuple[BurnWindow, ...]:
     )
 
 
-def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source) -> SLOAlerting:
+def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source, period: int) -> SLOAlerting:
     merged = {**defaults, **spec}
     merged["labels"] = {**defaults.get("labels", {}), **spec.get("labels", {})}
     merged["annotations"] = {**defaults.get("annotations", {}), **spec.get("annotations", {})}
@@ -518,10 +572,11 @@ def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source) -> SLOAlerti
     elif isinstance(sli, ProbeSLI):
         # A probe pages through its strike alert: one failed run in an hour is already a 14.4× burn at
         # 99.9 %, so Workbook page pairs would page on every single failure and defeat the strike rule.
-        windows = tuple(w for w in burnrate.WORKBOOK_WINDOWS if w.severity == TICKET)
+        windows = tuple(w for w in burnrate.default_windows(period) if w.severity == TICKET)
         windows_source = None
     else:
-        windows, windows_source = burnrate.WORKBOOK_WINDOWS, None
+        # The Workbook's pairs scaled to the period, at its burn factors (docs/rules.md, "Other periods").
+        windows, windows_source = burnrate.default_windows(period), None
     windows = tuple(w for w in windows if merged.get(w.severity, True))
     absent_source = source if "absent" in spec else Source(source.document, ("alerting",))
     return SLOAlerting(
@@ -532,6 +587,7 @@ def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source) -> SLOAlerti
         dashboard=merged.get("dashboard"),
         min_events=merged.get("min_events"),
         absent=_duration(absent_source, ("absent",), merged["absent"]) if "absent" in merged else None,
+        uncomputable=merged.get("uncomputable", True),
         labels=_pairs(merged["labels"]),
         annotations=_pairs(merged["annotations"]),
     )
@@ -642,7 +698,7 @@ def _slos(
                 sli=sli,
                 group_by=tuple(spec.get("group_by", ())),
                 labels=_pairs(spec.get("labels")),
-                alerting=_alerting(spec.get("alerting", {}), defaults, sli, source.at("alerting")),
+                alerting=_alerting(spec.get("alerting", {}), defaults, sli, source.at("alerting"), period),
                 source=target.source,
                 spec=source,
                 service_labels=service_labels,

@@ -25,8 +25,9 @@ def error_ratio(window: int) -> str:
     return f"{PREFIX}:sli_error:ratio_rate{format_duration(window)}"
 
 
-def burn_rate(window: int) -> str:
-    return f"{PREFIX}:burn_rate:rate{format_duration(window)}"
+def window_events(window: int) -> str:
+    """Events within `window`: what the min_events guard reads."""
+    return f"{PREFIX}:sli_total:increase{format_duration(window)}"
 
 
 def camel(slug: str) -> str:
@@ -43,3 +44,10 @@ def strike_alert(slo_name: str) -> str:
 
 def absent_alert(slo_name: str) -> str:
     return f"{camel(slo_name)}SLIAbsent"
+
+
+UNCOMPUTABLE_SUFFIX = "SLIUncomputable"
+
+
+def uncomputable_alert(slo_name: str) -> str:
+    return f"{camel(slo_name)}{UNCOMPUTABLE_SUFFIX}"

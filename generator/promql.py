@@ -7,7 +7,7 @@ subclass that overrides the methods whose text differs, passed to the renderers 
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from .durations import format_duration, format_number
 from .selector import Matcher, Selector
@@ -60,6 +60,10 @@ class PromQL:
     def histogram_quantile(self, quantile: str, buckets: str, by: tuple[str, ...]) -> str:
         return f"histogram_quantile({quantile}, {self.aggregate('sum', buckets, ('le', *by))})"
 
+    def on(self, operator: str, labels: tuple[str, ...]) -> str:
+        """A binary operator that matches series on `labels` only: `unless on (region)`; `on ()` matches any."""
+        return f"{operator} on ({', '.join(labels)})"
+
     def or_zero(self, expr: str) -> str:
         """A count that reads 0, not "no data", when nothing matches."""
         return f"{expr} or {self.vector(0)}"
@@ -76,6 +80,21 @@ class PromQL:
 
     def bucket(self, histogram: Selector, threshold: Decimal) -> str:
         return histogram.render("_bucket", (self.le_matcher(threshold),))
+
+    def selector(self, selector: Selector) -> str:
+        """A selector as the spec wrote it, except that `le="1"` also matches the `le="1.0"` spelling: an
+        exact bucket match that misses its exporter's spelling reads no good events, only bad ones."""
+        matchers = tuple(self._le_tolerant(m) for m in selector.matchers)
+        return Selector(selector.metric, matchers).render()
+
+    def _le_tolerant(self, matcher: Matcher) -> Matcher:
+        if matcher.label != "le" or matcher.op != "=":
+            return matcher
+        try:
+            bound = Decimal(matcher.value)
+        except InvalidOperation:
+            return matcher
+        return self.le_matcher(bound) if bound.is_finite() else matcher
 
 
 PROMETHEUS = PromQL()

@@ -23,6 +23,10 @@ def humanize(value: float) -> str:
     return _g4(value) + prefix
 
 
+def humanize_percentage(value: float) -> str:
+    return _g4(value * 100) + "%"
+
+
 def humanize_duration(value: float) -> str:
     if math.isnan(value) or math.isinf(value):
         return _g4(value)

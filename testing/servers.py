@@ -1,10 +1,12 @@
-"""Real Prometheus and Alertmanager processes, and a webhook server that captures what they send, on 127.0.0.1.
+"""Real Prometheus, Alertmanager, VictoriaMetrics and vmalert processes, and a webhook server that captures what
+they send, on 127.0.0.1.
 
 Everything here waits on a condition with a deadline and stops what it started: a process gets SIGTERM,
 then SIGKILL if it has not exited within its timeout. A wait that runs out says what did not happen and
 shows the last thing it saw, plus the tail of the process's log when a process is involved.
 """
 
+import contextlib
 import copy
 import json
 import os
@@ -29,7 +31,7 @@ T = TypeVar("T")
 HOST = "127.0.0.1"
 INSTALL_HINT = (
     "install them with `make tools` (runs .ci/install-tools.sh: `apt-get install prometheus "
-    "prometheus-alertmanager`), or put the upstream binaries on PATH, or set {env}=/path/to/binary"
+    "prometheus-alertmanager victoria-metrics`), or put the upstream binaries on PATH, or set {env}=/path/to/binary"
 )
 STOP_TIMEOUT = 10.0
 READY_TIMEOUT = 30.0
@@ -77,8 +79,11 @@ def wait_for(
         time.sleep(interval)
 
 
-def http(url: str, method: str = "GET", body: Any = None, timeout: float = 10.0) -> tuple[int, bytes]:
-    data = json.dumps(body).encode() if body is not None else None
+def http(
+    url: str, method: str = "GET", body: Any = None, timeout: float = 10.0, raw: bytes | None = None
+) -> tuple[int, bytes]:
+    """One request; `body` is sent as JSON, `raw` as it is."""
+    data = raw if raw is not None else json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -209,6 +214,166 @@ class Alertmanager(Process):
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+class VictoriaMetrics(Process):
+    """Single-node `victoria-metrics` on a free port, storage in `data_dir`, response cache off
+    (`-search.disableCache`: tests import history after queries ran).
+
+    `latency_offset` is `-search.latencyOffset`: an instant query for a time less than this far from now is
+    answered as of now − offset (VictoriaMetrics' default 30s, so a point is not read half-ingested). vmalert's
+    queries go through it; the tests' own reads (`query`, `query_range`) pass `nocache=1`, which turns it off.
+
+    `flush_every` (seconds) starts a thread that calls /internal/force_flush that often while the process runs.
+    VictoriaMetrics 1.79 makes an ingested point searchable about a second after it arrives and a new series up
+    to ~10 s after (measured). Rule groups evaluated every second (the e2e) would see that as one to ten
+    evaluations, where at the generated 1m it is less than one; the flushes keep it under one. Without
+    `flush_every` VictoriaMetrics keeps its own timing.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *extra: str,
+        latency_offset: str = "30s",
+        retention: str = "1d",
+        flush_every: float | None = None,
+    ):
+        self.port = free_port()
+        self.flush_every = flush_every
+        self._flusher: threading.Thread | None = None
+        self._stop_flusher = threading.Event()
+        self.url = f"http://{HOST}:{self.port}"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        super().__init__(
+            "victoria-metrics",
+            [
+                binary("VICTORIA_METRICS", "victoria-metrics", "victoria-metrics-prod"),
+                f"-httpListenAddr={HOST}:{self.port}",
+                f"-storageDataPath={data_dir}",
+                f"-retentionPeriod={retention}",
+                f"-search.latencyOffset={latency_offset}",
+                "-search.disableCache",
+                *extra,
+            ],
+            data_dir.parent / f"victoria-metrics-{self.port}.log",
+        )
+
+    def start(self) -> "VictoriaMetrics":
+        super().start()
+        self.wait_ready(f"{self.url}/health")
+        if self.flush_every:
+            self._flusher = threading.Thread(target=self._flush_loop, name="vm-flusher", daemon=True)
+            self._flusher.start()
+        return self
+
+    def _flush_loop(self) -> None:
+        assert self.flush_every
+        while not self._stop_flusher.wait(self.flush_every):
+            with contextlib.suppress(OSError):  # stopping, or busy: the next round flushes
+                http(f"{self.url}/internal/force_flush", timeout=5)
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        self._stop_flusher.set()
+        if self._flusher:
+            self._flusher.join(timeout)
+        super().stop(timeout)
+
+    def api(self, path: str, **params: Any) -> Any:
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        answer = http_json(f"{self.url}/api/v1/{path}?{query}")
+        if answer.get("status") != "success":
+            raise AssertionError(f"VictoriaMetrics {path} {params}: {answer}")
+        return answer["data"]
+
+    # Tests read what is stored at the time they ask for: `nocache=1` turns the latency offset off for them.
+    # vmalert's own queries do not send it, so the rules see the offset.
+    def query(self, expr: str, at: float | None = None) -> list[dict]:
+        return self.api("query", query=expr, time=at, nocache=1)["result"]
+
+    def query_range(self, expr: str, start: float, end: float, step: str = "1s") -> list[dict]:
+        return self.api("query_range", query=expr, start=start, end=end, step=step, nocache=1)["result"]
+
+    def export(self, match: str) -> list[dict]:
+        """The raw samples of every series `match` selects, as stored: `metric`, `values`, `timestamps` (ms)."""
+        status, payload = http(f"{self.url}/api/v1/export?{urllib.parse.urlencode({'match[]': match})}")
+        if status >= 300:
+            raise AssertionError(f"VictoriaMetrics export {match} answered {status}: {payload[:500]!r}")
+        return [json.loads(line) for line in payload.splitlines() if line.strip()]
+
+    def import_prometheus(self, text: str) -> None:
+        """Prometheus text exposition, timestamps in milliseconds, through /api/v1/import/prometheus; then a
+        forced flush, so the samples are searchable when this returns."""
+        status, payload = http(f"{self.url}/api/v1/import/prometheus", "POST", raw=text.encode())
+        if status >= 300:
+            raise AssertionError(f"VictoriaMetrics import answered {status}: {payload[:500]!r}\n{self.log_tail()}")
+        self.flush()
+
+    def flush(self) -> None:
+        status, payload = http(f"{self.url}/internal/force_flush")
+        if status >= 300:
+            raise AssertionError(f"VictoriaMetrics force_flush answered {status}: {payload[:500]!r}")
+
+
+class VMAlert(Process):
+    """`vmalert` on a free port: reads `datasource` (a VictoriaMetrics URL), writes recorded series and alert
+    state back to it by remote write (and restores alert state from it on start), sends alerts to `notifier`.
+
+    `interval` is `-evaluationInterval`, the default of groups without their own `interval`.
+    `flush_interval` is `-remoteWrite.flushInterval` (default 5s): how long recorded samples may wait in
+    vmalert before they are sent.
+    """
+
+    def __init__(
+        self,
+        rule_files: list[Path],
+        datasource: str,
+        log_dir: Path,
+        *extra: str,
+        notifier: str | None = None,
+        interval: str = "1m",
+        flush_interval: str = "5s",
+    ):
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        # vmalert 1.79 does not start with alerting rules and no -notifier.url: pass Alertmanager's URL, or a
+        # Capture's where no Alertmanager is wanted (it receives /api/v2/alerts).
+        notifiers = [f"-notifier.url={notifier}"] if notifier else []
+        super().__init__(
+            "vmalert",
+            [
+                binary("VMALERT", "vmalert", "vmalert-prod"),
+                f"-httpListenAddr={HOST}:{self.port}",
+                f"-datasource.url={datasource}",
+                f"-remoteWrite.url={datasource}",
+                f"-remoteRead.url={datasource}",
+                f"-remoteWrite.flushInterval={flush_interval}",
+                f"-evaluationInterval={interval}",
+                f"-external.url={self.url}",  # the alerts' source links; the default names this host
+                *notifiers,
+                *(f"-rule={path}" for path in rule_files),
+                *extra,
+            ],
+            log_dir / f"vmalert-{self.port}.log",
+        )
+
+    def start(self) -> "VMAlert":
+        super().start()
+        self.wait_ready(f"{self.url}/health")
+        return self
+
+    def api(self, path: str) -> Any:
+        answer = http_json(f"{self.url}/api/v1/{path}")
+        if answer.get("status") != "success":
+            raise AssertionError(f"vmalert {path}: {answer}")
+        return answer["data"]
+
+    def groups(self) -> list[dict]:
+        return self.api("rules")["groups"]
+
+    def alerts(self) -> list[dict]:
+        """Every active alert (pending or firing), each with `name`, `state` and `labels`."""
+        return self.api("alerts")["alerts"] or []  # null when there are none
 
 
 class Capture:

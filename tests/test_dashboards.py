@@ -220,11 +220,13 @@ def test_checkout_availability_headline_row_exactly(checkout):
         ("Objective", 3, [f"slogen:objective:ratio{sel}"]),
         ("SLI (30d)", 4, [f"1 - slogen:sli_error:ratio_period{sel}"]),
         ("Error budget remaining", 4, [f"slogen:error_budget_remaining:ratio{sel}"]),
-        ("Burn rate (1h)", 3, [f"slogen:burn_rate:rate1h{sel}"]),
+        ("Burn rate (1h)", 3, [f"slogen:sli_error:ratio_rate1h{sel} / 0.001"]),
         (
             "Budget exhausted in",
             4,
-            [f"clamp_min(slogen:error_budget_remaining:ratio{sel}, 0) * 2592000 / (slogen:burn_rate:rate1h{sel} > 0)"],
+            [
+                f"clamp_min(slogen:error_budget_remaining:ratio{sel}, 0) * 2592000 / (slogen:sli_error:ratio_rate1h{sel} / 0.001 > 0)"
+            ],
         ),
         (
             "Alerts",

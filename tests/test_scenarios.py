@@ -47,7 +47,8 @@ def assert_passes(result):
     assert passed, output
 
 
-def test_total_outage_pages_within_6_minutes_and_resolves_within_45(rules, tmp_path):
+def test_total_outage_pages_within_6_minutes_and_resolves_within_47(rules, tmp_path):
+    """The 6h/30m page resolves last: its 30m window, the 10m flap hold, the 5m base rate and two evaluations."""
     healthy, outage, recovery = 120, 30, 60  # minutes
     ratios = [0.0001] * healthy + [1.0] * outage + [0.0001] * recovery
     checks = [
@@ -57,7 +58,7 @@ def test_total_outage_pages_within_6_minutes_and_resolves_within_45(rules, tmp_p
             "eval_time": f"{healthy + 6}m",
             "exp_samples": [page_sample("1h", "5m", "14.4")],
         },
-        {"expr": firing("page"), "eval_time": f"{healthy + outage + 45}m", "exp_samples": []},
+        {"expr": firing("page"), "eval_time": f"{healthy + outage + 47}m", "exp_samples": []},
     ]
     assert_passes(
         run_promtool_test(

@@ -283,12 +283,44 @@ def test_power_off_freezes_counters_keeps_gauges_and_time_moves_on():
         "scenario": "stripe_dlq_growth",
         "seed": 1,
         "rps": 20.0,
+        "load": 1.0,
+        "load_target": 1.0,
         "simulated_seconds": 0,
     }
     assert simulator.seconds == 720
     simulator.set_power(True)
     simulator.advance(10)
     assert http(parse(simulator.exposition())) > http(parse(before))
+
+
+def test_load_scales_every_event_rate_and_ramps_linearly():
+    # 20 requests per second by default; every route's count is whole, so allow a request per series.
+    def requests_in(simulator: Simulator, seconds: float) -> float:
+        before = http(parse(simulator.exposition()))
+        simulator.advance(seconds)
+        return http(parse(simulator.exposition())) - before
+
+    steady, loaded = Simulator(), Simulator()
+    loaded.set_load(3.0)
+    assert requests_in(steady, 100) == pytest.approx(20 * 100, rel=0.005)
+    assert requests_in(loaded, 100) == pytest.approx(3 * 20 * 100, rel=0.005)
+
+    # A ramp from 3 to 1 over 100 s in uneven advances adds the trapezoid, (3 + 1) / 2 × 100 s of load, then
+    # 1 per second; the status reports the load of the moment and the target.
+    ramped = Simulator()
+    ramped.set_load(3.0)
+    ramped.set_load(1.0, over=100)
+    assert ramped.status()["load"] == 3.0 and ramped.status()["load_target"] == 1.0
+    counted = 0.0
+    for seconds in (10, 40, 25, 25):
+        counted += requests_in(ramped, seconds)
+        assert ramped.load == pytest.approx(3.0 - 2.0 * ramped.seconds / 100)
+    assert counted == pytest.approx(2 * 20 * 100, rel=0.005)
+    assert requests_in(ramped, 100) == pytest.approx(20 * 100, rel=0.005) and ramped.load == 1.0
+    with pytest.raises(ValueError):
+        ramped.set_load(-1)
+    with pytest.raises(ValueError):
+        ramped.set_load(1, over=float("inf"))
 
 
 # ---- scenarios --------------------------------------------------------------------------------------------
@@ -463,6 +495,10 @@ def test_daemon_serves_metrics_and_controls_on_localhost():
         time.sleep(0.2)  # four ticks
         assert request(f"{server.url}/metrics")[2] == frozen
         assert json.loads(request(f"{server.url}/api/simcity/power/on", "POST")[2])["power"] is True
+
+        status, _, body = request(f"{server.url}/api/simcity/load/0.5?over=10", "POST")
+        assert status == 200 and json.loads(body)["load_target"] == 0.5 and server.simulator.load <= 1.0
+        assert request(f"{server.url}/api/simcity/load/lots", "POST")[0] == 400
 
         status, content_type, body = request(f"{server.url}/api/simcity/scenario/meteor", "POST")
         assert status == 404 and content_type == "application/json"

@@ -7,6 +7,8 @@ from ..findings import Finding
 from ..model import Project
 from . import (
     alert_names,
+    burn_factor_below_one,
+    burn_window_degenerate,
     burn_window_unreachable,
     expr_alert_untested,
     inline_secret,
@@ -38,6 +40,8 @@ RULES: tuple[Rule, ...] = (
     alert_names,
     objective,
     windows,
+    burn_window_degenerate,
+    burn_factor_below_one,
     burn_window_unreachable,
     selector_syntax,
     latency_bucket,

@@ -16,7 +16,10 @@ def check(project: Project) -> Iterator[Finding]:
     for slo in project.slos():
         if not 0 < slo.error_budget < 1:
             continue  # a missing or 100 % objective is slo-target's finding; nothing to add here
-        for index, window in enumerate(slo.alerting.windows):
+        for index, written in enumerate(slo.alerting.windows):
+            if burnrate.degenerate(written, slo.base_window):
+                continue  # skipped for that already (burn-window-degenerate)
+            window = burnrate.raised(written, slo.base_window)  # as the rules would compute it
             ratio = burnrate.threshold_ratio(window, slo.period, slo.error_budget)
             if ratio < 1:
                 continue

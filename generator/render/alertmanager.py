@@ -4,6 +4,7 @@ Secrets never pass through here: receivers name the file that holds a URL, and t
 chosen by the target Alertmanager version so that every version reads the URL from that file.
 """
 
+from .. import naming
 from ..durations import format_duration
 from ..model import LatencySLI, Project, QuantileCondition, Service
 from ..routing import URL_FILE_SINCE, MaintenanceWindow, Receiver, Route, Routing
@@ -141,11 +142,17 @@ def _page_silences_tickets(project: Project) -> JSON:
     label missing on both sides as equal, so without it any symptom page would mute every symptom ticket
     of its service. The SLOs' group_by labels join `equal` for the same reason in reverse: a page in one
     region leaves another region's ticket alone, and SLOs without that label still compare equal.
+
+    The uncomputable-SLI ticket is news during a page: a good selector that matches nothing pages as a total
+    outage, and this ticket is what says the SLI, not the service, is broken.
     """
     grouped = sorted({label for slo in project.slos() for label in slo.group_by} - {"service", "slo"})
+    targets = ['severity="ticket"', 'slo=~".+"']
+    if any(alert.kind == "uncomputable" for slo in project.slos() for alert in slo.alerts):
+        targets.append(f'alertname!~".+{naming.UNCOMPUTABLE_SUFFIX}"')
     return {
         "source_matchers": ['severity="page"', 'slo=~".+"'],
-        "target_matchers": ['severity="ticket"', 'slo=~".+"'],
+        "target_matchers": targets,
         "equal": ["service", "slo", *grouped],
     }
 

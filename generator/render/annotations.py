@@ -12,7 +12,18 @@ import jinja2
 from .. import promtemplate
 from ..burnrate import BurnWindow
 from ..durations import format_duration, format_number
-from ..model import SLO, Alert, ExprCondition, ProbeSLI, QuantileCondition, SLOAlert, ZeroToleranceCondition
+from ..model import (
+    SLO,
+    Alert,
+    ExprCondition,
+    LatencySLI,
+    ProbeSLI,
+    QuantileCondition,
+    RatioSLI,
+    SLOAlert,
+    ZeroToleranceCondition,
+)
+from ..selector import Matcher
 
 _ENV = jinja2.Environment(
     variable_start_string="[[",
@@ -47,6 +58,39 @@ _ABSENT_DESCRIPTION = _ENV.from_string(
     "Check the exporter, the scrape job and the metric name."
 )
 
+_UNCOMPUTABLE_LATENCY_SUMMARY = _ENV.from_string(
+    '[[ slo.service ]]/[[ slo.name ]][[ where ]]: SLI cannot be computed, histogram bucket le="[[ le ]]" is missing'
+)
+_UNCOMPUTABLE_LATENCY_DESCRIPTION = _ENV.from_string(
+    "[[ count ]] counts [[ value ]] requests/s, but [[ bucket ]] has no series, so [[ slo.name ]] cannot tell "
+    "requests under [[ threshold ]] from slower ones: it records no error ratio and its burn-rate alerts stay "
+    "silent however slow the service gets. A deploy that changed the histogram's buckets usually causes this. "
+    "Check which buckets are exported now (count by (le) ([[ buckets ]])) and restore the bucket "
+    'le="[[ le ]]", or set the SLO\'s threshold to a bucket that exists.'
+)
+_UNCOMPUTABLE_GOOD_SUMMARY = _ENV.from_string(
+    "[[ slo.service ]]/[[ slo.name ]][[ where ]]: SLI cannot be computed, its good selector matches nothing"
+    "[% if superset %] or more than total[% endif %]"
+)
+_UNCOMPUTABLE_GOOD_DESCRIPTION = _ENV.from_string(
+    "[[ total ]] counts [[ value ]] events/s, but the good selector [[ good ]] matches no series"
+    "[% if superset %] or has counted more events than total[% endif %]. With no good series [[ slo.name ]] "
+    "counts every event as bad and burns as in a total outage (unless nothing has succeeded since the service "
+    "started)[% if superset %]; with good above total it counts no errors and its burn-rate alerts stay "
+    "silent[% endif %]. Check that the metric and labels of the good selector are still what the service "
+    "exports (a renamed metric or label, a bucket le that moved), and that good selects a subset of total: "
+    "the same series plus a narrower matcher."
+)
+_UNCOMPUTABLE_ERRORS_SUMMARY = _ENV.from_string(
+    "[[ slo.service ]]/[[ slo.name ]][[ where ]]: SLI cannot be computed, its errors selector counts more than total"
+)
+_UNCOMPUTABLE_ERRORS_DESCRIPTION = _ENV.from_string(
+    "The errors selector [[ errors ]] counts [[ percentage ]] of the events of the total selector [[ total ]] "
+    "(+Inf%: errors where total has no series). An error ratio above 100 % means errors are not a subset of "
+    "total, so the burn rates of [[ slo.name ]] are wrong. Check that errors selects total's metric with every "
+    'one of total\'s label matchers (job, handler, route) plus a narrower one, such as code=~"5..".'
+)
+
 
 class Values:
     """The dynamic parts of an annotation: Prometheus template text, or the text for a known value."""
@@ -59,6 +103,11 @@ class Values:
         if self._value is None:
             return "{{ $value | humanize }}"
         return promtemplate.humanize(self._value)
+
+    def percentage(self) -> str:
+        if self._value is None:
+            return "{{ $value | humanizePercentage }}"
+        return promtemplate.humanize_percentage(self._value)
 
     def exhaustion(self, period: int) -> str:
         if self._value is None:
@@ -110,6 +159,50 @@ def absent(slo: SLO, selector: str, duration: int) -> dict[str, str]:
     return {"summary": _ABSENT_SUMMARY.render(common), "description": _ABSENT_DESCRIPTION.render(common)}
 
 
+def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
+    """What is missing, in words: the threshold bucket, the good selector, or errors that total does not count."""
+    sli, where = slo.sli, _where(slo, values)
+    if isinstance(sli, LatencySLI):
+        histogram, le = sli.histogram.selector, format_number(sli.threshold)
+        common = dict(
+            slo=slo,
+            where=where,
+            le=le,
+            value=values.value(),
+            count=histogram.render("_count"),
+            bucket=histogram.render("_bucket", (Matcher("le", "=", le),)),
+            buckets=histogram.render("_bucket"),
+            threshold=f"{le}s",
+        )
+        return {
+            "summary": _UNCOMPUTABLE_LATENCY_SUMMARY.render(common),
+            "description": _UNCOMPUTABLE_LATENCY_DESCRIPTION.render(common),
+        }
+    assert isinstance(sli, RatioSLI), "model.SLO.can_be_uncomputable: probes never are"
+    total = sli.total.selector.render()
+    if sli.good is not None:
+        common = dict(
+            slo=slo,
+            where=where,
+            total=total,
+            good=sli.good.selector.render(),
+            value=values.value(),
+            superset=sli.good_shares_total_family,
+        )
+        return {
+            "summary": _UNCOMPUTABLE_GOOD_SUMMARY.render(common),
+            "description": _UNCOMPUTABLE_GOOD_DESCRIPTION.render(common),
+        }
+    assert sli.errors is not None, "the schema requires errors or good"
+    common = dict(
+        slo=slo, where=where, total=total, errors=sli.errors.selector.render(), percentage=values.percentage()
+    )
+    return {
+        "summary": _UNCOMPUTABLE_ERRORS_SUMMARY.render(common),
+        "description": _UNCOMPUTABLE_ERRORS_DESCRIPTION.render(common),
+    }
+
+
 def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: Values) -> dict[str, str]:
     """Every annotation of one of the SLO's alerts; `values` fills in what promtool should see."""
     found = links(slo.alerting.runbook, slo.alerting.dashboard or service_dashboard)
@@ -127,6 +220,8 @@ def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: 
     elif alert.kind == "absent":
         assert slo.alerting.absent is not None
         found = {**absent(slo, slo.sli.presence, slo.alerting.absent), **found}
+    elif alert.kind == "uncomputable":
+        found = {**uncomputable(slo, values), **found}
     else:
         assert_never(alert.kind)
     return dict(sorted(found.items()))

@@ -14,7 +14,6 @@ from typing import Any
 import attr
 from grafanalib import core
 
-from .. import naming
 from ..burnrate import PAGE, TICKET
 from ..durations import format_duration, format_number
 from ..model import SLO, LatencySLI, Project, Service
@@ -593,7 +592,7 @@ def render_overview(project: Project, schema_version: int = compat.DEFAULT_SCHEM
                 _stat(
                     "SLOs out of budget",
                     "SLOs whose error budget for the period is spent (any group).",
-                    [(q.fleet_count(slos, lambda s: naming.BUDGET_REMAINING, "< 0"), "")],
+                    [(q.fleet_count(slos, q.budget_remaining_of, "< 0"), "")],
                     "none",
                     compat.steps(((None, "green"), (1, "red"))),
                     colorMode="background",
@@ -604,7 +603,7 @@ def render_overview(project: Project, schema_version: int = compat.DEFAULT_SCHEM
                 _stat(
                     "SLOs burning too fast (1h)",
                     "SLOs spending their budget faster than it lasts the period.",
-                    [(q.fleet_count(slos, q.burn_series, "> 1"), "")],
+                    [(q.fleet_count(slos, q.burn, "> 1"), "")],
                     "none",
                     compat.steps(((None, "green"), (1, "orange"))),
                     colorMode="background",

@@ -28,7 +28,7 @@ from ..model import (
     ZeroToleranceCondition,
 )
 from ..selector import Matcher
-from ..synth import counter_values, group_value, series_labels, series_text
+from ..synth import SynthesisError, counter_values, group_value, series_labels, series_text
 from . import JSON, annotations
 from .annotations import Values
 
@@ -41,6 +41,8 @@ Counts = list[tuple[int, Decimal]]  # (minutes, counter increase per minute), as
 def render_tests(service: Service, rule_file: str) -> JSON:
     tests: list[JSON] = []
     for slo in service.slos:
+        if sparse_probe(slo):
+            continue  # a file of its own: render_sparse_probe_tests
         tests.extend(probe_tests(slo, service) if isinstance(slo.sli, ProbeSLI) else slo_tests(slo, service))
     for alert in service.alerts:
         tests.extend(symptom_tests(alert, service))
@@ -221,10 +223,14 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
     alertname = burns[0].name if burns else ""
     pages = [alert for alert in burns if alert.severity == PAGE]
 
-    resolve = max([alert.window.short for alert in pages if alert.window], default=0)
+    # A page resolves once its short window is clean and has stayed clean for the flap hold (burnrate.flap_hold),
+    # plus the base rate's ramp-down and two evaluations.
+    resolve = max([w.short + burnrate.flap_hold(w.short) for w in (_window(a) for a in pages)], default=0)
     resolve_minutes = _minutes(resolve + slo.base_window + 2 * STEP)
     outage = [Phase(12, Decimal(1)), Phase(resolve_minutes + 1, healthy)]
     checks = [_quiet(firing_pages, 12 + resolve_minutes)]
+    # A real outage burns; it must not claim the SLI cannot be computed, not even as pending.
+    checks += [_quiet(_alerts_selector(alertname=a.name, **mine), m) for a in _uncomputable(slo) for m in (1, 6, 12)]
     alert_checks = (
         [
             {
@@ -290,10 +296,152 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
                 "promql_expr_test": [_quiet(firing_pages, m) for m in (5, 10, 20, 30)],
             }
         )
+    tests.extend(uncomputable_tests(slo, service, alert, rate) for alert in _uncomputable(slo))
     return tests
 
 
-def probe_tests(slo: SLO, service: Service) -> list[JSON]:
+# --- the uncomputable-SLI ticket -----------------------------------------------------------------------
+
+
+def _uncomputable(slo: SLO) -> list[SLOAlert]:
+    return [alert for alert in slo.alerts if alert.kind == "uncomputable"]
+
+
+def _ended(metric: str, labels: dict[str, str], phases: Counts) -> JSON:
+    """A counter for `phases`, then gone: a staleness marker, as when an exporter stops exposing it."""
+    series = _series(metric, labels, phases)
+    return {**series, "values": f"{series['values']} stale"}
+
+
+def uncomputable_tests(slo: SLO, service: Service, alert: SLOAlert, rate: Decimal) -> JSON:
+    """Healthy and computable for a while, then broken the way the alert describes: it stays quiet (not even
+    pending) while the SLI can be computed, is not firing before its `for` has passed, and fires after."""
+    before = 20
+    after = _minutes(slo.base_window) + _minutes(alert.for_) + 2
+    series, what, value, group = _uncomputable_series(slo, service, before, after, rate)
+    mine = slo.identity
+    any_state = _alerts_selector(alertname=alert.name, **mine)
+    firing = _alerts_selector(alertstate="firing", alertname=alert.name, **mine)
+    fired = {**slo.series_labels, **group, **dict(alert.labels)}
+    return {
+        "name": f"{slo.name}: quiet while its SLI can be computed; {what} tickets within {after}m",
+        "interval": "1m",
+        "input_series": series,
+        "alert_rule_test": [
+            {
+                "eval_time": _at(before + after),
+                "alertname": alert.name,
+                "exp_alerts": [
+                    {
+                        "exp_labels": fired,
+                        "exp_annotations": annotations.slo_alert(
+                            slo, alert, service.dashboard_url, Values(value, group)
+                        ),
+                    }
+                ],
+            }
+        ],
+        "promql_expr_test": [
+            *(_quiet(any_state, m) for m in (1, 5, 10, before)),
+            _quiet(firing, before + _minutes(alert.for_)),
+        ],
+    }
+
+
+def _uncomputable_series(
+    slo: SLO, service: Service, before: int, after: int, rate: Decimal
+) -> tuple[list[JSON], str, float, dict[str, str]]:
+    """(input series, what breaks, the alert's value, the group labels it fires with) for an SLI computable
+    for `before` minutes that cannot be computed for `after` more."""
+    group, sli, healthy = _group_labels(slo), slo.sli, slo.error_budget / 10
+    minutes = before + after
+    per_second = float(rate) / STEP
+    if isinstance(sli, LatencySLI):
+        # A deploy drops the threshold bucket; the other buckets and _count go on.
+        histogram, le = sli.histogram.selector, format_number(sli.threshold)
+        bucket = {**series_labels((histogram,), fixed=group), "le": le}
+        dropped = _ended(histogram.metric + "_bucket", bucket, [(before, rate * (1 - healthy))])
+        series = [
+            dropped if s["series"] == dropped["series"] else s
+            for s in traffic(slo, service, [Phase(minutes, healthy)], rate)
+        ]
+        return series, f"losing the bucket le={le}", per_second, group
+    assert isinstance(sli, RatioSLI), "probes cannot be uncomputable"
+    total = sli.total.selector
+    if sli.good is not None:
+        # The good selector stops matching (a renamed label): from then on every event lands outside it.
+        good = sli.good.selector
+        matched = (good, total) if good.metric == total.metric else (good,)
+        good_series = _ended(good.metric, series_labels(matched, fixed=group), [(before, rate * (1 - healthy))])
+        if good.metric == total.metric:
+            rest = [(before, rate * healthy), (after, rate)]
+            other = _series(total.metric, series_labels((total,), (good,), fixed=group), rest)
+        else:
+            other = _series(total.metric, series_labels((total,), fixed=group), [(minutes, rate)])
+        return [other, good_series], "a good selector that matches nothing", per_second, group
+    assert sli.errors is not None, "the schema requires errors or good"
+    errors = sli.errors.selector
+    if errors.metric != total.metric:
+        # Twice as many errors as events: the error counter counts what total does not.
+        series = traffic(slo, service, [Phase(before, healthy), Phase(after, Decimal(2))], rate)
+        return series, "errors above total", 2.0, group
+    # Errors the total selector does not count, twice as many as it counts, from a series of their own.
+    try:
+        stray = series_labels((errors,), (total,), fixed=group)
+    except SynthesisError:
+        stray = series_labels((errors,), (total,))  # only a group total lacks: errors divide by no total
+    stray_group = {name: stray[name] for name in slo.group_by if stray.get(name)}
+    series = traffic(slo, service, [Phase(before, healthy), Phase(after, Decimal(0))], rate)
+    series.append(
+        {"series": series_text(errors.metric, stray), "values": f"_x{before} " + counter_values([(after, 2 * rate)])}
+    )
+    value = 2.0 if stray_group == group else math.inf
+    return series, "errors that total does not count", value, stray_group
+
+
+# A probe's strike test spans STREAK + strikes + 1 runs. Evaluated every minute like the other tests, a daily
+# probe's would take ten days of one-minute steps: every step evaluates every rule of the service (minutes of
+# CPU), and the period rule reads more samples per query than promtool's unit-test engine allows (10,000, under
+# seven days of minutes). A probe whose test is longer than DENSE_PROBE_TEST therefore gets a test file of its
+# own, evaluated SPARSE_TICKS times per probe interval: a dozen steps per run, whatever the interval.
+DENSE_PROBE_TEST = 86400
+SPARSE_TICKS = 12
+LONE_FAILURE, STREAK = 4, 8  # runs: passes, a lone failure (strikes > 1), passes, the streak, passes
+
+
+def probe_tick(slo: SLO) -> int:
+    """The evaluation interval of the SLO's probe test: one minute when that is shorter than the interval and the
+    test is short; otherwise the longest duration that divides the interval at least SPARSE_TICKS times."""
+    sli = slo.sli
+    assert isinstance(sli, ProbeSLI)
+    interval = sli.interval
+    if interval > STEP and (STREAK + sli.strikes) * interval <= DENSE_PROBE_TEST:
+        return STEP
+    return next((d for d in range(interval // SPARSE_TICKS, 0, -1) if interval % d == 0), 1)
+
+
+def sparse_probe(slo: SLO) -> bool:
+    """Whether this SLO's probe test runs in a file of its own, at its own evaluation interval: a sparse probe,
+    or one that runs every minute or more often (a check one minute after a run would land on the next)."""
+    return isinstance(slo.sli, ProbeSLI) and probe_tick(slo) != STEP
+
+
+def render_sparse_probe_tests(service: Service, rule_file: str) -> list[tuple[SLO, JSON]]:
+    """One test document per sparse probe SLO (see DENSE_PROBE_TEST), evaluated at its probe_tick."""
+    documents = []
+    for slo in service.slos:
+        if sparse_probe(slo):
+            tick = probe_tick(slo)
+            tests = probe_tests(slo, service, tick)
+            documents.append(
+                (slo, {"rule_files": [rule_file], "evaluation_interval": format_duration(tick), "tests": tests})
+            )
+    return documents
+
+
+def probe_tests(slo: SLO, service: Service, tick: int = STEP) -> list[JSON]:
+    """The strike alert's test; `tick` is the evaluation interval of the file it goes in (probe_tick). Checks sit one
+    tick before or after a run, never on it: there Prometheus 2's closed ranges would also hold the run before."""
     sli = slo.sli
     assert isinstance(sli, ProbeSLI)
     interval, strikes = sli.interval, sli.strikes
@@ -301,28 +449,34 @@ def probe_tests(slo: SLO, service: Service) -> list[JSON]:
     mine = slo.identity
     [strike] = [alert for alert in slo.alerts if alert.kind == "strike"]
     alertname = strike.name
-    step = interval // 60
-    lone_failure, streak = 4, 8
+    lone_failure, streak = LONE_FAILURE, STREAK
     runs = ["1"] * (streak + strikes + 3)
     if strikes > 1:
         runs[lone_failure] = "0"
     for run in range(streak, streak + strikes):
         runs[run] = "0"
-    fired = (streak + strikes - 1) * step
+    fired = (streak + strikes - 1) * interval  # seconds from here on
+
+    def at(seconds: int) -> str:
+        return format_duration(seconds) if seconds else "0s"
+
+    def quiet(selector: str, seconds: int) -> JSON:
+        return {"expr": selector, "eval_time": at(seconds), "exp_samples": []}
+
     strike_labels = {**labels, **dict(strike.labels)}
     strikes_firing = _alerts_selector(alertstate="firing", alertname=alertname, **mine)
     checks = [
-        _quiet(_alerts_selector(**mine), step * (lone_failure - 1)),
-        _quiet(strikes_firing, fired - 1),
+        quiet(_alerts_selector(**mine), interval * (lone_failure - 1)),
+        quiet(strikes_firing, fired - tick),
         {
             "expr": strikes_firing,
-            "eval_time": _at(fired + 1),
+            "eval_time": at(fired + tick),
             "exp_samples": [_alerts_sample(alertname, strike_labels)],
         },
-        _quiet(strikes_firing, (streak + strikes) * step + 1),
+        quiet(strikes_firing, (streak + strikes) * interval + tick),
     ]
     if strikes > 1:
-        checks.append(_quiet(strikes_firing, lone_failure * step + 1))
+        checks.append(quiet(strikes_firing, lone_failure * interval + tick))
     return [
         {
             "name": f"{slo.name}: quiet while probes pass; {strikes} consecutive failed runs page"
@@ -331,7 +485,7 @@ def probe_tests(slo: SLO, service: Service) -> list[JSON]:
             "input_series": [{"series": series_text(sli.success.selector.metric, labels), "values": " ".join(runs)}],
             "alert_rule_test": [
                 {
-                    "eval_time": _at(fired + 1),
+                    "eval_time": at(fired + tick),
                     "alertname": alertname,
                     "exp_alerts": [
                         {

@@ -5,9 +5,10 @@ sum_over_time over the recorded base rates, errors over total, so ratios are tra
 zero-traffic interval adds 0/0 to nothing (no NaN is ever stored in a series that gets summed).
 """
 
+from decimal import Decimal
 from typing import assert_never
 
-from .. import naming
+from .. import burnrate, naming
 from ..durations import format_duration, format_number
 from ..model import (
     SLO,
@@ -28,34 +29,27 @@ from .annotations import Values
 SLI_INTERVAL = 60  # the events guard turns summed per-second rates into counts with this step
 PERIOD_INTERVAL = 300  # 30d windows move by 1/8640 per 5m; evaluating them every minute buys nothing
 ALERT_INTERVAL = 60
+# Mimir's default -ruler.max-rules-per-rule-group. An SLO's groups stay below it (base rates, one ratio per
+# window, its alerts); symptom alerts are split into groups of this size.
+MAX_RULES_PER_GROUP = 20
+# A subset's rate never exceeds its superset's when both are scraped together; the slack keeps counters of two
+# metrics scraped at different instants from claiming an uncomputable SLI during a real 100 % outage.
+SUBSET_SLACK = Decimal("1.01")
 
 Rule = dict[str, object]
 
 
 def render_rules(service: Service, ql: PromQL = PROMETHEUS) -> dict[str, object]:
+    """One group pair per SLO, so a slow or failing SLO delays no other SLO's alerts, then the symptom alerts."""
     groups = []
-    if service.slos:
+    for slo in service.slos:
+        groups.append(_group(f"slogen:{service.name}:{slo.name}", SLI_INTERVAL, sli_rules(slo, service, ql)))
+        groups.append(_group(f"slogen:{service.name}:{slo.name}:period", PERIOD_INTERVAL, period_rules(slo, ql)))
+    alerts = [symptom_alert(alert, service, ql) for alert in service.alerts]
+    for start in range(0, len(alerts), MAX_RULES_PER_GROUP):
+        suffix = f":{start // MAX_RULES_PER_GROUP + 1}" if start else ""
         groups.append(
-            _group(
-                f"slogen:{service.name}:sli",
-                SLI_INTERVAL,
-                [rule for slo in service.slos for rule in sli_rules(slo, service, ql)],
-            )
-        )
-        groups.append(
-            _group(
-                f"slogen:{service.name}:period",
-                PERIOD_INTERVAL,
-                [rule for slo in service.slos for rule in period_rules(slo, ql)],
-            )
-        )
-    if service.alerts:
-        groups.append(
-            _group(
-                f"slogen:{service.name}:alerts",
-                ALERT_INTERVAL,
-                [symptom_alert(alert, service, ql) for alert in service.alerts],
-            )
+            _group(f"slogen:{service.name}:alerts{suffix}", ALERT_INTERVAL, alerts[start : start + MAX_RULES_PER_GROUP])
         )
     return {"groups": groups}
 
@@ -67,27 +61,30 @@ def _group(name: str, interval: int, rules: list[Rule]) -> dict[str, object]:
 def base_expressions(slo: SLO, ql: PromQL = PROMETHEUS) -> tuple[str, str]:
     """(errors per second, total per second) over the base window, aggregated to the SLO's labels.
 
-    Where errors need the total too, they read the total this group recorded a moment earlier in the same
-    evaluation (rules in a group run in order) instead of reading the raw series a second time: the raw
-    reads are most of what slogen's rules cost Prometheus.
+    Where errors are total minus good, they read the raw total again rather than the total this group
+    recorded a moment earlier: rulers that write results by remote write (vmalert, and any ruler whose
+    writes are not visible to its next query at once) would read the previous evaluation's total, and on
+    falling traffic count the difference as errors (issue 12: a page from nothing at 99.9 %). The recorded
+    total only stands in, times zero, for a good or errors counter that does not exist yet, where a stale
+    value cannot change the result.
     """
     by, window = slo.group_by, slo.base_window
     recorded_total = ql.sum(ql.series(naming.total_rate(window), slo.identity), by)
     sli = slo.sli
     if isinstance(sli, RatioSLI):
-        total = ql.sum(ql.rate(sli.total.selector.render(), window), by)
+        total = ql.sum(ql.rate(ql.selector(sli.total.selector), window), by)
         # A counter that has never been incremented may not exist yet: count it as zero, not as missing.
         zero = f"0 * {recorded_total}"
         if sli.errors is not None:
-            return f"{ql.sum(ql.rate(sli.errors.selector.render(), window), by)} or {zero}", total
+            return f"{ql.sum(ql.rate(ql.selector(sli.errors.selector), window), by)} or {zero}", total
         assert sli.good is not None, "the schema requires errors or good"
-        good = f"({ql.sum(ql.rate(sli.good.selector.render(), window), by)} or {zero})"
-        return ql.clamp_min(f"{recorded_total} - {good}", 0), total
+        good = f"({ql.sum(ql.rate(ql.selector(sli.good.selector), window), by)} or {zero})"
+        return ql.clamp_min(f"{total} - {good}", 0), total
     if isinstance(sli, LatencySLI):
         histogram = sli.histogram.selector
         total = ql.sum(ql.rate(histogram.render("_count"), window), by)
         good = ql.sum(ql.rate(ql.bucket(histogram, sli.threshold), window), by)
-        return ql.clamp_min(f"{recorded_total} - {good}", 0), total
+        return ql.clamp_min(f"{total} - {good}", 0), total
     if isinstance(sli, ProbeSLI):
         # Probe runs are sparse; count samples over one interval so no lookback gap hides them, and divide
         # by the window so the base series is a per-second rate like every other SLI kind.
@@ -125,10 +122,8 @@ def _window_ratio(slo: SLO, window: int, ql: PromQL) -> str:
 
 
 def sli_rules(slo: SLO, service: Service, ql: PromQL = PROMETHEUS) -> list[Rule]:
-    """Base rates, every window's error ratio and burn rate, then the alerts that read them, in order."""
-    budget = format_number(slo.error_budget)
+    """Base rates, every window's error ratio, then the alerts that read them, in order."""
     errors, total = base_expressions(slo, ql)
-    # total first: the errors expression reads it (base_expressions)
     rules = [
         _record(naming.total_rate(slo.base_window), total, slo.series_labels),
         _record(naming.errors_rate(slo.base_window), errors, slo.series_labels),
@@ -137,14 +132,31 @@ def sli_rules(slo: SLO, service: Service, ql: PromQL = PROMETHEUS) -> list[Rule]
         _record(naming.error_ratio(window), _window_ratio(slo, window, ql), slo.identity)
         for window in slo.ratio_windows
     )
-    rules.extend(
-        _record(
-            naming.burn_rate(window), f"{ql.series(naming.error_ratio(window), slo.identity)} / {budget}", slo.identity
-        )
-        for window in slo.ratio_windows
-    )
     rules.extend(slo_alert_rule(slo, alert, service, ql) for alert in slo.alerts)
     return rules
+
+
+def guarded_windows(slo: SLO) -> tuple[int, ...]:
+    """The long windows whose event counts the min_events guard reads."""
+    if not slo.alerting.min_events:
+        return ()
+    return tuple(sorted({window.long for window in slo.burn_windows}))
+
+
+def _window_events(slo: SLO, window: int, ql: PromQL) -> str:
+    """Events within `window`, the smaller of two counts of the recorded per-second rate:
+
+    - the mean rate times the window, right whatever the interval the rate is recorded at, but too high
+      while the window is not yet full (a new SLO, after a gap);
+    - the summed rate times the sli group's interval, right while the window fills, but too high when a
+      ruler evaluates faster than the interval the rule file asks for.
+
+    The smaller is right whenever either holds, and otherwise errs towards fewer events: a guard that
+    holds back a page, never one that lets it through on too little traffic."""
+    _errors, total = _base_series(slo, ql)
+    by_mean = f"{ql.over_time('avg', total, window)} * {window}"
+    by_sum = f"{ql.over_time('sum', total, window)} * {SLI_INTERVAL}"
+    return f"({by_mean} <= {by_sum})\nor\n{by_sum}"
 
 
 def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
@@ -167,16 +179,22 @@ def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
         _record(naming.ERROR_BUDGET, ql.vector(slo.error_budget), labels),
         _record(naming.PERIOD_SECONDS, ql.vector(slo.period), labels),
         _record(naming.INFO, ql.vector(1), dict(sorted(info.items()))),
+        # The guard changes slowly; counting it here, every 5m, saves re-reading each long window every minute.
+        *(_record(naming.window_events(w), _window_events(slo, w, ql), identity) for w in guarded_windows(slo)),
     ]
 
 
 def slo_alert_rule(slo: SLO, alert: SLOAlert, service: Service, ql: PromQL = PROMETHEUS) -> Rule:
-    return {
-        "alert": alert.name,
-        "expr": slo_alert_expr(slo, alert, ql),
-        "labels": dict(alert.labels),
-        "annotations": annotations.slo_alert(slo, alert, service.dashboard_url, Values()),
-    }
+    rule: Rule = {"alert": alert.name, "expr": slo_alert_expr(slo, alert, ql)}
+    if alert.for_:
+        rule["for"] = format_duration(alert.for_)
+    rule.update(
+        {
+            "labels": dict(alert.labels),
+            "annotations": annotations.slo_alert(slo, alert, service.dashboard_url, Values()),
+        }
+    )
+    return rule
 
 
 def slo_alert_expr(slo: SLO, alert: SLOAlert, ql: PromQL = PROMETHEUS) -> str:
@@ -187,20 +205,26 @@ def slo_alert_expr(slo: SLO, alert: SLOAlert, ql: PromQL = PROMETHEUS) -> str:
     if alert.kind == "absent":
         assert slo.alerting.absent is not None
         return ql.over_time("absent", slo.sli.presence, slo.alerting.absent)
+    if alert.kind == "uncomputable":
+        return _uncomputable_expr(slo, ql)
     assert_never(alert.kind)
 
 
 def _burn_expr(slo: SLO, alert: SLOAlert, ql: PromQL) -> str:
     window = alert.window
     assert window is not None, "burn alerts carry their window"
-    factor = format_number(window.factor(slo.period))
-    expr = (
-        f"{ql.series(naming.burn_rate(window.long), slo.identity)} > {factor}\n"
-        f"and\n{ql.series(naming.burn_rate(window.short), slo.identity)} > {factor}"
-    )
+    factor, budget = format_number(window.factor(slo.period)), format_number(slo.error_budget)
+    long, short = (ql.series(naming.error_ratio(w), slo.identity) for w in (window.long, window.short))
+    # The short window only confirms that the burn is still going on. Its highest value over the last
+    # flap hold carries the pair through the dips of a burn that hovers at the threshold, so the page
+    # fires once instead of resolving and re-firing every few minutes. An expression, not `keep_firing_for`,
+    # so every ruler holds alike (vmalert 1.79 has no keep_firing_for).
+    held = ql.over_time("max", short, burnrate.flap_hold(window.short))
+    # The burn rate is the ratio over the budget; written on the left so that $value is the burn rate.
+    expr = f"{long} / {budget} > {factor}\nand\n{held} / {budget} > {factor}"
     if slo.alerting.min_events:
-        _errors, total = _base_series(slo, ql)
-        events = f"{ql.over_time('sum', total, window.long)} * {SLI_INTERVAL}"
+        # The period group records the count every 5m; last_over_time bridges the instant between two samples.
+        events = ql.over_time("last", ql.series(naming.window_events(window.long), slo.identity), 2 * PERIOD_INTERVAL)
         expr += f"\nand\n{events} >= {slo.alerting.min_events}"
     return expr
 
@@ -218,6 +242,35 @@ def _strike_expr(slo: SLO, ql: PromQL) -> str:
         f"{ql.over_time('max', selector, slo.strike_window)} == 0\n"
         f"and\n{ql.over_time('count', selector, slo.strike_window)} >= {sli.strikes}"
     )
+
+
+def _uncomputable_expr(slo: SLO, ql: PromQL) -> str:
+    """Total flows, but no error ratio can be computed from it, per group_by group.
+
+    Latency and errors/total read only the recorded base series. Good/total reads the latest sample of its good
+    series, because the errors rule counts a missing good series as zero good events and clamps good above
+    total. Where good and total are one metric family it compares their counters as scraped: rates would not do,
+    since rate() extrapolates each series to the window's start by its own first value, so while series are
+    younger than the window (after every restart) a bucket's rate can exceed its histogram count's by tens of
+    percent. Counters of two families may restart apart, so there only a missing good series is caught.
+    """
+    errors, total = _base_series(slo, ql)
+    slack = format_number(SUBSET_SLACK)
+    sli = slo.sli
+    if isinstance(sli, LatencySLI):
+        # The errors rule subtracts the threshold bucket from the total: without the bucket it records nothing.
+        return f"{total} > 0\nunless\n{errors}"
+    if isinstance(sli, RatioSLI) and sli.good is not None:
+        by = slo.group_by
+        good = ql.sum(ql.selector(sli.good.selector), by)
+        if sli.good_shares_total_family:
+            good = f"{good} {ql.on('<=', by)} {ql.sum(ql.selector(sli.total.selector), by)} * {slack}"
+        return f"{total} > 0\n{ql.on('unless', by)}\n({good})"
+    if isinstance(sli, RatioSLI):
+        # The errors rule counts a missing error counter as zero, so only errors above total are wrong; errors in
+        # a group where total has no series divide by zero: +Inf.
+        return f"{errors} / ({total} or 0 * {errors}) > {slack}"
+    raise AssertionError("model.SLO.can_be_uncomputable: a probe's errors and total come from one series")
 
 
 def symptom_expr(alert: Alert, ql: PromQL = PROMETHEUS) -> str:

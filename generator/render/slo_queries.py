@@ -29,10 +29,21 @@ def group_legend(slo: SLO, text: str) -> str:
     return f"{prefix} {text}".strip() if prefix else text
 
 
-def burn_series(slo: SLO) -> str:
-    """The burn-rate series shown as "current": the 1h window, or the period's when 1h is not recorded."""
+def burn(slo: SLO, select: str) -> str:
+    """The burn rate shown as "current": the 1h error ratio over the error budget, or the period's burn rate
+    when 1h is not recorded. `select` is the selector body that picks the SLO's series."""
     window = slo.current_window
-    return naming.burn_rate(window) if window else naming.PERIOD_BURN
+    if window is None:
+        return naming.PERIOD_BURN + select
+    return window_burn_of(slo, window, select)
+
+
+def window_burn_of(slo: SLO, window: int, select: str) -> str:
+    return f"{naming.error_ratio(window)}{select} / {format_number(slo.error_budget)}"
+
+
+def budget_remaining_of(slo: SLO, select: str) -> str:
+    return naming.BUDGET_REMAINING + select
 
 
 def current_window_text(slo: SLO) -> str:
@@ -53,7 +64,7 @@ def budget_remaining(slo: SLO) -> str:
 
 
 def current_burn(slo: SLO) -> str:
-    return _worst(slo, "max", _series(slo, burn_series(slo)))
+    return _worst(slo, "max", burn(slo, ql.labels(slo.identity)))
 
 
 def _exhaustion(slo: SLO, remaining: str, burn: str) -> str:
@@ -63,13 +74,14 @@ def _exhaustion(slo: SLO, remaining: str, burn: str) -> str:
 
 def exhaustion(slo: SLO) -> str:
     """No result while nothing burns (Grafana shows the panel's noValue)."""
-    expr = _exhaustion(slo, _series(slo, naming.BUDGET_REMAINING), _series(slo, burn_series(slo)))
+    expr = _exhaustion(slo, _series(slo, naming.BUDGET_REMAINING), burn(slo, ql.labels(slo.identity)))
     return _worst(slo, "min", expr)
 
 
 def _alert_names(slo: SLO) -> str:
-    """The SLO's alert names as a regex alternation (burn, absence, strike: the order dashboards always had)."""
-    order = {"burn": 0, "absent": 1, "strike": 2}
+    """The SLO's alert names as a regex alternation (burn, absence, strike: the order dashboards always had; then
+    uncomputable)."""
+    order = {"burn": 0, "absent": 1, "strike": 2, "uncomputable": 3}
     return "|".join(dict.fromkeys(alert.name for alert in sorted(slo.alerts, key=lambda a: order[a.kind])))
 
 
@@ -96,7 +108,7 @@ def window_sli(slo: SLO, window: int) -> str:
 
 
 def window_burn(slo: SLO, window: int) -> str:
-    return _series(slo, naming.burn_rate(window))
+    return window_burn_of(slo, window, ql.labels(slo.identity))
 
 
 def period_sli_series(slo: SLO) -> str:
@@ -135,7 +147,7 @@ def breakdown(slo: SLO) -> tuple[tuple[str, str], ...]:
     return (
         ("SLI", f"1 - {ql.aggregate('max', _series(slo, naming.PERIOD_RATIO), by)}"),
         ("Budget remaining", ql.aggregate("min", _series(slo, naming.BUDGET_REMAINING), by)),
-        (f"Burn rate ({current_window_text(slo)})", ql.aggregate("max", _series(slo, burn_series(slo)), by)),
+        (f"Burn rate ({current_window_text(slo)})", ql.aggregate("max", burn(slo, ql.labels(slo.identity)), by)),
     )
 
 
@@ -161,12 +173,12 @@ def _fleet_remaining(slo: SLO, matchers: Matchers) -> str:
 
 
 def _fleet_burn(slo: SLO, matchers: Matchers) -> str:
-    return ql.aggregate("max", burn_series(slo) + ql.matchers(*matchers), BY_SLO)
+    return ql.aggregate("max", burn(slo, ql.matchers(*matchers)), BY_SLO)
 
 
 def _fleet_exhaustion(slo: SLO, matchers: Matchers) -> str:
     select = ql.matchers(*matchers)
-    return ql.aggregate("min", _exhaustion(slo, naming.BUDGET_REMAINING + select, burn_series(slo) + select), BY_SLO)
+    return ql.aggregate("min", _exhaustion(slo, naming.BUDGET_REMAINING + select, burn(slo, select)), BY_SLO)
 
 
 def _fleet_alerts(slo: SLO, matchers: Matchers) -> str:
@@ -200,13 +212,13 @@ def fleet_query(column: FleetColumn, slos: list[SLO], uids: dict[str, str]) -> s
     return "\nor\n".join(branches)
 
 
-def fleet_count(slos: list[SLO], series: Callable[[SLO], str], condition: str) -> str:
-    """How many SLOs (any group) have `series(slo)` meeting `condition`, e.g. budget remaining `< 0`."""
+def fleet_count(slos: list[SLO], value: Callable[[SLO, str], str], condition: str) -> str:
+    """How many SLOs (any group) have `value(slo, select)` meeting `condition`, e.g. budget remaining `< 0`."""
     groups: dict[tuple[str, str], list[str]] = {}
     for slo in slos:
-        groups.setdefault((slo.service, series(slo)), []).append(slo.name)
-    parts = [
-        f"{name}{ql.matchers(*_branch_matchers(service, names))} {condition}"
-        for (service, name), names in groups.items()
-    ]
+        groups.setdefault((slo.service, value(slo, "")), []).append(slo.name)
+    parts = []
+    for (service, _shape), names in groups.items():
+        member = next(slo for slo in slos if slo.service == service and slo.name == names[0])
+        parts.append(f"{value(member, ql.matchers(*_branch_matchers(service, names)))} {condition}")
     return ql.or_zero(ql.aggregate("count", ql.aggregate("count", " or ".join(parts), BY_SLO)))

@@ -1,7 +1,7 @@
 """Prometheus rule files and the promtool unit tests that prove them, one pair per service."""
 
 from ..model import Project, Service
-from ..render.promtool_tests import render_tests
+from ..render.promtool_tests import render_sparse_probe_tests, render_tests
 from ..render.rules import render_rules
 from ..synth import SynthesisError
 from ..write import OutputFile
@@ -15,6 +15,7 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     rule_file = f"{service.name}.rules.yml"
     try:
         tests = render_tests(service, f"../rules/{rule_file}")
+        sparse = render_sparse_probe_tests(service, f"../rules/{rule_file}")
     except SynthesisError as err:
         raise RenderError(
             service.documents[0].finding(("service",), f"cannot generate tests: {err}", "synthesis")
@@ -22,6 +23,12 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [
         OutputFile(f"{RULES_DIR}/{rule_file}", render_rules(service), service.spec_files),
         OutputFile(f"{TESTS_DIR}/{service.name}.test.yml", tests, service.spec_files),
+        # A sparse probe's strike test runs at an evaluation interval of its own, so it needs a file of its own
+        # (render/promtool_tests.py, DENSE_PROBE_TEST).
+        *(
+            OutputFile(f"{TESTS_DIR}/{service.name}.{slo.name}.test.yml", doc, service.spec_files)
+            for slo, doc in sparse
+        ),
     ]
 
 

@@ -42,6 +42,9 @@ class Simulator:
         self._seconds = 0.0
         self._live_seconds = 0.0  # simulated time of the last advance with power on: gauges keep its jitter
         self._double_charge_due = False
+        # Load: a factor on every event rate, linear from (start, value) to (end, value) in simulated seconds.
+        self._load_from = (0.0, 1.0)
+        self._load_to = (0.0, 1.0)
         self._phase: dict[Key, float] = {}
         self._acc: dict[Key, list[float]] = {}
         self._extra: dict[Key, int] = {}
@@ -77,6 +80,25 @@ class Simulator:
         with self._lock:
             self._power = bool(on)
 
+    @property
+    def load(self) -> float:
+        """The factor on every event rate now (1 = `rps` requests per second)."""
+        with self._lock:
+            return self._load_at(self._seconds)
+
+    def set_load(self, factor: float, over: float = 0.0) -> None:
+        """Scale every event rate (requests, flows, webhooks, jobs, …) by `factor`, reached linearly over the next
+        `over` simulated seconds from the load now: a traffic ramp. Gauges, probe runs and the scenario's shares
+        (error ratios, latencies) do not change; counts stay whole and exact, since each advance adds the integral
+        of the load over its interval."""
+        if not (factor >= 0 and math.isfinite(factor)):
+            raise ValueError(f"load must be a finite factor ≥ 0, not {factor!r}")
+        if not (over >= 0 and math.isfinite(over)):
+            raise ValueError(f"a ramp takes a finite number of seconds ≥ 0, not {over!r}")
+        with self._lock:
+            self._load_from = (self._seconds, self._load_at(self._seconds))
+            self._load_to = (self._seconds + over, float(factor))
+
     def status(self) -> dict:
         with self._lock:
             return {
@@ -84,6 +106,8 @@ class Simulator:
                 "scenario": self._scenario,
                 "seed": self.seed,
                 "rps": self.rps,
+                "load": self._load_at(self._seconds),
+                "load_target": self._load_to[1],
                 "simulated_seconds": self._seconds,
             }
 
@@ -153,12 +177,29 @@ class Simulator:
             if DOUBLE_CHARGE in self._acc:
                 self._extra[DOUBLE_CHARGE] = self._extra.get(DOUBLE_CHARGE, 0) + 1
         flows, gauges = self._compile(self._scenario)
+        loaded = self._load_integral(self._seconds, seconds)
         for accumulators, increments in flows:
             for i, increment in enumerate(increments):
-                accumulators[i] += increment * seconds
+                accumulators[i] += increment * loaded
         for key, drift in gauges:
             self._gauges[key] = _drift(self._gauges[key], drift, seconds)
             self._jitter[key] = drift.jitter
+
+    def _load_at(self, at: float) -> float:
+        (start, first), (end, last) = self._load_from, self._load_to
+        if at >= end or end <= start:
+            return last
+        return first + (last - first) * max(0.0, at - start) / (end - start)
+
+    def _load_integral(self, start: float, seconds: float) -> float:
+        """∫ load dt over [start, start + seconds]: exact, the load is linear up to the ramp's end and constant
+        after it. Outside a ramp it is load × seconds, so a load of 1 gives the very floats it always gave."""
+        end, last = self._load_to
+        if start >= end:
+            return last * seconds
+        middle = min(start + seconds, end)
+        ramped = (self._load_at(start) + self._load_at(middle)) / 2 * (middle - start)
+        return ramped + last * max(0.0, start + seconds - middle)
 
     def _value(self, family: c.Family, key: Key) -> Value:
         if family.kind == c.GAUGE:

@@ -5,12 +5,14 @@ GET  /probe/metrics                 synthetic check series (scrape job `bookiji-
                                     reads the last run, so the job's scrape_interval is the run interval
 POST /api/simcity/power/on|off      start or stop traffic (counters freeze, gauges stay)
 POST /api/simcity/scenario/<name>   switch failure mode
-GET  /api/simcity/status            power, scenario, seed, rps, simulated seconds
+POST /api/simcity/load/<factor>     scale every event rate by factor; ?over=<seconds> ramps to it linearly
+GET  /api/simcity/status            power, scenario, seed, rps, load, simulated seconds
 """
 
 import json
 import threading
 import time
+import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,7 +26,8 @@ ENDPOINTS = (
     ("POST", "/api/simcity/power/on", "start traffic"),
     ("POST", "/api/simcity/power/off", "stop traffic: counters freeze, gauges stay"),
     ("POST", "/api/simcity/scenario/<name>", "switch scenario: " + ", ".join(SCENARIOS)),
-    ("GET", "/api/simcity/status", "power, scenario, seed, rps, simulated seconds"),
+    ("POST", "/api/simcity/load/<factor>?over=<seconds>", "scale every event rate, ramping linearly over seconds"),
+    ("GET", "/api/simcity/status", "power, scenario, seed, rps, load, simulated seconds"),
 )
 JOIN_TIMEOUT = 5.0
 
@@ -56,12 +59,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         simulator = self.server.simulator
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path in ("/api/simcity/power/on", "/api/simcity/power/off"):
             simulator.set_power(path.endswith("/on"))
             self._json(HTTPStatus.OK, simulator.status())
         elif path.startswith("/api/simcity/scenario/"):
             self._scenario(path.removeprefix("/api/simcity/scenario/"))
+        elif path.startswith("/api/simcity/load/"):
+            self._load(path.removeprefix("/api/simcity/load/"), urllib.parse.parse_qs(query).get("over", ["0"])[-1])
         else:
             self._not_found(path)
 
@@ -70,6 +75,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": f"unknown scenario {name!r}", "scenarios": list(SCENARIOS)})
             return
         self.server.simulator.set_scenario(name)
+        self._json(HTTPStatus.OK, self.server.simulator.status())
+
+    def _load(self, factor: str, over: str) -> None:
+        try:
+            self.server.simulator.set_load(float(factor), float(over))
+        except ValueError as err:
+            self._json(HTTPStatus.BAD_REQUEST, {"error": f"load {factor!r} over {over!r} seconds: {err}"})
+            return
         self._json(HTTPStatus.OK, self.server.simulator.status())
 
     def _not_found(self, path: str) -> None:

@@ -9,9 +9,10 @@ import argparse
 import contextlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -93,18 +94,19 @@ def never_in_maintenance(config: dict) -> None:
         named["time_intervals"] = [{"years": ["1999"]}]
 
 
-def main() -> None:
+def run_by_hand(prog: str, description: str, start: Callable[[Path], Any], urls: Callable[[Any], str]) -> None:
+    """Start a stack with `start(tmp)` in a scenario, print `urls(stack)`, then every notification the capture
+    server receives, until --seconds pass or Ctrl-C (`python -m tests.e2e.stack`, `… .vmstack`)."""
     from testing.simcity import SCENARIOS
 
-    parser = argparse.ArgumentParser(prog="python -m tests.e2e.stack", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
     parser.add_argument("--seconds", type=float, default=600, help="stop after this long (default 600)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="slogen-e2e-") as tmp, running_stack(Path(tmp)) as stack:
+    with tempfile.TemporaryDirectory(prefix="slogen-e2e-") as tmp, start(Path(tmp)) as stack:
         stack.scenario(args.scenario)
         print(
-            f"SimCity      {stack.simulator.url}/api/simcity/status  (scenario {args.scenario})\n"
-            f"Prometheus   {stack.prometheus.url}/alerts\nAlertmanager {stack.alertmanager.url}\n"
+            f"SimCity      {stack.simulator.url}/api/simcity/status  (scenario {args.scenario})\n{urls(stack)}\n"
             f"logs and configs in {tmp}; Ctrl-C stops",
             flush=True,
         )
@@ -117,6 +119,15 @@ def main() -> None:
                     print(f"{time.strftime('%H:%M:%S')} {path}: {titles}", flush=True)
                 shown = len(received)
                 time.sleep(0.5)
+
+
+def main() -> None:
+    run_by_hand(
+        "python -m tests.e2e.stack",
+        __doc__.split("\n\n")[0],
+        running_stack,
+        lambda stack: f"Prometheus   {stack.prometheus.url}/alerts\nAlertmanager {stack.alertmanager.url}",
+    )
 
 
 if __name__ == "__main__":
