@@ -35,7 +35,7 @@ test: $(STAMP) tools
 
 # The fast loop (under a minute on 2 cores): no `slow` promtool scenarios, no e2e servers.
 unit: $(STAMP) tools
-	$(BIN)/pytest -q -m "not slow and not e2e"
+	$(BIN)/pytest -q -n auto -m "not slow and not e2e"
 
 # Python sources ruff covers; wildcard keeps the list valid while a package is being added or removed.
 LINT_PATHS := $(wildcard generator tests bench testing)
