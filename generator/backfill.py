@@ -5,8 +5,9 @@ the base rules were not evaluated (Prometheus down, or its ruler) are missing fr
 budget. This module finds those minutes (holes) per SLO in the recorded series, and writes one rule file per
 hole with the SLO's base rules as `render.rules` renders them, changed in two ways only:
 
-- errors read the raw total instead of the recorded one (`promtool tsdb create-blocks-from rules` evaluates
-  every rule on its own, against a Prometheus that has no recorded total for the hole);
+- the errors rule's zero fallback reads the raw total instead of the recorded one (`promtool tsdb
+  create-blocks-from rules` evaluates every rule on its own, against a Prometheus that has no recorded total
+  for the hole);
 - when the raw counters have no samples either for at least the base window (Prometheus itself was down),
   each counter's increase across that raw gap, which no 5-minute rate can see, is spread evenly over the
   filled minutes of the gap (`GapBridging`).
@@ -271,8 +272,10 @@ def bridges(hole: Hole, gaps: Iterable[RawGap]) -> tuple[Bridge, ...]:
 
 
 def base_rules(slo: SLO, service: Service, ql: PromQL = PROMETHEUS) -> list[dict[str, object]]:
-    """The SLO's two base recording rules as generated, with the errors reading the raw total instead of the
-    recorded one: promtool evaluates each rule alone, against data without the recorded total."""
+    """The SLO's two base recording rules as generated, with every read of the recorded total (the errors
+    rule's `or 0 * total` fallback) reading the raw total instead: promtool evaluates each rule alone, against
+    data without the recorded total, where the fallback would otherwise leave a never-incremented error counter
+    without an errors sample."""
     total_name, errors_name = naming.total_rate(slo.base_window), naming.errors_rate(slo.base_window)
     rules = {str(rule.get("record")): dict(rule) for rule in sli_rules(slo, service, ql) if "record" in rule}
     total, errors = rules[total_name], rules[errors_name]
