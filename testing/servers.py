@@ -99,6 +99,15 @@ def http_json(url: str, method: str = "GET", body: Any = None, timeout: float = 
     return json.loads(payload or b"null")
 
 
+def prometheus_api(server: str, url: str, path: str, params: dict[str, Any]) -> Any:
+    """The `data` of a Prometheus-compatible HTTP API call (Prometheus, VictoriaMetrics); None params are left out."""
+    query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+    answer = http_json(f"{url}/api/v1/{path}?{query}")
+    if answer.get("status") != "success":
+        raise AssertionError(f"{server} {path} {params}: {answer}")
+    return answer["data"]
+
+
 class Process:
     """One child process with its output in a log file; a context manager that always stops it."""
 
@@ -167,11 +176,7 @@ class Prometheus(Process):
         return self
 
     def api(self, path: str, **params: Any) -> Any:
-        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        answer = http_json(f"{self.url}/api/v1/{path}?{query}")
-        if answer.get("status") != "success":
-            raise AssertionError(f"Prometheus {path} {params}: {answer}")
-        return answer["data"]
+        return prometheus_api("Prometheus", self.url, path, params)
 
     def query(self, expr: str, at: float | None = None) -> list[dict]:
         return self.api("query", query=expr, time=at)["result"]
@@ -280,11 +285,7 @@ class VictoriaMetrics(Process):
         super().stop(timeout)
 
     def api(self, path: str, **params: Any) -> Any:
-        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        answer = http_json(f"{self.url}/api/v1/{path}?{query}")
-        if answer.get("status") != "success":
-            raise AssertionError(f"VictoriaMetrics {path} {params}: {answer}")
-        return answer["data"]
+        return prometheus_api("VictoriaMetrics", self.url, path, params)
 
     # Tests read what is stored at the time they ask for: `nocache=1` turns the latency offset off for them.
     # vmalert's own queries do not send it, so the rules see the offset.

@@ -85,6 +85,22 @@ def running_stack(tmp: Path, seed: int = 1) -> Iterator[Stack]:
         yield Stack(simulator, prometheus, alertmanager, capture, rules)
 
 
+def assert_every_rule_loaded_cleanly(ruler: str, loaded_groups: list[dict], rule_files: list[Path]) -> None:
+    """The ruler loaded every generated group with all its rules, and none has an error or bad health."""
+    loaded = {g["name"]: g for g in loaded_groups}
+    generated = {g["name"]: g for path in rule_files for g in yaml.safe_load(path.read_text())["groups"]}
+    assert {name: len(g["rules"]) for name, g in loaded.items()} == {
+        name: len(g["rules"]) for name, g in generated.items()
+    }, f"{ruler} did not load every generated rule"
+    broken = [
+        f"{name}: {rule.get('name')} health={rule['health']} {rule.get('lastError', '')}"
+        for name, group in loaded.items()
+        for rule in group["rules"]
+        if rule["health"] != "ok" or rule.get("lastError")
+    ]
+    assert broken == []
+
+
 def never_in_maintenance(config: dict) -> None:
     """Make every generated maintenance window one that is never active (the year 1999), keeping its name
     and the routes that mute with it. The generated windows are real dates: on the days they cover, P1

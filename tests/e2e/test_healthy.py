@@ -8,11 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import yaml
 
 from testing.servers import wait_for
 
-from .stack import OUTPUT, Stack, slo_pairs
+from .stack import OUTPUT, Stack, assert_every_rule_loaded_cleanly, slo_pairs
 
 pytestmark = pytest.mark.e2e
 
@@ -75,18 +74,7 @@ def _epoch(stamp: str) -> float:
 
 def test_every_generated_rule_group_loads_and_evaluates_cleanly(slo_stack: Stack, warm: float):
     evaluated_since(slo_stack, warm, rounds=1)
-    loaded = {g["name"]: g for g in slo_stack.rule_groups()}
-    generated = {g["name"]: g for path in slo_stack.rule_files for g in yaml.safe_load(path.read_text())["groups"]}
-    assert {name: len(g["rules"]) for name, g in loaded.items()} == {
-        name: len(g["rules"]) for name, g in generated.items()
-    }, "Prometheus did not load every generated rule"
-    broken = [
-        f"{name}: {rule.get('name')} health={rule['health']} {rule.get('lastError', '')}"
-        for name, group in loaded.items()
-        for rule in group["rules"]
-        if rule["health"] != "ok" or rule.get("lastError")
-    ]
-    assert broken == []
+    assert_every_rule_loaded_cleanly("Prometheus", slo_stack.rule_groups(), slo_stack.rule_files)
 
 
 def test_healthy_nothing_fires(slo_stack: Stack, warm: float):

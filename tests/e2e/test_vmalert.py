@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator import pipeline
 from generator.targets import prometheus as prometheus_target
 from generator.write import render_tree, write
 from testing.servers import Capture, VictoriaMetrics, VMAlert, fast_rule_file, wait_for
 
-from .stack import slo_pairs
+from .stack import assert_every_rule_loaded_cleanly, slo_pairs
 from .test_alerting import PAGE_RECEIVERS, mentions
 from .vmstack import EVALUATION, LATENCY_OFFSET, VM_FLUSH_EVERY, VMALERT_FLUSH, VMStack, running_vm_stack
 
@@ -81,18 +80,7 @@ def active(vmalert: VMAlert) -> set[tuple[str, str, str, str]]:
 
 
 def test_every_generated_rule_group_loads_and_evaluates_cleanly_in_vmalert(vm_stack: VMStack, warm: float):
-    loaded = {g["name"]: g for g in vm_stack.vmalert.groups()}
-    generated = {g["name"]: g for path in vm_stack.rule_files for g in yaml.safe_load(path.read_text())["groups"]}
-    assert {name: len(g["rules"]) for name, g in loaded.items()} == {
-        name: len(g["rules"]) for name, g in generated.items()
-    }, "vmalert did not load every generated rule"
-    broken = [
-        f"{name}: {rule.get('name')} health={rule['health']} {rule.get('lastError', '')}"
-        for name, group in loaded.items()
-        for rule in group["rules"]
-        if rule["health"] != "ok" or rule.get("lastError")
-    ]
-    assert broken == []
+    assert_every_rule_loaded_cleanly("vmalert", vm_stack.vmalert.groups(), vm_stack.rule_files)
 
 
 def test_healthy_traffic_ramping_up_and_down_fires_nothing(vm_stack: VMStack, warm: float):
