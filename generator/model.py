@@ -4,7 +4,7 @@ Built from schema-valid documents. Everything a renderer needs (windows, thresho
 property here, so renderers ask the model and never recompute or read specs.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -16,7 +16,7 @@ from .document import Document, Spec, SpecPath
 from .durations import format_duration, format_number, parse_duration, parse_latency
 from .findings import Finding
 from .routing import Routing
-from .selector import Selector, SelectorError, parse_selector
+from .selector import Matcher, Selector, SelectorError, parse_selector
 from .source import Source, SpecError
 
 DEFAULT_PERIOD = "30d"
@@ -27,6 +27,14 @@ DEFAULT_STRIKES = 1
 # leaves one series without samples must not ticket.
 UNCOMPUTABLE_FOR = 600
 CURRENT_WINDOW = 3600  # "burning now" on dashboards: the Workbook's fastest page window
+# A zero-tolerance alert with `open` fires on an increase within this window until `open` counts the new case;
+# without `open` it holds this long after the last increase: a day's shifts see it, whoever acted on it or not.
+ZERO_TOLERANCE_WINDOW = "10m"
+ZERO_TOLERANCE_HOLD = "24h"
+# A counter series is taken for born (above 0, where increase() cannot see its first event) when it has no sample
+# in the hold before this one, or in this long before it if the hold is shorter: a scrape gap shorter than that
+# does not look like a birth (a 10m window took a 20-minute gap for one and paged).
+ZERO_TOLERANCE_UNSEEN = 3600
 
 
 @dataclass(frozen=True)
@@ -121,12 +129,54 @@ class LatencySLI:
 
 
 @dataclass(frozen=True)
+class ProbePriority:
+    """One entry of a probe's `priorities`: the failing series it matches and the priority of their strike alert.
+
+    Without `in_every` it alerts per series. With it, per group of `group()` labels, and only when every matched
+    series of the group that reported within the strike window struck: in every region, from every checker.
+    """
+
+    index: int  # in sli.probe.priorities
+    match: tuple[tuple[str, str], ...]
+    priority: str
+    in_every: str | None = None
+
+    @property
+    def severity(self) -> str:
+        """P2 is a ticket, as every ticket in slogen is P2; P0 and P1 page."""
+        return TICKET if self.priority == TICKET_PRIORITY else PAGE
+
+    @property
+    def matchers(self) -> tuple[Matcher, ...]:
+        return tuple(Matcher(label, "=", value) for label, value in self.match)
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return all(labels.get(label, "") == value for label, value in self.match)
+
+    def covers(self, other: "ProbePriority") -> bool:
+        """Whether every series `other` matches, this entry matches too."""
+        return set(self.match) <= set(other.match)
+
+    def contradicts(self, other: "ProbePriority") -> bool:
+        """Whether no series can match both: they ask one label for two values."""
+        theirs = dict(other.match)
+        return any(theirs.get(label, value) != value for label, value in self.match)
+
+    def group(self, group_by: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels an `in_every` entry's alert carries: the match labels, then the SLO's other group_by labels.
+        Named, not `without`: checkers in two regions may differ in labels such as `instance`."""
+        keys = tuple(label for label, _value in self.match)
+        return keys + tuple(label for label in group_by if label != self.in_every and label not in keys)
+
+
+@dataclass(frozen=True)
 class ProbeSLI:
     """Synthetic check runs that export 1 (passed) or 0 (failed) every `interval`."""
 
     success: SelectorField
     interval: int
     strikes: int
+    priorities: tuple[ProbePriority, ...] = ()
     kind: ClassVar[str] = "probe"
 
     @property
@@ -136,6 +186,15 @@ class ProbeSLI:
     @property
     def presence(self) -> str:
         return self.success.selector.render()
+
+    def earlier(self, entry: ProbePriority | None) -> tuple[ProbePriority, ...]:
+        """The entries before `entry` (before none: all of them, for the series no entry matches) that can take a
+        series `entry` matches. Left out: entries whose match contradicts entry's, and `in_every` entries whose
+        series an earlier per-series entry already takes."""
+        before = self.priorities[: entry.index] if entry else self.priorities
+        before = tuple(e for e in before if entry is None or not e.contradicts(entry))
+        per_series = [e for e in before if e.in_every is None]
+        return tuple(e for e in before if e.in_every is None or not any(p.covers(e) for p in per_series))
 
     @property
     def check_name(self) -> str:
@@ -176,10 +235,18 @@ class SLOAlert:
     labels: tuple[tuple[str, str], ...]
     window: BurnWindow | None = None  # burn alerts only
     for_: int = 0  # seconds the condition must hold before the alert fires
+    # Strike alerts only: the `priorities` entry whose series the alert covers (None: the series no entry matches),
+    # and the entries before it that can take its series, which then are not this alert's (first match wins).
+    entry: ProbePriority | None = None
+    earlier: tuple[ProbePriority, ...] = ()
 
     @property
     def severity(self) -> str:
         return dict(self.labels)["severity"]
+
+
+def _covers(entry: ProbePriority | None, labels: dict[str, str]) -> bool:
+    return entry is None or entry.matches(labels)
 
 
 def priority_for(severity: str, page_priority: str) -> str:
@@ -239,17 +306,22 @@ class SLO:
     def burn_windows(self) -> tuple[BurnWindow, ...]:
         """Alerting pairs that are generated, with windows raised to the base window. Left out, each with its lint
         finding: a pair whose short window reaches its long one once raised (burn-window-degenerate), a pair
-        below 1× (burn-factor-below-one: it cannot exhaust the budget within the period) and a pair whose
-        threshold is 100 % errors or more (burn-window-unreachable: it can never fire)."""
+        below 1× (burn-factor-below-one: it cannot exhaust the budget within the period), a pair whose
+        threshold is 100 % errors or more (burn-window-unreachable: it can never fire) and a page pair of a probe
+        with strikes > 1 (probe-page-pair: it can page on one failed run)."""
         usable = []
         for window in self.alerting.windows:
             pair = burnrate.raised(window, self.base_window)
-            if pair.short >= pair.long or pair.factor(self.period) < 1:
+            if pair.short >= pair.long or pair.factor(self.period) < 1 or self._pages_before_strikes(pair):
                 continue
             if burnrate.threshold_ratio(pair, self.period, self.error_budget) >= 1:
                 continue
             usable.append(pair)
         return tuple(usable)
+
+    def _pages_before_strikes(self, window: BurnWindow) -> bool:
+        """Whether a page pair could page before the strike alert's `strikes` consecutive failed runs."""
+        return window.severity == PAGE and isinstance(self.sli, ProbeSLI) and self.sli.strikes > 1
 
     @cached_property
     def ratio_windows(self) -> tuple[int, ...]:
@@ -279,7 +351,7 @@ class SLO:
 
     @cached_property
     def alerts(self) -> tuple[SLOAlert, ...]:
-        """Every alert this SLO's rules fire, in rule order: one per burn window, the probe's strike alert,
+        """Every alert this SLO's rules fire, in rule order: one per burn window, the probe's strike alerts,
         the absence ticket when `alerting.absent` is set, and the uncomputable-SLI ticket unless
         `alerting.uncomputable` is false."""
         found = [
@@ -298,8 +370,7 @@ class SLO:
             )
             for window in self.burn_windows
         ]
-        if isinstance(self.sli, ProbeSLI):
-            found.append(SLOAlert("strike", naming.strike_alert(self.name), self._alert_labels(PAGE)))
+        found.extend(self._strike_alerts())
         if self.alerting.absent:
             found.append(SLOAlert("absent", naming.absent_alert(self.name), self._alert_labels(TICKET)))
         if self.alerting.uncomputable and self.can_be_uncomputable:
@@ -312,6 +383,59 @@ class SLO:
                 )
             )
         return tuple(found)
+
+    def _strike_alerts(self) -> list[SLOAlert]:
+        """A probe's strike alerts: one per `priorities` entry, with its priority (P2 tickets) and match labels, then
+        one with the SLO's priority for the series no entry matches (a check added later must still alert)."""
+        sli = self.sli
+        if not isinstance(sli, ProbeSLI):
+            return []
+        name = naming.strike_alert(self.name)
+        found = [
+            SLOAlert(
+                "strike",
+                name,
+                self._alert_labels(entry.severity, {**dict(entry.match), "priority": entry.priority}),
+                entry=entry,
+                earlier=sli.earlier(entry),
+            )
+            for entry in sli.priorities
+        ]
+        # The rest strike at the SLO's priority, and a P2 is a ticket here as in the entries.
+        rest = TICKET if self.alerting.priority == TICKET_PRIORITY else PAGE
+        found.append(
+            SLOAlert(
+                "strike",
+                name,
+                self._alert_labels(rest, {"priority": self.alerting.priority}),
+                earlier=sli.earlier(None),
+            )
+        )
+        return found
+
+    def strike_firing(self, series: Sequence[tuple[dict[str, str], bool]]) -> list[tuple[SLOAlert, dict[str, str]]]:
+        """The strike alerts that fire, each with its series' or group's labels, when each of `series` (its labels,
+        whether its last `strikes` runs all failed) reported within the strike window: what the strike rules compute,
+        for the generated tests to hold them to. A series is the first entry's that matches it, except that an
+        `in_every` entry takes only the series of the groups where it fires."""
+        claimed: set[int] = set()
+        fired: list[tuple[SLOAlert, dict[str, str]]] = []
+        for alert in (a for a in self.alerts if a.kind == "strike"):
+            entry = alert.entry
+            mine = [i for i, (labels, _struck) in enumerate(series) if i not in claimed and _covers(entry, labels)]
+            if entry is None or entry.in_every is None:
+                fired.extend((alert, series[i][0]) for i in mine if series[i][1])
+                claimed.update(mine)
+                continue
+            keys = entry.group(self.group_by)
+            groups: dict[tuple[str, ...], list[int]] = {}
+            for i in mine:
+                groups.setdefault(tuple(series[i][0].get(key, "") for key in keys), []).append(i)
+            for values, members in groups.items():
+                if all(series[i][1] for i in members):
+                    fired.append((alert, {key: value for key, value in zip(keys, values, strict=True) if value}))
+                    claimed.update(members)
+        return fired
 
     @property
     def can_be_uncomputable(self) -> bool:
@@ -356,10 +480,28 @@ class QuantileCondition:
 
 @dataclass(frozen=True)
 class ZeroToleranceCondition:
+    """Fires on any increase of `counter`, or a counter series born above 0, and does not resolve on its own.
+
+    With `open`, a gauge of the cases not yet undone, it stays firing while `open` reads above 0, and `hold` (the
+    spec's `window`) only bridges the time until `open` counts a new case. Without `open` it stays firing for `hold`
+    (the spec's `hold`) after the last increase, whether or not the harm was undone.
+    """
+
     counter: SelectorField
-    window: int
+    open: SelectorField | None
+    hold: int
     group_by: tuple[str, ...]
     kind: ClassVar[str] = "zero_tolerance"
+
+    @property
+    def self_resolving(self) -> bool:
+        """Whether the alert resolves when its hold runs out, not when a person has undone the harm."""
+        return self.open is None
+
+    @property
+    def unseen(self) -> int:
+        """How long a counter series must have had no sample, a hold ago, to be taken for born."""
+        return max(self.hold, ZERO_TOLERANCE_UNSEEN)
 
 
 Condition = ExprCondition | QuantileCondition | ZeroToleranceCondition
@@ -402,7 +544,7 @@ class Alert:
         if isinstance(condition, QuantileCondition):
             return (condition.histogram,)
         if isinstance(condition, ZeroToleranceCondition):
-            return (condition.counter,)
+            return (condition.counter,) if condition.open is None else (condition.counter, condition.open)
         assert_never(condition)
 
     @property
@@ -610,6 +752,10 @@ def _sli(spec: Spec, source: Source, threshold: Decimal | None) -> SLI:
             _selector(body["success"], at.at("success")),
             _duration(at, ("interval",), body["interval"]),
             body.get("strikes", DEFAULT_STRIKES),
+            tuple(
+                ProbePriority(index, _pairs(entry["match"]), entry["priority"], entry.get("in_every"))
+                for index, entry in enumerate(body.get("priorities", ()))
+            ),
         )
     raise AssertionError(f"the schema admits no SLI kind {kind!r}")
 
@@ -720,9 +866,16 @@ def _condition(spec: Spec, source: Source) -> Condition:
             tuple(body.get("group_by", ())),
         )
     body = spec["zero_tolerance"]
+    open_ = None
+    if "open" in body:
+        open_ = _selector(body["open"], source.at("zero_tolerance", "open"))
+        hold = _duration(source, ("zero_tolerance", "window"), body.get("window", ZERO_TOLERANCE_WINDOW))
+    else:  # `window` has no say here: it made the pilot's page resolve 10 minutes after a double charge
+        hold = _duration(source, ("zero_tolerance", "hold"), body.get("hold", ZERO_TOLERANCE_HOLD))
     return ZeroToleranceCondition(
         _selector(body["counter"], source.at("zero_tolerance", "counter")),
-        _duration(source, ("zero_tolerance", "window"), body.get("window", "10m")),
+        open_,
+        hold,
         tuple(body.get("group_by", ())),
     )
 

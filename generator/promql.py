@@ -41,15 +41,13 @@ class PromQL:
         span = window if isinstance(window, str) else format_duration(window)
         return f"rate({selector}[{span}])"
 
-    def over_time(self, function: str, expr: str, window: int) -> str:
-        """sum_over_time, count_over_time, max_over_time, absent_over_time, … over `window`."""
-        return f"{function}_over_time({expr}[{format_duration(window)}])"
+    def over_time(self, function: str, expr: str, window: int, offset: int = 0) -> str:
+        """sum_over_time, count_over_time, max_over_time, absent_over_time, … over `window`, ending `offset` ago."""
+        shifted = f" offset {format_duration(offset)}" if offset else ""
+        return f"{function}_over_time({expr}[{format_duration(window)}]{shifted})"
 
     def increase(self, selector: str, window: int) -> str:
         return f"increase({selector}[{format_duration(window)}])"
-
-    def offset(self, selector: str, window: int) -> str:
-        return f"{selector} offset {format_duration(window)}"
 
     def clamp_min(self, expr: str, minimum: int) -> str:
         return f"clamp_min({expr}, {minimum})"

@@ -43,6 +43,15 @@ class Receiver:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """Also notify `receivers` about a notification group of the route that still fires `after` seconds after it
+    started (the incident policy's "escalate within 1 hour")."""
+
+    after: int
+    receivers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Route:
     severity: str | None
     priority: str | None
@@ -50,6 +59,7 @@ class Route:
     group_wait: int | None
     repeat_interval: int | None
     mute: tuple[str, ...]
+    escalation: Escalation | None
     source: Source
 
     def matches(self, labels: dict[str, str]) -> bool:
@@ -57,6 +67,12 @@ class Route:
             value is None or labels.get(key) == value
             for key, value in (("severity", self.severity), ("priority", self.priority))
         )
+
+    @property
+    def all_receivers(self) -> tuple[str, ...]:
+        """Escalation receivers, then the route's own: the order of the generated Alertmanager routes, which is
+        the order `amtool config routes test` prints (a depth-first walk of the routing tree)."""
+        return (self.escalation.receivers if self.escalation else ()) + self.receivers
 
 
 @dataclass(frozen=True)
@@ -91,17 +107,19 @@ class Routing:
         return next((r for r in self.receivers if r.name == name), None)
 
     def receivers_for(self, labels: dict[str, str]) -> tuple[str, ...]:
-        """Where Alertmanager sends an alert with these labels: the first matching route, else the default."""
+        """Where Alertmanager sends an alert with these labels, escalations included: the first matching route,
+        else the default."""
         route = next((r for r in self.routes if r.matches(labels)), None)
-        return route.receivers if route else (self.default_receiver,)
+        return route.all_receivers if route else (self.default_receiver,)
 
 
 def _optional_duration(spec: Spec, key: str, source: Source) -> int | None:
     if key not in spec:
         return None
     try:
-        # group_wait 0s sends a new group's first notification at once; a zero interval is meaningless.
-        return parse_duration(spec[key], allow_zero=key == "group_wait")
+        # group_wait 0s (and escalate.after 0s, which becomes one) sends a new group's first notification at
+        # once; a zero interval is meaningless.
+        return parse_duration(spec[key], allow_zero=key in ("group_wait", "after"))
     except ValueError as err:
         raise SpecError(source, (key,), f"{err}") from None
 
@@ -144,8 +162,15 @@ def _route(spec: Spec, source: Source) -> Route:
         _optional_duration(spec, "group_wait", source),
         _optional_duration(spec, "repeat_interval", source),
         tuple(spec.get("mute", ())),
+        _escalation(spec["escalate"], source.at("escalate")) if "escalate" in spec else None,
         source,
     )
+
+
+def _escalation(spec: Spec, source: Source) -> Escalation:
+    after = _optional_duration(spec, "after", source)
+    assert after is not None, "the schema requires escalate.after"
+    return Escalation(after, tuple(spec["receivers"]))
 
 
 def _window(spec: Spec, source: Source) -> MaintenanceWindow:

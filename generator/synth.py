@@ -98,6 +98,18 @@ def group_value(label: str, selectors: tuple[Selector, ...]) -> str:
     )
 
 
+def label_values(label: str, selectors: tuple[Selector, ...], count: int) -> list[str]:
+    """Up to `count` distinct values for `label` that every selector's matchers on that label accept, group_value's
+    first: the regions of a test that needs several."""
+    numbered = [f"{label}-{n}" for n in range(1, count + 1)]
+    accepted = (
+        candidate
+        for candidate in dict.fromkeys([*numbered, *_candidates(label, selectors)])
+        if candidate and all(m.matches(candidate) for s in selectors for m in s.matchers if m.label == label)
+    )
+    return list(itertools.islice(accepted, count))
+
+
 def series_labels(
     match: tuple[Selector, ...], miss: tuple[Selector, ...] = (), fixed: dict[str, str] | None = None
 ) -> dict[str, str]:

@@ -101,6 +101,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return "has duplicate entries"
     if kind == "oneOf":
         return "does not match exactly one form"
+    if kind == "not":
+        return _hint(error) or "has fields that exclude each other"
     if kind == "propertyNames":
         return "has an invalid key"
     return error.message

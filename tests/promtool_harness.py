@@ -4,15 +4,16 @@ from pathlib import Path
 
 import yaml
 
-from generator import pipeline, promtool
+from generator import lint, pipeline, promtool
 from generator.targets import prometheus as prometheus_target
 from generator.write import render_tree, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def generate(spec: Path, out: Path) -> Path:
-    outcome = pipeline.generate([spec])
+def generate(spec: Path, out: Path, rules: tuple[lint.Rule, ...] = lint.RULES) -> Path:
+    """The rules slogen generates for `spec`, linted by `rules` (leave one out to render what lint refuses)."""
+    outcome = pipeline.generate([spec], rules)
     assert outcome.ok, [f.text() for f in outcome.findings]
     write(out, render_tree(outcome.files))
     return out / prometheus_target.RULES_DIR

@@ -94,6 +94,15 @@ def test_routes_map_severity_and_priority_with_one_route_per_receiver(tmp_path):
             "repeat_interval": "15m",
         },
         {
+            "receiver": "escalation-slack",
+            "matchers": ['severity="page"'],
+            "group_by": ["service", "slo"],
+            "group_wait": "1h",
+            "repeat_interval": "1h",
+            "mute_time_intervals": ["maintenance"],
+            "continue": True,
+        },
+        {
             "receiver": "pager-slack",
             "matchers": ['severity="page"'],
             "repeat_interval": "1h",
@@ -127,12 +136,12 @@ def test_inhibition_page_silences_tickets_and_probe_silences_latency(tmp_path):
             "equal": ["service", "slo", "region"],
         },
         {
-            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
+            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"', 'priority="P0"'],
             "target_matchers": ['service="shop"', 'slo=~"latency"'],
             "equal": ["service"],
         },
         {
-            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"'],
+            "source_matchers": ['service="shop"', 'alertname=~"AvailabilityProbeFailing"', 'priority="P0"'],
             "target_matchers": ['service="shop"', 'alertname=~"CheckoutSlow"'],
             "equal": ["service"],
         },
@@ -147,6 +156,104 @@ def test_no_probe_no_probe_inhibition(tmp_path):
         }
     )
     assert len(inhibit_rules(project(tmp_path, text))) == 1
+
+
+def test_only_a_p0_probe_silences_latency(tmp_path):
+    """One check failing in one region (P1, P2) does not mean the service is down: its latency pages still count."""
+    p1 = spec_text(**{"alerting: {priority: P0}": "alerting: {priority: P1}"})
+    assert len(inhibit_rules(project(tmp_path, p1))) == 1
+    entries = spec_text(
+        **{
+            "        strikes: 2\n": "        strikes: 2\n        priorities:\n"
+            "          - {match: {check: health}, in_every: region, priority: P0}\n"
+            "          - {match: {check: health}, priority: P1}\n",
+            "alerting: {priority: P0}": "alerting: {priority: P2}",
+        }
+    )
+    sources = [rule["source_matchers"] for rule in inhibit_rules(project(tmp_path, entries))[1:]]
+    assert sources == [['service="shop"', 'alertname=~"AvailabilityProbeFailing"', 'priority="P0"']] * 2
+
+
+# --- escalation: extra child routes that wait `after` before their first notification ----------------------
+
+P1_PAGE = {"severity": "page", "priority": "P1", "service": "shop", "slo": "latency"}
+
+
+def test_escalation_is_in_the_model(tmp_path):
+    page = project(tmp_path).routing.routes[1]
+    assert (page.escalation.after, page.escalation.receivers) == (3600, ("escalation-slack",))
+    assert page.all_receivers == ("escalation-slack", "pager-slack")
+    assert project(tmp_path).routing.routes[0].escalation is None
+
+
+def test_immediate_escalation_of_an_unmuted_route_without_overrides(tmp_path):
+    text = spec_text(
+        **{
+            "{severity: ticket, receivers: [tickets], mute: [maintenance]}": "{severity: ticket, receivers: "
+            "[tickets], escalate: {after: 0s, receivers: [pager-discord, escalation-slack]}}"
+        }
+    )
+    routes = render_alertmanager(project(tmp_path, text))["route"]["routes"]
+    assert routes[-3:] == [
+        {
+            "receiver": receiver,
+            "matchers": ['severity="ticket"'],
+            "group_by": ["service", "slo"],
+            "group_wait": "0s",
+            "continue": True,
+        }
+        for receiver in ("pager-discord", "escalation-slack")
+    ] + [{"receiver": "tickets", "matchers": ['severity="ticket"']}]
+
+
+def test_a_route_group_wait_of_zero_renders_as_0s(tmp_path):
+    text = spec_text(**{"group_wait: 10s": "group_wait: 0s"})
+    assert render_alertmanager(project(tmp_path, text))["route"]["routes"][0]["group_wait"] == "0s"
+
+
+def test_receivers_for_lists_escalations_first_as_amtool_prints_them(tmp_path):
+    routing = project(tmp_path).routing
+    assert routing.receivers_for(P1_PAGE) == ("escalation-slack", "pager-slack")
+    assert routing.receivers_for({**P1_PAGE, "priority": "P0"}) == ("pager-slack", "pager-discord")
+    assert routing.receivers_for({"severity": "ticket", "priority": "P2"}) == ("tickets",)
+    assert routing.receivers_for({"severity": "info"}) == ("tickets",)
+
+
+@pytest.mark.parametrize(
+    "escalate, problem",
+    [
+        ("{receivers: [escalation-slack]}", "missing required field 'after'"),
+        ("{after: 1h, receivers: []}", "must not be empty"),
+        ("{after: 1hour, receivers: [escalation-slack]}", "use a Prometheus duration"),
+        ("{after: 1h, receivers: [escalation-slack, escalation-slack]}", "has duplicate entries"),
+        ("{after: 1h, receivers: [escalation-slack], group_wait: 1m}", "unknown field 'group_wait'"),
+    ],
+)
+def test_escalate_of_the_wrong_shape_is_a_schema_error(tmp_path, escalate, problem):
+    outcome = check(tmp_path, spec_text(**{"{after: 1h, receivers: [escalation-slack]}": escalate}))
+    found = errors(outcome, "schema")
+    assert len(found) == 1 and "routing.routes[1].escalate" in found[0] and problem in found[0], found
+
+
+def test_escalation_receiver_must_be_declared(tmp_path):
+    outcome = check(tmp_path, spec_text(**{"receivers: [escalation-slack]}": "receivers: [escalation-slak]}"}))
+    assert errors(outcome, "routing-reference") == [
+        "shop.yaml:40:42: routing.routes[1].escalate.receivers[0]: receiver 'escalation-slak' is not declared; "
+        "declare it under routing.receivers or use one of escalation-slack, pager-discord, pager-slack, tickets"
+    ]
+
+
+def test_escalating_to_a_receiver_the_route_already_notifies_is_refused(tmp_path):
+    outcome = check(
+        tmp_path,
+        spec_text(**{"receivers: [escalation-slack]}": "receivers: [escalation-slack, pager-slack]}"}),
+    )
+    assert errors(outcome, "routing-escalation") == [
+        "shop.yaml:40:60: routing.routes[1].escalate.receivers[1]: receiver 'pager-slack' already gets this "
+        "route's alerts from the start, so escalating to it adds nothing; escalate to a receiver the route "
+        "does not notify yet"
+    ]
+    assert not errors(check(tmp_path, spec_text()), "routing-escalation")
 
 
 # --- receivers per Alertmanager version -------------------------------------------------------------------
@@ -357,11 +464,11 @@ def test_route_test_expectations_follow_first_match(tmp_path):
     assert cases == {
         ("AvailabilityBudgetBurn", "ticket", "P2"): ["tickets"],
         ("AvailabilityProbeFailing", "page", "P0"): ["pager-slack", "pager-discord"],
-        ("LatencyBudgetBurn", "page", "P1"): ["pager-slack"],
+        ("LatencyBudgetBurn", "page", "P1"): ["escalation-slack", "pager-slack"],
         ("LatencyBudgetBurn", "ticket", "P2"): ["tickets"],
         ("LatencySLIAbsent", "ticket", "P2"): ["tickets"],
         ("LatencySLIUncomputable", "ticket", "P2"): ["tickets"],
-        ("CheckoutSlow", "page", "P1"): ["pager-slack"],
+        ("CheckoutSlow", "page", "P1"): ["escalation-slack", "pager-slack"],
         ("CartErrors", "ticket", "P2"): ["tickets"],
     }
 
@@ -382,7 +489,7 @@ def test_bookiji_routing_is_in_the_specs():
     assert p0.mute == () and p0.severity == "page"
     # The two-strike synthetics alert pages like any P0 page.
     probe = next(labels for name, labels in alert_labels(outcome.project) if name == "AvailabilityProbeFailing")
-    assert routing.receivers_for(probe) == p0.receivers
+    assert routing.receivers_for(probe) == p0.all_receivers
 
 
 # --- amtool on generated files ----------------------------------------------------------------------------
@@ -408,7 +515,11 @@ def test_every_bookiji_alert_reaches_its_receivers(bookiji_out):
     results = amtool.run_route_file(bookiji_out / alertmanager_target.ROUTE_TESTS)
     assert len(results) > 50
     assert [r.text() for r in results if not r.passed] == []
-    assert {r.resolved for r in results} == {("oncall-slack", "oncall-discord"), ("tickets-slack",)}
+    # Every priority escalates (P0 at once, P1 after 1h, P2 after 4h): escalation routes come first.
+    assert {r.resolved for r in results} == {
+        ("escalation-slack", "oncall-slack", "oncall-discord"),
+        ("escalation-slack", "tickets-slack"),
+    }
 
 
 @needs_amtool
@@ -419,7 +530,21 @@ def test_a_wrong_expectation_fails(bookiji_out):
         "receivers": ["tickets-slack"],
     }
     [result] = amtool.test_routes(bookiji_out / alertmanager_target.CONFIG, [case])
-    assert not result.passed and result.resolved == ("oncall-slack", "oncall-discord")
+    assert not result.passed and result.resolved == ("escalation-slack", "oncall-slack", "oncall-discord")
+
+
+@needs_amtool
+def test_amtool_accepts_escalations_and_routes_a_p1_page_to_them(tmp_path):
+    outcome = check(tmp_path, FIXTURE.read_text())
+    write(tmp_path / "out", render_tree(pipeline.generate([Path("shop.yaml")]).files))
+    config = tmp_path / "out" / alertmanager_target.CONFIG
+    passed, output = amtool.check_config(config)
+    assert passed, output
+    verified, resolved = amtool.route(config, P1_PAGE, ("escalation-slack", "pager-slack"))
+    assert verified and resolved == ("escalation-slack", "pager-slack")
+    results = amtool.run_route_file(tmp_path / "out" / alertmanager_target.ROUTE_TESTS)
+    assert len(results) == len(alert_labels(outcome.project))
+    assert [r.text() for r in results if not r.passed] == []
 
 
 @needs_amtool

@@ -127,3 +127,68 @@ def test_a_value_the_model_cannot_use_hides_no_other_finding(tmp_path, monkeypat
     ]
     assert outcome.project is not None
     assert [s.name for s in outcome.project.slos()] == ["fine"]
+
+
+# --- a probe's priorities: one strike alert per entry, first match wins --------------------------------------
+
+PRIORITIES = Path(__file__).parent / "fixtures" / "probe_priorities.yaml"
+
+
+@pytest.fixture(scope="module")
+def synthetics() -> SLO:
+    outcome = pipeline.check([PRIORITIES])
+    assert outcome.ok and outcome.project is not None, [f.text() for f in outcome.findings]
+    return slo(outcome.project, "availability")
+
+
+def test_each_priorities_entry_is_a_strike_alert_then_one_for_the_rest(synthetics):
+    strikes = [a for a in synthetics.alerts if a.kind == "strike"]
+    assert {a.name for a in strikes} == {"AvailabilityProbeFailing"}
+    assert [(dict(a.labels).get("check"), a.severity, dict(a.labels)["priority"]) for a in strikes] == [
+        ("health", "page", "P0"),
+        ("health", "page", "P1"),
+        ("admin_guard", "page", "P1"),
+        ("calendar_links", "ticket", "P2"),
+        (None, "page", "P0"),  # alerting.priority: a check added later still alerts
+    ]
+    # Only entries that can take an alert's series come before it: admin_guard and calendar_links contradict health,
+    # and for the rest the health P1 entry takes everything health-in-every-region could.
+    assert [[e.index for e in a.earlier] for a in strikes] == [[], [0], [], [], [1, 2, 3]]
+
+
+def test_a_probe_without_priorities_keeps_its_one_strike_alert(checkout):
+    [strike] = [a for a in slo(checkout, "homepage-probe").alerts if a.kind == "strike"]
+    assert (strike.entry, strike.earlier, dict(strike.labels)["priority"]) == (None, (), "P1")
+
+
+def series(check: str, region: str, instance: str = "") -> dict[str, str]:
+    labels = {"check": check, "job": "bookiji-synthetics", "region": region}
+    return {**labels, "instance": instance} if instance else labels
+
+
+def fired(slo_: SLO, *struck_or_not: tuple[dict[str, str], bool]) -> list[tuple[str, dict[str, str]]]:
+    return [(dict(a.labels)["priority"], labels) for a, labels in slo_.strike_firing(struck_or_not)]
+
+
+def test_health_down_in_every_region_is_one_p0_for_the_check(synthetics):
+    """Checkers in two regions write different instance labels: the entry groups by check, not without region."""
+    down = fired(synthetics, (series("health", "us-east", "gha"), True), (series("health", "eu-west", "probe"), True))
+    assert down == [("P0", {"check": "health"})]
+
+
+def test_health_down_in_one_region_is_p1_for_that_series(synthetics):
+    us_east = series("health", "us-east")
+    assert fired(synthetics, (us_east, True), (series("health", "eu-west"), False)) == [("P1", us_east)]
+
+
+def test_a_region_that_did_not_report_does_not_count(synthetics):
+    assert fired(synthetics, (series("health", "eu-west"), True)) == [("P0", {"check": "health"})]
+
+
+def test_other_checks_fire_their_own_priority_and_an_unknown_check_the_slos(synthetics):
+    checks = [series("calendar_links", "eu-west"), series("admin_guard", "us-east"), series("search", "us-east")]
+    assert fired(synthetics, *((s, True) for s in checks)) == [("P1", checks[1]), ("P2", checks[0]), ("P0", checks[2])]
+
+
+def test_series_that_did_not_strike_fire_nothing(synthetics):
+    assert fired(synthetics, *((series(c, "us-east"), False) for c in ("health", "admin_guard"))) == []

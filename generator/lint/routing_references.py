@@ -1,9 +1,12 @@
-"""Routing names are unique, and every receiver and maintenance window a route names is declared."""
+"""Routing names are unique, and every receiver and maintenance window a route names (escalations included)
+is declared."""
 
 from collections.abc import Iterator
 
+from ..document import SpecPath
 from ..findings import Finding
 from ..model import Project
+from ..routing import Route
 from ..source import Source
 
 ID = "routing-reference"
@@ -25,10 +28,10 @@ def check(project: Project) -> Iterator[Finding]:
             ID,
         )
     for route in routing.routes:
-        for index, name in enumerate(route.receivers):
+        for path, name in _named_receivers(route):
             if name not in receivers:
                 yield route.source.finding(
-                    ("receivers", index),
+                    path,
                     f"receiver {name!r} is not declared; declare it "
                     f"under routing.receivers or use one of {_names(receivers)}",
                     ID,
@@ -41,6 +44,12 @@ def check(project: Project) -> Iterator[Finding]:
                     f"it under routing.maintenance_windows or use one of {_names(windows)}",
                     ID,
                 )
+
+
+def _named_receivers(route: Route) -> Iterator[tuple[SpecPath, str]]:
+    yield from ((("receivers", index), name) for index, name in enumerate(route.receivers))
+    escalated = route.escalation.receivers if route.escalation else ()
+    yield from ((("escalate", "receivers", index), name) for index, name in enumerate(escalated))
 
 
 def _duplicates(named: list[tuple[str, Source]], what: str) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ from ..secrets import find_secrets
 from . import JSON
 
 CONFIG_FILE = "alertmanager.yml"
+SERVICE_DOWN = "P0"  # launch document: "P0 – Critical (Service Down)"
 # Slack's message format: Discord's /slack endpoint reads the same fields, and the launch document asks
 # for "JSON with text field".
 TITLE = (
@@ -54,35 +55,68 @@ def _root(routing: Routing) -> JSON:
     return {
         "receiver": routing.default_receiver,
         "group_by": list(routing.group_by),
-        "group_wait": format_duration(routing.group_wait),
+        "group_wait": _duration(routing.group_wait),
         "group_interval": format_duration(routing.group_interval),
         "repeat_interval": format_duration(routing.repeat_interval),
-        "routes": [child for route in routing.routes for child in route_configs(route)],
+        "routes": [child for route in routing.routes for child in route_configs(route, routing.group_by)],
     }
 
 
-def route_configs(route: Route) -> list[JSON]:
-    """One Alertmanager route per receiver; all but the last continue, so every receiver is notified."""
+def _duration(seconds: int) -> str:
+    """format_duration, and the 0s a group_wait (so an escalate.after) may be: send a new group at once."""
+    return format_duration(seconds) if seconds else "0s"
+
+
+def route_configs(route: Route, group_by: tuple[str, ...]) -> list[JSON]:
+    """The route's escalations, then one Alertmanager route per receiver. All but the last continue, so every
+    receiver is notified: Alertmanager tries no sibling after a matching route without `continue`."""
     matchers = [
         f'{key}="{value}"'
         for key, value in (("severity", route.severity), ("priority", route.priority))
         if value is not None
     ]
-    children = []
+    children = _escalation_configs(route, matchers, group_by)
     for index, receiver in enumerate(route.receivers):
-        child: JSON = {"receiver": receiver}
-        if matchers:
-            child["matchers"] = list(matchers)  # a fresh list each: shared ones would serialise as YAML anchors
-        if route.group_wait is not None:
-            child["group_wait"] = format_duration(route.group_wait)
-        if route.repeat_interval is not None:
-            child["repeat_interval"] = format_duration(route.repeat_interval)
-        if route.mute:
-            child["mute_time_intervals"] = list(route.mute)
+        child = _child(receiver, matchers, route, route.group_wait)
         if index < len(route.receivers) - 1:
             child["continue"] = True
         children.append(child)
     return children
+
+
+def _escalation_configs(route: Route, matchers: list[str], group_by: tuple[str, ...]) -> list[JSON]:
+    """One continuing route per escalation receiver whose group_wait is escalate.after.
+
+    Every Alertmanager route keeps its own aggregation groups. A new group first flushes group_wait after it is
+    created, or at once if its alert's StartsAt + group_wait has already passed (dispatch/dispatch.go:
+    newAggrGroup, aggrGroup.insert), so it flushes `after` its first alert started. A group whose alerts have all
+    resolved by then sends nothing: the dedup stage notifies a never-notified group only if something fires
+    (notify/notify.go: DedupStage.needsUpdate). Once escalated, the group's later changes follow at group_interval.
+    The route's grouping, repeat_interval and mute_time_intervals apply: a muted route's escalation is muted too.
+    """
+    if route.escalation is None:
+        return []
+    return [
+        {**_child(receiver, matchers, route, route.escalation.after, group_by), "continue": True}
+        for receiver in route.escalation.receivers
+    ]
+
+
+def _child(
+    receiver: str, matchers: list[str], route: Route, group_wait: int | None, group_by: tuple[str, ...] = ()
+) -> JSON:
+    child: JSON = {"receiver": receiver}
+    if matchers:
+        child["matchers"] = list(matchers)  # a fresh list each: shared ones would serialise as YAML anchors
+    if group_by:
+        child["group_by"] = list(group_by)
+    if group_wait is not None:
+        child["group_wait"] = _duration(group_wait)
+    if route.repeat_interval is not None:
+        child["repeat_interval"] = format_duration(route.repeat_interval)
+    if route.mute:
+        child["mute_time_intervals"] = list(route.mute)
+    return child
 
 
 def supports_url_file(kind: str, version: tuple[int, int]) -> bool:
@@ -158,13 +192,22 @@ def _page_silences_tickets(project: Project) -> JSON:
 
 
 def _probe_silences_latency(service: Service) -> list[JSON]:
-    """A failing probe means the service is down; its latency alerts then only repeat that news."""
-    probes = sorted(alert.name for slo in service.slos for alert in slo.alerts if alert.kind == "strike")
+    """A probe failing at P0 means the service is down; its latency alerts then only repeat that news. A probe at
+    P1 or P2 (one check, or one region, failing) leaves them alone: the service still serves, and its latency counts.
+    """
+    probes = sorted(
+        {
+            alert.name
+            for slo in service.slos
+            for alert in slo.alerts
+            if alert.kind == "strike" and dict(alert.labels)["priority"] == SERVICE_DOWN
+        }
+    )
     latency_slos = sorted(slo.name for slo in service.slos if isinstance(slo.sli, LatencySLI))
     latency_alerts = sorted(a.name for a in service.alerts if isinstance(a.condition, QuantileCondition))
     if not probes:
         return []
-    source = [f'service="{service.name}"', f'alertname=~"{"|".join(probes)}"']
+    source = [f'service="{service.name}"', f'alertname=~"{"|".join(probes)}"', f'priority="{SERVICE_DOWN}"']
     targets = ([f'slo=~"{"|".join(latency_slos)}"'] if latency_slos else []) + (
         [f'alertname=~"{"|".join(latency_alerts)}"'] if latency_alerts else []
     )

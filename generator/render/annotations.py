@@ -47,10 +47,15 @@ _BURN_DESCRIPTION = _ENV.from_string(
 )
 _STRIKE_SUMMARY = _ENV.from_string(
     "[[ slo.service ]]/[[ slo.name ]]: probe [[ probe ]] failed [[ strikes ]] runs in a row[[ where ]]"
+    "[% if every %] in every [[ every ]][% endif %]"
 )
 _STRIKE_DESCRIPTION = _ENV.from_string(
-    "Every one of the last [[ strikes ]] probe runs ([[ interval ]] apart) failed for [[ probe ]][[ where ]]. "
+    "Every one of the last [[ strikes ]] probe runs ([[ interval ]] apart) failed for [[ probe ]][[ where ]]"
+    "[% if every %] in every [[ every ]] that reported within [[ window ]][% endif %]. "
     "The SLO is [[ objective ]] % over [[ period ]]."
+    "[% if entry %] [[ priority ]] by sli.probe.priorities[ [[- entry.index -]] ]: [[ match ]]"
+    "[% if every %] in every [[ every ]][% endif %].[% elif entries %] [[ priority ]] by alerting.priority: "
+    "no entry of sli.probe.priorities matches this series.[% endif %]"
 )
 _ABSENT_SUMMARY = _ENV.from_string("[[ slo.service ]]/[[ slo.name ]]: the SLI's series are missing")
 _ABSENT_DESCRIPTION = _ENV.from_string(
@@ -91,6 +96,17 @@ _UNCOMPUTABLE_ERRORS_DESCRIPTION = _ENV.from_string(
     'one of total\'s label matchers (job, handler, route) plus a narrower one, such as code=~"5..".'
 )
 
+# How a zero-tolerance alert clears, said after the spec's own description: a page that resolves does not mean
+# the harm was undone unless open says so.
+_ZERO_TOLERANCE_CLEARS_OPEN = _ENV.from_string(
+    "Stays firing while [[ open ]] > 0: it clears when every case is undone and no new one has appeared "
+    "within [[ window ]]."
+)
+_ZERO_TOLERANCE_CLEARS_HOLD = _ENV.from_string(
+    "Stays firing for [[ hold ]] after the last increase of [[ counter ]], whether or not the harm was undone: "
+    "when it resolves, only the [[ hold ]] has passed."
+)
+
 
 class Values:
     """The dynamic parts of an annotation: Prometheus template text, or the text for a known value."""
@@ -119,8 +135,8 @@ class Values:
         return self.labels.get(name, "") if self.known else "{{ $labels." + name + " }}"
 
 
-def _where(slo: SLO, values: Values, extra: tuple[str, ...] = ()) -> str:
-    names = slo.group_by + extra
+def _where(slo: SLO, values: Values, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
+    names = tuple(name for name in slo.group_by + extra if name not in exclude)
     return "".join(f" {name}={values.label(name)}" for name in names) if names else ""
 
 
@@ -141,15 +157,29 @@ def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
     return {"summary": _BURN_SUMMARY.render(common), "description": _BURN_DESCRIPTION.render(common)}
 
 
-def strike(slo: SLO, probe: str, strikes: int, interval: int, values: Values) -> dict[str, str]:
+def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
+    """Which probe failed where, and which `priorities` entry gave the alert its priority."""
+    sli, entry = slo.sli, alert.entry
+    assert isinstance(sli, ProbeSLI)
+    every = entry.in_every if entry else None
+    match = dict(entry.match) if entry else {}
+    probe = match.get("check", sli.check_name)
+    if entry is None and any("check" in dict(e.match) for e in sli.priorities):
+        probe = values.label("check")  # a check no entry names: which one is the news
     common = dict(
         slo=slo,
         probe=probe,
-        strikes=strikes,
-        interval=format_duration(interval),
-        where=_where(slo, values),
+        strikes=sli.strikes,
+        interval=format_duration(sli.interval),
+        where=_where(slo, values, exclude=(every,) if every else ()),
+        every=every,
+        window=format_duration(slo.strike_window),
         objective=format_number(slo.objective_percent),
         period=slo.period_text,
+        entry=entry,
+        entries=sli.priorities,
+        priority=dict(alert.labels)["priority"],
+        match=", ".join(f"{label}={value}" for label, value in match.items()),
     )
     return {"summary": _STRIKE_SUMMARY.render(common), "description": _STRIKE_DESCRIPTION.render(common)}
 
@@ -210,13 +240,7 @@ def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: 
         assert alert.window is not None
         found = {**burn(slo, alert.window, values), **found, **dict(slo.alerting.annotations)}
     elif alert.kind == "strike":
-        sli = slo.sli
-        assert isinstance(sli, ProbeSLI)
-        found = {
-            **strike(slo, sli.check_name, sli.strikes, sli.interval, values),
-            **found,
-            **dict(slo.alerting.annotations),
-        }
+        found = {**strike(slo, alert, values), **found, **dict(slo.alerting.annotations)}
     elif alert.kind == "absent":
         assert slo.alerting.absent is not None
         found = {**absent(slo, slo.sli.presence, slo.alerting.absent), **found}
@@ -239,14 +263,34 @@ def symptom_summary(alert: Alert) -> str:
             f"{{{{ $value | humanizeDuration }}}}, above {format_number(condition.above)}s"
         )
     if isinstance(condition, ZeroToleranceCondition):
-        return f"{condition.counter.selector.metric} increased: {{{{ $value }}}} new events must never happen"
+        increased = f"{condition.counter.selector.metric} increased: {{{{ $value | humanize }}}}"
+        if condition.open is None:
+            return f"{increased} event(s) within {format_duration(condition.hold)} that must never happen"
+        return f"{increased} case(s) not yet undone"
     assert_never(condition)
+
+
+def symptom_description(alert: Alert) -> str | None:
+    """The spec's description; a zero-tolerance alert's then says how the alert clears."""
+    condition = alert.condition
+    if not isinstance(condition, ZeroToleranceCondition):
+        return alert.description
+    hold = format_duration(condition.hold)
+    if condition.open is None:
+        clears = _ZERO_TOLERANCE_CLEARS_HOLD.render(hold=hold, counter=condition.counter.text)
+    else:
+        clears = _ZERO_TOLERANCE_CLEARS_OPEN.render(open=condition.open.text, window=hold)
+    given = (alert.description or "").rstrip()
+    if given and not given.endswith((".", "!", "?")):
+        given += "."
+    return f"{given} {clears}".lstrip()
 
 
 def symptom(alert: Alert, service_dashboard: str | None) -> dict[str, str]:
     found = {"summary": symptom_summary(alert), **links(alert.runbook, alert.dashboard or service_dashboard)}
-    if alert.description:
-        found["description"] = alert.description
+    description = symptom_description(alert)
+    if description:
+        found["description"] = description
     found.update(alert.annotations)
     return dict(sorted(found.items()))
 

@@ -27,8 +27,8 @@ from ..model import (
     SLOAlert,
     ZeroToleranceCondition,
 )
-from ..selector import Matcher
-from ..synth import SynthesisError, counter_values, group_value, series_labels, series_text
+from ..selector import Matcher, Selector
+from ..synth import SynthesisError, counter_values, group_value, label_values, series_labels, series_text
 from . import JSON, annotations
 from .annotations import Values
 
@@ -45,8 +45,43 @@ def render_tests(service: Service, rule_file: str) -> JSON:
             continue  # a file of its own: render_sparse_probe_tests
         tests.extend(probe_tests(slo, service) if isinstance(slo.sli, ProbeSLI) else slo_tests(slo, service))
     for alert in service.alerts:
-        tests.extend(symptom_tests(alert, service))
+        if not sparse_alert_test(alert):  # a file of its own: render_sparse_alert_tests
+            tests.extend(symptom_tests(alert, service))
     return {"rule_files": [rule_file], "evaluation_interval": format_duration(STEP), "tests": tests}
+
+
+def sparse_alert_test(alert: Alert) -> bool:
+    """Whether an alert's test is evaluated less often than every STEP: an expr alert's whose samples are sparser
+    (hourly, for a weekly signal) or a zero-tolerance alert's (zero_tolerance_tick). Such a test spans hours or
+    days: evaluated every minute it would take minutes of promtool time, so it runs in a file of its own."""
+    return alert_tick(alert) > STEP
+
+
+def alert_tick(alert: Alert) -> int:
+    """The evaluation interval of an alert's generated test: an expr alert's sample interval, if sparser than
+    STEP; a zero-tolerance alert's zero_tolerance_tick."""
+    condition = alert.condition
+    if isinstance(condition, ExprCondition) and alert.test is not None:
+        return max(STEP, alert.test.interval)
+    if isinstance(condition, ZeroToleranceCondition):
+        return zero_tolerance_tick(condition)
+    return STEP
+
+
+def render_sparse_alert_tests(service: Service, rule_file: str) -> list[tuple[Alert, JSON]]:
+    """One test document per alert whose test is sparse (sparse_alert_test), evaluated at its alert_tick."""
+    return [
+        (
+            alert,
+            {
+                "rule_files": [rule_file],
+                "evaluation_interval": format_duration(alert_tick(alert)),
+                "tests": symptom_tests(alert, service, tick=alert_tick(alert)),
+            },
+        )
+        for alert in service.alerts
+        if sparse_alert_test(alert)
+    ]
 
 
 def _minutes(seconds: float) -> int:
@@ -439,18 +474,99 @@ def render_sparse_probe_tests(service: Service, rule_file: str) -> list[tuple[SL
     return documents
 
 
+@dataclass(frozen=True)
+class _StrikeScenario:
+    """One strike test: probe series, each with whether its runs strike, and whether `alert` fires on them."""
+
+    alert: SLOAlert
+    what: str
+    series: tuple[tuple[dict[str, str], bool], ...]
+    fires: bool
+
+
 def probe_tests(slo: SLO, service: Service, tick: int = STEP) -> list[JSON]:
-    """The strike alert's test; `tick` is the evaluation interval of the file it goes in (probe_tick). Checks sit one
-    tick before or after a run, never on it: there Prometheus 2's closed ranges would also hold the run before."""
+    """The strike alerts' tests, per alert: its series strike and it fires with its priority, while a lone failure
+    fires nothing; for an `in_every` alert also: only some of its series strike, and the entry after it fires
+    instead. `tick` is the evaluation interval of the file they go in (probe_tick)."""
+    scenarios = [s for alert in slo.alerts if alert.kind == "strike" for s in _strike_scenarios(slo, alert)]
+    return [_strike_test(slo, service, scenario, tick) for scenario in scenarios]
+
+
+def _strike_scenarios(slo: SLO, alert: SLOAlert) -> list[_StrikeScenario]:
+    """Series on which `alert` fires and, for an `in_every` alert, series on which it does not. Left out where no
+    series can be written for the alert (a rest that the entries leave no series) or where first match gives it none
+    of them (model.SLO.strike_firing decides both, as the rules do)."""
+    sli, entry = slo.sli, alert.entry
+    assert isinstance(sli, ProbeSLI)
+    base = sli.success.selector
+    narrowed = Selector(base.metric, base.matchers + (entry.matchers if entry else ()))
+    taken = tuple(Selector(base.metric, base.matchers + e.matchers) for e in alert.earlier if e.in_every is None)
+    fixed = {**_group_labels(slo), **dict(entry.match if entry else ())}
+    try:
+        # A check no entry names reads check="check-1", not some generic value that merely misses the entries.
+        named = {label: group_value(label, (narrowed,)) for e in alert.earlier for label, _ in e.match}
+        labels = series_labels((narrowed,), taken, fixed={**named, **fixed})
+    except SynthesisError:
+        try:
+            labels = series_labels((narrowed,), taken, fixed=fixed)
+        except SynthesisError:
+            return []
+    what = _strike_what(slo, alert)
+    if entry is None or entry.in_every is None:
+        scenarios = [_StrikeScenario(alert, what, _with_companions(slo, alert, [labels]), True)]
+    else:
+        values = label_values(entry.in_every, (narrowed,), 2)
+        if values:
+            labels.setdefault(entry.in_every, values[0])
+        other = [{**labels, entry.in_every: v} for v in values if v != labels.get(entry.in_every)]
+        some = _with_companions(slo, alert, [labels], other)
+        scenarios = [
+            _StrikeScenario(alert, what, _with_companions(slo, alert, [labels, *other]), True),
+            _StrikeScenario(alert, f"{what}, failing in one {entry.in_every} of two", some, False),
+        ]
+        scenarios = scenarios if other else scenarios[:1]  # the selector allows one value: it is every value
+    return [s for s in scenarios if any(a is alert for a, _labels in slo.strike_firing(s.series)) == s.fires]
+
+
+def _with_companions(
+    slo: SLO, alert: SLOAlert, struck: list[dict[str, str]], passing: list[dict[str, str]] | None = None
+) -> tuple[tuple[dict[str, str], bool], ...]:
+    """The struck series, the passing ones, and a passing companion per struck series and earlier `in_every` entry
+    that could take it: the same labels in another value of the entry's label, so that entry does not fire."""
+    sli = slo.sli
+    assert isinstance(sli, ProbeSLI)
+    companions = list(passing or [])
+    for series in struck:
+        for entry in (e for e in alert.earlier if e.in_every and e.matches(series)):
+            assert entry.in_every is not None
+            used = {s.get(entry.in_every) for s in struck}
+            values = label_values(entry.in_every, (sli.success.selector,), len(used) + 1)
+            free = [v for v in values if v not in used]
+            if free and {**series, entry.in_every: free[0]} not in companions:
+                companions.append({**series, entry.in_every: free[0]})
+    return (*((s, True) for s in struck), *((s, False) for s in companions))
+
+
+def _strike_what(slo: SLO, alert: SLOAlert) -> str:
+    sli, entry = slo.sli, alert.entry
+    assert isinstance(sli, ProbeSLI)
+    if not sli.priorities:
+        return "quiet while probes pass"
+    if entry is None:
+        return "a series no priorities entry matches"
+    where = ", ".join(f"{label}={value}" for label, value in entry.match)
+    return f"{where} in every {entry.in_every}" if entry.in_every else where
+
+
+def _strike_test(slo: SLO, service: Service, scenario: _StrikeScenario, tick: int) -> JSON:
+    """Struck series pass, fail once (strikes > 1), pass, fail `strikes` runs in a row, then pass. Checks sit one tick
+    before or after a run, never on it: there Prometheus 2's closed ranges would also hold the run before."""
     sli = slo.sli
     assert isinstance(sli, ProbeSLI)
     interval, strikes = sli.interval, sli.strikes
-    labels = series_labels((sli.success.selector,), fixed=_group_labels(slo))
-    mine = slo.identity
-    [strike] = [alert for alert in slo.alerts if alert.kind == "strike"]
-    alertname = strike.name
     lone_failure, streak = LONE_FAILURE, STREAK
-    runs = ["1"] * (streak + strikes + 3)
+    passed = ["1"] * (streak + strikes + 3)
+    runs = list(passed)
     if strikes > 1:
         runs[lone_failure] = "0"
     for run in range(streak, streak + strikes):
@@ -463,7 +579,8 @@ def probe_tests(slo: SLO, service: Service, tick: int = STEP) -> list[JSON]:
     def quiet(selector: str, seconds: int) -> JSON:
         return {"expr": selector, "eval_time": at(seconds), "exp_samples": []}
 
-    strike_labels = {**labels, **dict(strike.labels)}
+    alertname, mine = scenario.alert.name, slo.identity
+    expected = [(alert, {**labels, **dict(alert.labels)}) for alert, labels in slo.strike_firing(scenario.series)]
     strikes_firing = _alerts_selector(alertstate="firing", alertname=alertname, **mine)
     checks = [
         quiet(_alerts_selector(**mine), interval * (lone_failure - 1)),
@@ -471,45 +588,58 @@ def probe_tests(slo: SLO, service: Service, tick: int = STEP) -> list[JSON]:
         {
             "expr": strikes_firing,
             "eval_time": at(fired + tick),
-            "exp_samples": [_alerts_sample(alertname, strike_labels)],
+            "exp_samples": sorted(
+                (_alerts_sample(alertname, labels) for _alert, labels in expected), key=lambda s: s["labels"]
+            ),
         },
         quiet(strikes_firing, (streak + strikes) * interval + tick),
     ]
     if strikes > 1:
         checks.append(quiet(strikes_firing, lone_failure * interval + tick))
-    return [
-        {
-            "name": f"{slo.name}: quiet while probes pass; {strikes} consecutive failed runs page"
-            + ("; a lone failure does not" if strikes > 1 else ""),
-            "interval": format_duration(interval),
-            "input_series": [{"series": series_text(sli.success.selector.metric, labels), "values": " ".join(runs)}],
-            "alert_rule_test": [
-                {
-                    "eval_time": at(fired + tick),
-                    "alertname": alertname,
-                    "exp_alerts": [
-                        {
-                            "exp_labels": strike_labels,
-                            "exp_annotations": annotations.slo_alert(
-                                slo, strike, service.dashboard_url, Values(0.0, labels)
-                            ),
-                        }
-                    ],
-                }
-            ],
-            "promql_expr_test": checks,
-        }
-    ]
+    fires = ", ".join(
+        dict.fromkeys(
+            f"{alert.severity} {dict(alert.labels)['priority']}" if sli.priorities else alert.severity
+            for alert, _labels in expected
+        )
+    )
+    return {
+        "name": f"{slo.name}: {scenario.what}; {strikes} consecutive failed runs {fires or 'fire nothing'}"
+        + ("; a lone failure does not" if strikes > 1 else ""),
+        "interval": format_duration(interval),
+        "input_series": [
+            {"series": series_text(sli.success.selector.metric, labels), "values": " ".join(runs if struck else passed)}
+            for labels, struck in scenario.series
+        ],
+        "alert_rule_test": [
+            {
+                "eval_time": at(fired + tick),
+                "alertname": alertname,
+                "exp_alerts": [
+                    {
+                        "exp_labels": labels,
+                        "exp_annotations": annotations.slo_alert(
+                            slo, alert, service.dashboard_url, Values(0.0, labels)
+                        ),
+                    }
+                    for alert, labels in expected
+                ],
+            }
+        ],
+        "promql_expr_test": checks,
+    }
 
 
 # --- symptom alerts ----------------------------------------------------------------------------------
 
 
-def _symptom_checks(alert: Alert, service: Service, holds_from: int, labels: dict[str, str] | None) -> list[JSON]:
-    """Not firing one step before the condition has held for `for`; firing exactly then."""
-    fires = holds_from + _minutes(alert.for_)
+def _symptom_checks(
+    alert: Alert, service: Service, holds_from: int, labels: dict[str, str] | None, tick: int = 1
+) -> list[JSON]:
+    """Not firing one evaluation (`tick` minutes) before the condition has held for `for`; firing exactly then.
+    The first evaluation that sees the condition starts `for`, and `for` is counted in whole evaluations."""
+    fires = (math.ceil(holds_from / tick) + math.ceil(_minutes(alert.for_) / tick)) * tick
     selector = _alerts_selector(alertstate="firing", alertname=alert.name, service=alert.service)
-    checks = [_quiet(selector, fires - 1)] if fires >= 1 else []
+    checks = [_quiet(selector, fires - tick)] if fires >= tick else []
     if labels is None:
         checks.append(
             {
@@ -524,7 +654,8 @@ def _symptom_checks(alert: Alert, service: Service, holds_from: int, labels: dic
     return checks
 
 
-def symptom_tests(alert: Alert, service: Service) -> list[JSON]:
+def symptom_tests(alert: Alert, service: Service, tick: int = STEP) -> list[JSON]:
+    """`tick` is the evaluation interval of the file the tests go in (sparse_alert_test)."""
     condition = alert.condition
     name = f"{alert.name}: fires once its condition has held for {format_duration(alert.for_) if alert.for_ else '0s'}"
     if isinstance(condition, ExprCondition):
@@ -537,13 +668,13 @@ def symptom_tests(alert: Alert, service: Service) -> list[JSON]:
                 "name": name,
                 "interval": format_duration(alert.test.interval),
                 "input_series": series,
-                "promql_expr_test": _symptom_checks(alert, service, holds, None),
+                "promql_expr_test": _symptom_checks(alert, service, holds, None, _minutes(tick)),
             }
         ]
     if isinstance(condition, QuantileCondition):
         return [_quantile_test(alert, service, condition, name)]
     if isinstance(condition, ZeroToleranceCondition):
-        return _zero_tolerance_tests(alert, service, condition, name)
+        return _zero_tolerance_tests(alert, service, condition, tick)
     assert_never(condition)
 
 
@@ -592,23 +723,81 @@ def _quantile_crossing(condition: QuantileCondition) -> tuple[int, int]:
     raise ValueError(f"no unambiguous crossing for q={condition.q}")
 
 
-def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleranceCondition, name: str) -> list[JSON]:
-    counter = condition.counter.selector
+# A zero-tolerance alert without open holds for a day after an increase: evaluated every minute, its test would
+# take 1,500 evaluations of every rule of the service (66 s of promtool time for Bookiji's 422 rules). Its tests run
+# in a file of their own, evaluated a dozen times per hold (every 2h for a day); with open, twice per window (every
+# 5m of 10m: the window holds the alert only until open counts the case).
+HOLD_TICKS, WINDOW_TICKS = 12, 2
+ZERO_TOLERANCE_ONSET = 2  # evaluations before the counter increases
+OPEN_FOR = 12  # evaluations an open case stays open after the alert fired: six windows, an hour for 10m
+
+
+def zero_tolerance_tick(condition: ZeroToleranceCondition) -> int:
+    """The evaluation interval of a zero-tolerance alert's tests (HOLD_TICKS, WINDOW_TICKS)."""
+    return _minutes_dividing(condition.hold, WINDOW_TICKS if condition.open else HOLD_TICKS)
+
+
+def _minutes_dividing(span: int, ticks: int) -> int:
+    """The longest whole number of minutes that divides `span` at least `ticks` times; one minute if none does."""
+    return 60 * next((m for m in range(span // 60 // ticks, 0, -1) if span % (60 * m) == 0), 1)
+
+
+def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleranceCondition, tick: int) -> list[JSON]:
+    """Series sampled once per evaluation (`tick`): the counter increases, or a series is born at 1, at evaluation
+    ZERO_TOLERANCE_ONSET. Without open the alert stays firing for the hold; with open, while open reads 1 (it counts
+    the case one evaluation late), and resolves at the evaluation it reads 0."""
+    counter, gauge = condition.counter.selector, condition.open
     group = {g: group_value(g, (counter,)) for g in condition.group_by}
-    labels = series_labels((counter,), fixed=group)
-    after = _minutes(alert.for_) + 10
-    series = series_text(counter.metric, labels)
+    step, onset = _minutes(tick), ZERO_TOLERANCE_ONSET
+    onset_checks = _symptom_checks(alert, service, onset * step, group, step)
+    selector = _alerts_selector(alertstate="firing", alertname=alert.name, service=alert.service)
+    sample = _alerts_sample(alert.name, {**group, **alert.rule_labels})
+
+    def at(evaluation: int, firing: bool) -> JSON:
+        return {"expr": selector, "eval_time": _at(evaluation * step), "exp_samples": [sample] if firing else []}
+
+    def test(name: str, checks: list[JSON], counter_values: str, open_values: str = "") -> JSON:
+        series = [_input_series(counter, group, counter_values)]
+        if gauge is not None:
+            series.append(_input_series(gauge.selector, group, open_values))
+        return {
+            "name": f"{alert.name}: {name}",
+            "interval": format_duration(tick),
+            "input_series": series,
+            "promql_expr_test": [*onset_checks, *checks],
+        }
+
+    if gauge is None:
+        # Prometheus 2 reads closed ranges, Prometheus 3 left-open ones: no check lands on a range's boundary.
+        hold = condition.hold / tick
+        increased, born = onset - 1 + hold, onset + hold  # the last increase is from evaluation onset - 1 to onset
+        last = math.floor(born) + 1
+        held = f"stays firing for {format_duration(condition.hold)}, then resolves"
+        return [
+            test(
+                f"fires on an increase, {held}",
+                [at(math.ceil(increased) - 1, True), at(math.floor(increased) + 1, False)],
+                f"0x{onset - 1} 1x{last - onset}",
+            ),
+            test(
+                f"a counter born at 1 fires, {held}",
+                [at(math.ceil(born) - 1, True), at(last, False)],
+                f"_x{onset} 1x{last - onset}",
+            ),
+        ]
+    closed = onset + math.ceil(alert.for_ / tick) + OPEN_FOR  # the last evaluation at which open reads 1
+    counted = f"0x{onset} 1x{closed - onset - 1}"  # one evaluation after the increase
     return [
-        {
-            "name": name + " (counter increments)",
-            "interval": "1m",
-            "input_series": [{"series": series, "values": f"0x10 1x{after}"}],
-            "promql_expr_test": _symptom_checks(alert, service, 11, group),
-        },
-        {
-            "name": name + " (counter born at 1)",
-            "interval": "1m",
-            "input_series": [{"series": series, "values": f"_x11 1x{after}"}],
-            "promql_expr_test": _symptom_checks(alert, service, 11, group),
-        },
+        test(
+            f"fires on an increase, stays firing while {gauge.text} > 0, resolves once it is 0",
+            [at(closed, True), at(closed + 1, False)],
+            f"0x{onset - 1} 1x{closed - onset + 1}",
+            counted + " 0",
+        ),
+        test("a counter born at 1 fires", [], f"_x{onset} 1x{closed - onset}", counted),
     ]
+
+
+def _input_series(selector: Selector, group: dict[str, str], values: str) -> JSON:
+    """One input series of `selector`'s metric that it selects, in the alert's group."""
+    return {"series": series_text(selector.metric, series_labels((selector,), fixed=group)), "values": values}

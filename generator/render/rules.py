@@ -15,6 +15,7 @@ from ..model import (
     Alert,
     ExprCondition,
     LatencySLI,
+    ProbePriority,
     ProbeSLI,
     QuantileCondition,
     RatioSLI,
@@ -201,7 +202,7 @@ def slo_alert_expr(slo: SLO, alert: SLOAlert, ql: PromQL = PROMETHEUS) -> str:
     if alert.kind == "burn":
         return _burn_expr(slo, alert, ql)
     if alert.kind == "strike":
-        return _strike_expr(slo, ql)
+        return _strike_expr(slo, alert.entry, alert.earlier, ql)
     if alert.kind == "absent":
         assert slo.alerting.absent is not None
         return ql.over_time("absent", slo.sli.presence, slo.alerting.absent)
@@ -229,19 +230,44 @@ def _burn_expr(slo: SLO, alert: SLOAlert, ql: PromQL) -> str:
     return expr
 
 
-def _strike_expr(slo: SLO, ql: PromQL) -> str:
-    """Fires when each of the last `strikes` runs of a probe failed.
+def _strike_expr(slo: SLO, entry: ProbePriority | None, earlier: tuple[ProbePriority, ...], ql: PromQL) -> str:
+    """Fires when each of the last `strikes` runs of a probe failed: per series, or for an `in_every` entry per
+    group, when every series of the group that reported within the window did (model.SLO.strike_firing).
 
     The window is strikes × interval: it holds exactly the last `strikes` runs (Prometheus 3 ranges are
     left-open; Prometheus 2 adds the run before only when a sample lands exactly on the boundary).
+    First match wins: the series of earlier entries are taken out before anything is compared or counted.
     """
     sli = slo.sli
     assert isinstance(sli, ProbeSLI)
-    selector = sli.success.selector.render()
+    selector = _entry_selector(sli, entry)
+    window, unclaimed = slo.strike_window, "".join(_claimed_by(slo, e, ql) for e in earlier)
+    runs_failed = ql.over_time("max", selector, window)
+    runs = ql.over_time("count", selector, window)
+    if entry is None or entry.in_every is None:
+        return f"{runs_failed} == 0\nand\n{runs} >= {sli.strikes}{unclaimed}"
+    group = entry.group(slo.group_by)
     return (
-        f"{ql.over_time('max', selector, slo.strike_window)} == 0\n"
-        f"and\n{ql.over_time('count', selector, slo.strike_window)} >= {sli.strikes}"
+        f"{ql.aggregate('max', runs_failed + unclaimed, group)} == 0\n"
+        f"and\n{ql.aggregate('min', runs + unclaimed, group)} >= {sli.strikes}"
     )
+
+
+def _claimed_by(slo: SLO, entry: ProbePriority, ql: PromQL) -> str:
+    """`unless` the series an earlier entry takes: all it matches, or, with `in_every`, those of the groups where it
+    fires. Matched on the group's labels only: the alert carries no other."""
+    sli = slo.sli
+    assert isinstance(sli, ProbeSLI)
+    if entry.in_every is None:
+        return f"\nunless\n{ql.over_time('count', _entry_selector(sli, entry), slo.strike_window)}"
+    fires = _strike_expr(slo, entry, sli.earlier(entry), ql)
+    return f"\n{ql.on('unless', entry.group(slo.group_by))} (\n{fires}\n)"
+
+
+def _entry_selector(sli: ProbeSLI, entry: ProbePriority | None) -> str:
+    """The probe's selector narrowed to the series an entry matches."""
+    base = sli.success.selector
+    return base.render(extra=tuple(m for m in (entry.matchers if entry else ()) if m not in base.matchers))
 
 
 def _uncomputable_expr(slo: SLO, ql: PromQL) -> str:
@@ -282,13 +308,28 @@ def symptom_expr(alert: Alert, ql: PromQL = PROMETHEUS) -> str:
         quantile = ql.histogram_quantile(format_number(condition.q), buckets, condition.group_by)
         return f"{quantile} > {format_number(condition.above)}"
     if isinstance(condition, ZeroToleranceCondition):
-        counter, window, by = condition.counter.selector.render(), condition.window, condition.group_by
-        # increase() cannot see a series' first sample, so a counter born at 1 is caught by its appearance.
-        return (
-            f"{ql.sum(ql.increase(counter, window), by)} > 0\n"
-            f"or\n{ql.sum(f'{counter} unless {ql.offset(counter, window)}', by)} > 0"
-        )
+        return _zero_tolerance_expr(condition, ql)
     assert_never(condition)
+
+
+def _zero_tolerance_expr(condition: ZeroToleranceCondition, ql: PromQL) -> str:
+    """Any increase of the counter within the hold, or a counter series born above 0 within it; with `open`, also
+    while open's last sample reads above 0.
+
+    The hold is an expression over stored samples, not `keep_firing_for` (vmalert 1.79 has none), so every ruler
+    holds alike and a ruler restart does not end it. increase() cannot see a series' first sample, so a counter
+    born at 1 is caught by its appearance: it had no sample for a while (`unseen`) a hold ago. Not `c unless c
+    offset hold`: a scrape gap longer than the 5m lookback would look like a birth one hold later and page again.
+    Every instance exports open from the same database, so its instances agree and are not added up: max. Its last
+    sample within the hold bridges a restart, when no instance exports it, without delaying the resolution.
+    """
+    counter, hold, by = condition.counter.selector.render(), condition.hold, condition.group_by
+    before = ql.over_time("last", counter, condition.unseen, offset=hold)
+    terms = [f"{ql.sum(ql.increase(counter, hold), by)} > 0", f"{ql.sum(f'{counter} unless {before}', by)} > 0"]
+    if condition.open is not None:
+        # First, so that $value counts the open cases.
+        terms.insert(0, f"{ql.aggregate('max', ql.over_time('last', condition.open.selector.render(), hold), by)} > 0")
+    return "\nor\n".join(terms)
 
 
 def symptom_alert(alert: Alert, service: Service, ql: PromQL = PROMETHEUS) -> Rule:

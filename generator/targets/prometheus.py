@@ -1,7 +1,7 @@
 """Prometheus rule files and the promtool unit tests that prove them, one pair per service."""
 
 from ..model import Project, Service
-from ..render.promtool_tests import render_sparse_probe_tests, render_tests
+from ..render.promtool_tests import render_sparse_alert_tests, render_sparse_probe_tests, render_tests
 from ..render.rules import render_rules
 from ..synth import SynthesisError
 from ..write import OutputFile
@@ -16,6 +16,7 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     try:
         tests = render_tests(service, f"../rules/{rule_file}")
         sparse = render_sparse_probe_tests(service, f"../rules/{rule_file}")
+        sparse_alerts = render_sparse_alert_tests(service, f"../rules/{rule_file}")
     except SynthesisError as err:
         raise RenderError(
             service.documents[0].finding(("service",), f"cannot generate tests: {err}", "synthesis")
@@ -28,6 +29,11 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
         *(
             OutputFile(f"{TESTS_DIR}/{service.name}.{slo.name}.test.yml", doc, service.spec_files)
             for slo, doc in sparse
+        ),
+        # Likewise an expr alert whose test samples are sparser than a minute (a weekly drill's, hourly).
+        *(
+            OutputFile(f"{TESTS_DIR}/{service.name}.{alert.name}.test.yml", doc, service.spec_files)
+            for alert, doc in sparse_alerts
         ),
     ]
 

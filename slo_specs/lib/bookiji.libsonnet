@@ -26,6 +26,7 @@ local metrics = {
   outboxOldestQueuedAge: 'bookiji_outbox_oldest_queued_age_seconds',  // gauge
   outboxDlqDepth: 'bookiji_outbox_dlq_depth',  // gauge
   doubleCharges: 'bookiji_payments_double_charge_total',  // initialised to 0 at start-up
+  doubleChargesOpen: 'bookiji_payments_double_charges_open',  // gauge: double charges not yet refunded
   payments: 'bookiji_payments_total',  // outcome
   paidBookingFlows: 'bookiji_paid_booking_flows_total',  // the "$1 flow"; outcome
   // Privacy
@@ -33,11 +34,12 @@ local metrics = {
   accessLogWriteFailures: 'bookiji_access_log_write_failures_total',
   privacyDuration: 'bookiji_privacy_request_duration_seconds',  // kind
   privacyQueueDepth: 'bookiji_privacy_queue_depth',  // gauge, kind
+  privacyOldestPendingAge: 'bookiji_privacy_oldest_pending_age_seconds',  // gauge, kind
   // Maps
   mapRequests: 'bookiji_map_adapter_requests_total',  // provider
   mapProviderUp: 'bookiji_map_provider_up',  // gauge, provider
   // Operations
-  rollbackDuration: 'bookiji_rollback_duration_seconds',  // outcome
+  rollbackDuration: 'bookiji_rollback_duration_seconds',  // outcome, drill
   featureFlag: 'bookiji_feature_flag_enabled',  // gauge, flag
   // User experience (browser beacons, observed by the app's /api/rum handler)
   bookingFlowDuration: 'bookiji_booking_flow_duration_seconds',  // step, device
@@ -92,10 +94,17 @@ local buckets = {
 // Its buckets are part of the contract all the same (see the README).
 local clsBuckets = ['0.01', '0.05', '0.1', '0.15', '0.25', '0.5', '1'];
 
-// `metric{job="bookiji", <matchers>}`; matchers are PromQL matcher strings such as 'code=~"5.."'.
+// `metric{job="<jobName>", <matchers>}`; matchers are PromQL matcher strings such as 'code=~"5.."'.
 local selJob(jobName, metric, matchers=[]) =
   metric + '{' + std.join(', ', ['job="%s"' % jobName] + matchers) + '}';
-local sel(metric, matchers=[]) = selJob(job, metric, matchers);
+
+// SimCity, k6 and the synthetic checkers send requests marked as synthetic, and the app labels every
+// series those requests touch traffic="synthetic" (README §2.1). Their failure scenarios must not burn the
+// production budget or page, so every selector of the app's series leaves them out. `!=` also matches
+// series without a traffic label (feature flags, pool gauges), so one helper serves every app metric.
+local userTraffic = 'traffic!="synthetic"';
+// An app series selector: `metric{job="bookiji", <matchers>, traffic!="synthetic"}`.
+local sel(metric, matchers=[]) = selJob(job, metric, matchers + [userTraffic]);
 
 local runbooks = {
   // From the launch document (000), "Runbooks".
@@ -181,4 +190,107 @@ local runbooks = {
     description: description,
     runbook: runbook,
   },
+
+  // Alerts both stages need (README §3.4). The stages are deployed one at a time, so an alert that only
+  // the pilot declared would disappear at launch: payments integrity and the flags that protect it live
+  // here, and each stage lists them with `lib.sharedAlerts + [...]`.
+  sharedAlerts:: [
+    {
+      name: 'PaymentsDoubleCharge',
+      zero_tolerance: { counter: sel(metrics.doubleCharges), open: sel(metrics.doubleChargesOpen) },
+      severity: 'page',
+      priority: 'P0',
+      summary: 'A customer was charged twice',
+      description: 'Ledger reconciliation found a booking with more than one successful charge. Target is 0.0 %. '
+                   + 'Refund the extra charge, then find the broken idempotency path.',
+      runbook: runbooks.doubleCharge,
+    },
+    {
+      name: 'OutboxDLQNotEmpty',
+      expr: 'max(%s) > 0' % sel(metrics.outboxDlqDepth),
+      'for': '5m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Payments outbox dead-letter queue holds {{ $value }} message(s)',
+      description: 'Outbox messages (Stripe confirmations) have been dead-lettered for 5 minutes: paid bookings '
+                   + 'may not be confirmed. Follow Incident-001: pause the confirm processor, drain the DLQ with '
+                   + 'exponential backoff, verify idempotent skips, reconcile the ledger.',
+      runbook: runbooks.stripeDlqGrowth,  // Incident-001
+      test: {
+        series: [{ series: 'bookiji_outbox_dlq_depth{job="bookiji", instance="app-1"}', values: '0x10 3x30' }],
+        holds_from: '11m',
+      },
+    },
+    {
+      // A ticket, not a page: Stripe retries a failed delivery for up to three days, and when failures
+      // do hurt, OutboxDLQNotEmpty (dead-lettered confirmations) and, at launch, the $1-flow SLOs page.
+      name: 'StripeWebhookFailures',
+      expr: |||
+        (
+          sum(increase(%(failed)s[15m])) >= 3
+        )
+        and
+        (
+          sum(rate(%(failed)s[15m])) / sum(rate(%(all)s[15m])) > 0.05
+        )
+      ||| % {
+        failed: sel(metrics.stripeWebhooks, ['outcome="failure"']),
+        all: sel(metrics.stripeWebhooks),
+      },
+      'for': '15m',
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'Stripe webhooks are failing',
+      description: 'More than 5 % of Stripe webhook deliveries (and at least 3) failed over 15 minutes, for 15 '
+                   + 'minutes. Stripe retries them, but failed webhooks leave payments unconfirmed and feed the '
+                   + 'outbox DLQ; see Incident-001.',
+      runbook: runbooks.stripeDlqGrowth,
+      test: {
+        series: [
+          { series: 'bookiji_stripe_webhooks_total{job="bookiji", event_type="payment_intent.succeeded", outcome="success"}', values: '0+1x60' },
+          { series: 'bookiji_stripe_webhooks_total{job="bookiji", event_type="payment_intent.succeeded", outcome="failure"}', values: '0x20 5+5x40' },
+        ],
+        holds_from: '21m',
+      },
+    },
+    {
+      // A page although it is a flag: "payments.outbox MUST be ON", and without the outbox payment side
+      // effects are not idempotent, so the next harm is a double charge (P0). Waiting for it is worse.
+      name: 'PaymentsOutboxFlagOff',
+      expr: 'min by (flag) (%s) == 0' % sel(metrics.featureFlag, ['flag="payments.outbox"']),
+      'for': '5m',
+      severity: 'page',
+      priority: 'P1',
+      summary: 'Feature flag payments.outbox is OFF on at least one instance',
+      description: 'payments.outbox MUST be ON: without the outbox, payment side effects are not idempotent and '
+                   + 'double charges become possible. Turn it back on.',
+      runbook: runbooks.featureFlags,
+      test: {
+        series: [
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-1", flag="payments.outbox"}', values: '1x10 0x30' },
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-2", flag="payments.outbox"}', values: '1x40' },
+        ],
+        holds_from: '11m',
+      },
+    },
+    {
+      // The admin_only guard: ops.force_cancel stays ON, and only admins can use it. The flag is watched
+      // here; the guard itself is tested by the launch synthetic check `admin_guard`.
+      name: 'ForceCancelFlagOff',
+      expr: 'min by (flag) (%s) == 0' % sel(metrics.featureFlag, ['flag="ops.force_cancel"']),
+      'for': '15m',
+      severity: 'ticket',
+      priority: 'P2',
+      summary: 'Feature flag ops.force_cancel is OFF on at least one instance',
+      description: 'ops.force_cancel must be ON, behind the admin_only guard: operations needs it to cancel '
+                   + 'bookings by hand (Incident-002 auto-cancel). Turn it back on and check the guard still holds.',
+      runbook: runbooks.featureFlags,
+      test: {
+        series: [
+          { series: 'bookiji_feature_flag_enabled{job="bookiji", instance="app-1", flag="ops.force_cancel"}', values: '1x10 0x30' },
+        ],
+        holds_from: '11m',
+      },
+    },
+  ],
 }

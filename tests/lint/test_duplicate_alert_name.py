@@ -1,6 +1,6 @@
 """Lint rule duplicate-alert-name (generator/lint/alert_names.py)."""
 
-from .helpers import VALID, check_text, only, spec
+from .helpers import VALID, check_text, of_rule, only, spec
 
 DUPLICATE_ALERT = spec("""\
     apiVersion: slogen/v1
@@ -33,12 +33,8 @@ def test_alert_name_colliding_with_a_generated_slo_alert():
 
 
 def test_distinct_alert_names_pass():
-    assert (
-        check_text(
-            DUPLICATE_ALERT.replace(
-                "name: DLQNotEmpty\n    zero_tolerance: {counter: dlq_retries",
-                "name: DLQRetrying\n    zero_tolerance: {counter: dlq_retries",
-            )
-        )
-        == []
+    text = DUPLICATE_ALERT.replace(
+        "name: DLQNotEmpty\n    zero_tolerance: {counter: dlq_retries",
+        "name: DLQRetrying\n    zero_tolerance: {counter: dlq_retries",
     )
+    assert of_rule(check_text(text), "duplicate-alert-name") == []

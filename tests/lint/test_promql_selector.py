@@ -36,3 +36,11 @@ def test_bad_selector_in_a_zero_tolerance_alert():
 
 def test_valid_selectors_pass():
     assert of_rule(check_text(VALID), "promql-selector") == []
+
+
+def test_bad_open_selector_in_a_zero_tolerance_alert():
+    counter = 'counter: dlq_messages_total{job="checkout"}\n'
+    text = BAD_SEVERITY.replace("critical", "page").replace(counter, f"{counter}      open: dlq_open{{job=checkout}}\n")
+    finding = only(check_text(text), "promql-selector")
+    assert finding.path == "alerts[0].zero_tolerance.open"
+    assert "expected a quoted label value" in finding.message
