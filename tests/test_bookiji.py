@@ -5,6 +5,7 @@ promtool, on the rules generated from the real specs, or asks amtool where the g
 config sends an alert. The documents are quoted in each test's docstring.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,36 @@ def test_each_receiver_has_its_own_webhook(output):
         for c in receiver.get(key, [])
     ]
     assert len(files) == len(set(files)), files
+
+
+# --- The coverage table (slo_specs/README.md §3) against the output ------------------------------------------
+
+
+def coverage_table(readme: Path) -> str:
+    text = readme.read_text(encoding="utf-8")
+    return text[text.index("## 3. Seed-to-spec coverage") : text.index("## 4. Decisions")]
+
+
+def test_the_coverage_table_names_only_what_the_output_has(output):
+    """Every alert, SLO, metric and receiver that §3 names is in the generated output: the table was
+    re-checked against the output, and this keeps it so."""
+    table = coverage_table(SPECS / "README.md")
+    rules = "\n".join(p.read_text(encoding="utf-8") for p in sorted((output / "prometheus/rules").glob("*.yml")))
+    dashboards = "\n".join(p.read_text(encoding="utf-8") for p in sorted((output / "grafana").rglob("*.json")))
+    alertmanager = (output / alertmanager_target.CONFIG).read_text(encoding="utf-8")
+    alerts = set(re.findall(r"- alert: (\w+)", rules))
+    slos = set(re.findall(r"slo: ([a-z0-9-]+)", rules))
+    named = re.findall(r"`([^`]+)`", table)
+    wrong = []
+    for token in named:
+        if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z0-9][a-z0-9]*)+", token) and token not in alerts:
+            wrong.append(f"alert {token}")
+        metric = re.match(r"(bookiji_[a-z0-9_]+)", token)
+        if metric and metric.group(1) not in rules + dashboards:
+            wrong.append(f"metric {metric.group(1)}")
+        if re.fullmatch(r"[a-z]+-(?:slack|discord)", token) and f"name: {token}" not in alertmanager:
+            wrong.append(f"receiver {token}")
+    for slo in re.findall(r"SLOs? `([a-z0-9-]+)`", table):
+        if slo not in slos:
+            wrong.append(f"SLO {slo}")
+    assert not wrong, wrong
