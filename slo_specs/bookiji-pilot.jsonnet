@@ -183,12 +183,13 @@ local pilotHttpDuration = sel(m.httpDuration, [lib.routeIn(pilotRoutes)]);
     ),
     {
       // "Drill cadence: weekly during pilot". A drill is `bkctl rollback --drill --booking <id>`, counted
-      // with drill="true". A week and a day without a successful drill opens a ticket; the counter is
-      // exported at 0 from start-up, and absent_over_time covers a counter that never reported. Needs
-      // 8 days of retention (Prometheus keeps 15 by default).
+      // with drill="true". A week and a day without a successful drill opens a ticket. Only a Prometheus
+      // that saw the counter 8 days ago can tell (a new one would ticket on its first evaluation), and
+      // absent_over_time covers a counter that stopped reporting. Needs 8 days of retention (the
+      // default is 15).
       name: 'RollbackDrillOverdue',
       expr: |||
-        sum(increase(%(drills)s[8d])) < 1
+        sum(increase(%(drills)s[8d])) < 1 and on () count(last_over_time(%(drills)s[1h] offset 8d)) > 0
         or
         absent_over_time(%(drills)s[8d])
       ||| % { drills: sel(m.rollbackDuration + '_count', ['drill="true"', 'outcome="success"']) },

@@ -111,9 +111,49 @@ def readme_labels(cell: str) -> dict[str, tuple[set[str], bool]]:
     labels = {}
     for name, listed in re.findall(r"`([a-z_]+)(?:=\"[^\"]*\")?`(?: \(([^)]*)\))?", cell):
         if name not in ("job", "instance"):
-            values = set(re.findall(r"`([^`]+)`", listed))
+            # A value has no space; `drill` (`true` for `bkctl rollback --drill`, else `false`) quotes a command.
+            values = {v for v in re.findall(r"`([^`]+)`", listed) if " " not in v}
             labels[name] = (values, bool(values) and "e.g." not in listed and "other" not in listed)
     return labels
+
+
+# README §2.1 gives the `traffic` label once for all tables, by a rule, not in each row: "Every `bookiji_*` counter and
+# histogram carries the label, except the DB pool's and the cache's ...; so do the gauges that count work waiting or
+# done (`bookiji_outbox_messages`, ...). Feature flags, provider health and pool gauges carry none." traffic_labelled()
+# applies the rule to the §2.2 tables; the phrases are what it reads, so a rewritten rule fails the guard test.
+TRAFFIC_PHRASES = (
+    'labelled `traffic="synthetic"`',
+    '`traffic="user"`',
+    "Every `bookiji_*` counter and histogram carries the label, except the DB pool's and the cache's",
+    "so do the gauges that count work waiting or done (",
+    "Feature flags, provider health and pool gauges carry none.",
+)
+# "the DB pool's and the cache's": the families of the Infrastructure table's DB pool and cache rows.
+TRAFFIC_EXCEPT = ("bookiji_db_pool_", "bookiji_cache_")
+
+
+def traffic_section() -> str:
+    text = (SPECS / "README.md").read_text(encoding="utf-8")
+    return " ".join(text[text.index("### 2.1 Conventions") : text.index("### 2.2")].split())
+
+
+def traffic_labelled() -> set[str]:
+    """The families README §2.1 gives the `traffic` label: its counters and histograms, its listed gauges."""
+    listed = traffic_section().split(TRAFFIC_PHRASES[3], 1)[1].split(")", 1)[0]
+    gauges = set(re.findall(r"`(bookiji_[a-z_]+)`", listed))
+    return gauges | {
+        name
+        for name, (kind, _) in readme_metrics().items()
+        if kind in ("counter", "histogram") and name.startswith("bookiji_") and not name.startswith(TRAFFIC_EXCEPT)
+    }
+
+
+TRAFFIC_LABELLED = traffic_labelled()
+
+
+def readme_expected_labels(name: str, labels: dict, traffic: set[str]) -> dict[str, tuple[set[str], bool]]:
+    """The README row's labels, plus `traffic` with the values `traffic` where §2.1 puts it."""
+    return labels | {"traffic": (traffic, True)} if name in TRAFFIC_LABELLED else labels
 
 
 def libsonnet() -> dict:
@@ -137,9 +177,36 @@ def test_every_readme_metric_is_exported_with_its_type():
     assert set(exported) == set(documented), "SimCity exports a family the README does not document"
 
 
-def test_label_names_and_values_follow_the_readme():
-    series = parse(Simulator().exposition())
-    for name, (kind, labels) in readme_metrics().items():
+def test_the_traffic_convention_is_still_the_one_this_file_reads():
+    section = traffic_section()
+    missing = [phrase for phrase in TRAFFIC_PHRASES if phrase not in section]
+    assert not missing, f"README §2.1 no longer says {missing}: update traffic_labelled() to what it says now"
+    documented = readme_metrics()
+    assert set(documented) >= TRAFFIC_LABELLED
+    # Each exception names families; the parsed gauge list is the sentence's, and holds gauges only.
+    assert all(any(name.startswith(prefix) for name in documented) for prefix in TRAFFIC_EXCEPT)
+    gauges = {name for name in TRAFFIC_LABELLED if documented[name][0] == "gauge"}
+    assert gauges == {
+        "bookiji_outbox_messages",
+        "bookiji_outbox_oldest_queued_age_seconds",
+        "bookiji_outbox_dlq_depth",
+        "bookiji_payments_double_charges_open",
+        "bookiji_privacy_queue_depth",
+        "bookiji_privacy_oldest_pending_age_seconds",
+    }
+    assert {f.name for f in contract.FAMILIES if f.traffic} == TRAFFIC_LABELLED
+
+
+@pytest.mark.parametrize(
+    ("scenario", "traffic"), [("healthy", {"user"}), ("synthetic_failures", {"user", "synthetic"})]
+)
+def test_label_names_and_values_follow_the_readme(scenario, traffic):
+    """At start-up every traffic-labelled series is the users'; SimCity's synthetic traffic adds its own."""
+    simulator = Simulator()
+    simulator.set_scenario(scenario)
+    series = parse(simulator.exposition())
+    for name, (kind, documented) in readme_metrics().items():
+        labels = readme_expected_labels(name, documented, traffic)
         sample = f"{name}_count" if kind == "histogram" else name
         label_sets = [dict(key[1]) for key in series if key[0] == sample]
         assert label_sets, name
@@ -165,18 +232,27 @@ def test_names_buckets_routes_and_jobs_match_the_jsonnet_library():
 
 def test_series_the_contract_needs_exist_at_zero_from_start_up():
     series = parse(Simulator().exposition())  # no advance: the first scrape
-    assert value(series, "bookiji_payments_double_charge_total") == 0
-    assert value(series, "bookiji_outbox_dlq_depth") == 0
-    assert value(series, "bookiji_access_log_writes_total") == 0
-    assert value(series, "bookiji_access_log_write_failures_total") == 0
+    assert value(series, "bookiji_payments_double_charge_total", traffic="user") == 0
+    assert value(series, "bookiji_payments_double_charges_open", traffic="user") == 0
+    assert value(series, "bookiji_outbox_dlq_depth", traffic="user") == 0
+    assert value(series, "bookiji_access_log_writes_total", traffic="user") == 0
+    assert value(series, "bookiji_access_log_write_failures_total", traffic="user") == 0
     for outcome in ("confirmed", "failed", "abandoned"):
-        assert value(series, "bookiji_paid_booking_flows_total", outcome=outcome) == 0
+        assert value(series, "bookiji_paid_booking_flows_total", outcome=outcome, traffic="user") == 0
+    for kind in ("export", "delete"):
+        assert value(series, "bookiji_privacy_oldest_pending_age_seconds", kind=kind, traffic="user") == 0
+    quote = {"route": "/api/quote", "method": "POST", "traffic": "user"}
+    assert value(series, "bookiji_http_request_duration_seconds_count", code="200", **quote) == 0
+    assert value(series, "bookiji_http_requests_total", code="500", **quote) == 0
+    assert value(series, "bookiji_booking_confirm_duration_seconds_count", charged="true", traffic="user") == 0
     assert (
-        value(series, "bookiji_http_request_duration_seconds_count", route="/api/quote", method="POST", code="200") == 0
+        value(
+            series, "bookiji_page_load_duration_seconds_bucket", page="home", device="desktop", traffic="user", le="2.0"
+        )
+        == 0
     )
-    assert value(series, "bookiji_http_requests_total", route="/api/quote", method="POST", code="500") == 0
-    assert value(series, "bookiji_booking_confirm_duration_seconds_count", charged="true") == 0
-    assert value(series, "bookiji_page_load_duration_seconds_bucket", page="home", device="desktop", le="2.0") == 0
+    drill = {"drill": "true", "outcome": "success", "traffic": "user"}
+    assert value(series, "bookiji_rollback_duration_seconds_count", **drill) == 0  # RollbackDrillOverdue reads it
     assert value(series, "bookiji_feature_flag_enabled", flag="payments.outbox") == 1
     assert value(series, "bookiji_feature_flag_enabled", flag="beta.public_directory") == 0
 
@@ -235,19 +311,22 @@ def test_counts_are_whole_monotone_and_match_the_rate():
             if name.endswith(("_total", "_bucket", "_count")) and name != "process_cpu_seconds_total":
                 assert v == int(v) and v >= previous[(name, labels)], (name, labels)
         previous = current
-    requests, children = http(previous), len(contract.HTTP_REQUESTS.children)
+    requests, children = http(previous), len(contract.HTTP_REQUESTS.startup_children)
     assert 20 * 219 - children <= requests <= 20 * 219  # floor(phase + expected) per child, phases < 0.5
 
 
-def test_histograms_are_cumulative_and_agree_with_the_request_counter():
+@pytest.mark.parametrize(
+    ("scenario", "traffic"), [("latency_regression", ("user",)), ("synthetic_failures", contract.TRAFFIC)]
+)
+def test_histograms_are_cumulative_and_agree_with_the_request_counter(scenario, traffic):
     simulator = Simulator()
-    simulator.set_scenario("latency_regression")
+    simulator.set_scenario(scenario)
     simulator.advance(333)
     series = parse(simulator.exposition())
     for family in contract.FAMILIES:
         if family.kind != contract.HISTOGRAM:
             continue
-        for labels in family.children:
+        for labels in family.children if len(traffic) > 1 else family.startup_children:
             own = dict(zip(family.labels, labels, strict=True))
             counts = [value(series, f"{family.name}_bucket", le=repr(b), **own) for b in family.buckets]
             counts.append(value(series, f"{family.name}_bucket", le="+Inf", **own))
@@ -255,10 +334,11 @@ def test_histograms_are_cumulative_and_agree_with_the_request_counter():
             assert counts[-1] == value(series, f"{family.name}_count", **own)
     for route, method in contract.ROUTES:
         for code in contract.CODES:
-            labels = {"route": route, "method": method, "code": code}
-            assert value(series, "bookiji_http_requests_total", **labels) == value(
-                series, "bookiji_http_request_duration_seconds_count", **labels
-            )
+            for kind in traffic:
+                labels = {"route": route, "method": method, "code": code, "traffic": kind}
+                assert value(series, "bookiji_http_requests_total", **labels) == value(
+                    series, "bookiji_http_request_duration_seconds_count", **labels
+                )
 
 
 def test_advance_refuses_negative_time_and_unknown_scenarios():
@@ -337,6 +417,7 @@ def test_scenarios_cover_the_failure_modes():
         "privacy_export_slow",
         "map_provider_down",
         "probe_failures_region",
+        "synthetic_failures",
     } <= set(SCENARIOS)
     assert all(isinstance(text, str) and text for text in SCENARIOS.values())
 
@@ -403,24 +484,34 @@ def test_stripe_dlq_growth_grows_the_dlq_and_fails_webhooks():
     depths = []
     for _ in range(3):
         simulator.advance(120)
-        depths.append(value(parse(simulator.exposition()), "bookiji_outbox_dlq_depth"))
+        depths.append(value(parse(simulator.exposition()), "bookiji_outbox_dlq_depth", traffic="user"))
     assert 0 < depths[0] < depths[1] < depths[2]
     series = parse(simulator.exposition())
     failures = total(series, "bookiji_stripe_webhooks_total", outcome="failure")
     assert failures / total(series, "bookiji_stripe_webhooks_total") == pytest.approx(0.3, rel=0.05)
     simulator.set_scenario("healthy")
     simulator.advance(3600)
-    assert value(parse(simulator.exposition()), "bookiji_outbox_dlq_depth") == 0  # drained after recovery
+    assert value(parse(simulator.exposition()), "bookiji_outbox_dlq_depth", traffic="user") == 0  # drained
 
 
-def test_double_charge_counts_exactly_one():
+def test_double_charge_counts_exactly_one_and_keeps_it_open_until_the_scenario_ends():
+    def charges(simulator: Simulator) -> tuple[float, float]:
+        series = parse(simulator.exposition())
+        return (
+            value(series, "bookiji_payments_double_charge_total", traffic="user"),
+            value(series, "bookiji_payments_double_charges_open", traffic="user"),
+        )
+
     simulator = Simulator()
     simulator.advance(60)
-    assert value(parse(simulator.exposition()), "bookiji_payments_double_charge_total") == 0
+    assert charges(simulator) == (0, 0)
     simulator.set_scenario("double_charge")
     for _ in range(5):
         simulator.advance(60)
-        assert value(parse(simulator.exposition()), "bookiji_payments_double_charge_total") == 1
+        assert charges(simulator) == (1, 1)
+    simulator.set_scenario("healthy")  # the refund: reconciliation finds no open case any more
+    simulator.advance(60)
+    assert charges(simulator) == (1, 0)
 
 
 def test_privacy_export_slow_puts_p95_beyond_60_seconds():
@@ -430,7 +521,15 @@ def test_privacy_export_slow_puts_p95_beyond_60_seconds():
         count = delta(before, after, total, f"{name}_count", kind=kind)
         assert count > 50
         assert delta(before, after, bucket, name, 60, kind=kind) / count < 0.95
-        assert value(after, "bookiji_privacy_queue_depth", kind=kind) > 0
+        assert value(after, "bookiji_privacy_queue_depth", kind=kind, traffic="user") > 0
+        # The oldest request has waited since the incident began: far beyond PrivacyRequestStuck's 60 s.
+        assert value(after, "bookiji_privacy_oldest_pending_age_seconds", kind=kind, traffic="user") == 3600
+    simulator = Simulator()
+    simulator.set_scenario("privacy_export_slow")
+    simulator.advance(600)
+    simulator.set_scenario("healthy")
+    simulator.advance(1)
+    assert total(parse(simulator.exposition()), "bookiji_privacy_oldest_pending_age_seconds") == 0
 
 
 def test_map_provider_down_sends_traffic_to_the_fallback():
@@ -439,6 +538,73 @@ def test_map_provider_down_sends_traffic_to_the_fallback():
     assert fallback / delta(before, after, total, "bookiji_map_adapter_requests_total") > 0.9
     assert value(after, "bookiji_map_provider_up", provider="primary") == 0
     assert value(after, "bookiji_map_provider_up", provider="fallback") == 1
+
+
+def test_synthetic_failures_fail_only_simcitys_own_traffic():
+    before, after = run("synthetic_failures", seconds=600)
+    assert not [key for key in before if ("traffic", "synthetic") in key[1]], "synthetic series before the scenario"
+
+    def share(code_class: str, traffic: str) -> float:
+        answered = delta(before, after, total, "bookiji_http_requests_total", traffic=traffic) - delta(
+            before, after, total, "bookiji_http_requests_total", traffic=traffic, code="429"
+        )
+        codes = [code for code in contract.CODES if code.startswith(code_class)]
+        return (
+            sum(delta(before, after, total, "bookiji_http_requests_total", traffic=traffic, code=c) for c in codes)
+            / answered
+        )
+
+    assert share("5", "synthetic") == pytest.approx(0.8, abs=0.01)
+    assert share("5", "user") == 0
+    name = "bookiji_http_request_duration_seconds"
+    for route in ("/api/quote", "/api/payments/create-payment-intent"):
+        synthetic = delta(before, after, total, f"{name}_count", traffic="synthetic", route=route)
+        user = delta(before, after, total, f"{name}_count", traffic="user", route=route)
+        assert synthetic > 500 and user > 500
+        assert (
+            delta(before, after, bucket, name, 0.5, traffic="synthetic", route=route) / synthetic < 0.5
+        )  # p95 > 500 ms
+        assert delta(before, after, bucket, name, 0.7, traffic="user", route=route) == user  # under every p95
+    flows = "bookiji_paid_booking_flows_total"
+    assert delta(before, after, total, flows, traffic="synthetic", outcome="confirmed") == 0
+    assert delta(before, after, total, flows, traffic="synthetic", outcome="failed") > 200
+    assert delta(before, after, total, flows, traffic="user", outcome="failed") == 0
+    # It does the work behind its requests, labelled as its own (README §2.1), but confirms no booking.
+    for name in (
+        "bookiji_booking_confirm_duration_seconds_count",
+        "bookiji_upload_duration_seconds_count",
+        "bookiji_db_query_duration_seconds_count",
+        "bookiji_external_request_duration_seconds_count",
+        "bookiji_booking_funnel_total",
+        "bookiji_feature_usage_total",
+        "bookiji_access_log_writes_total",
+        "bookiji_map_adapter_requests_total",
+    ):
+        assert delta(before, after, total, name, traffic="synthetic") > 100, name
+    assert delta(before, after, total, "bookiji_booking_funnel_total", traffic="synthetic", step="confirmed") == 0
+    # The map adapter's health checks (0.1/s) are the app's own work: the users' series count them.
+    primary = ("bookiji_external_request_duration_seconds_count", {"dependency": "map_primary"})
+    checks = delta(before, after, total, primary[0], traffic="user", **primary[1]) - delta(
+        before, after, total, primary[0], traffic="synthetic", **primary[1]
+    )
+    assert checks == pytest.approx(60, abs=1)
+    # Families without the traffic label count the users' traffic alone, and the probes stay green.
+    assert total(after, "bookiji_synthetic_check_success") == 6
+
+
+def test_synthetic_series_stay_frozen_and_their_gauges_drain_once_synthetic_traffic_stops():
+    simulator = Simulator()
+    simulator.set_scenario("synthetic_failures")
+    simulator.advance(300)
+    simulator.set_scenario("healthy")
+    simulator.advance(1200)
+    before = parse(simulator.exposition())
+    simulator.advance(600)
+    after = parse(simulator.exposition())
+    synthetic = {key: v for key, v in after.items() if ("traffic", "synthetic") in key[1]}
+    assert synthetic and synthetic == {key: before[key] for key in synthetic}
+    gauges = [f.name for f in contract.FAMILIES if f.traffic and f.kind == contract.GAUGE]
+    assert {name: total(after, name, traffic="synthetic") for name in gauges} == dict.fromkeys(gauges, 0)
 
 
 def test_probe_failures_region_fails_eu_west_only():
@@ -625,7 +791,7 @@ def test_history_is_accepted_by_promtool_and_its_ground_truth_is_exact(tmp_path)
     )
     assert dump.returncode == 0, dump.stderr
     stored = {line.rsplit(" ", 2)[0]: float(line.rsplit(" ", 2)[1]) for line in dump.stdout.splitlines()}
-    assert len(stored) == len(contract.HTTP_REQUESTS.children)
+    assert len(stored) == len(contract.HTTP_REQUESTS.startup_children)
     assert sum(v for k, v in stored.items() if 'code="429"' not in k) == truth["requests_total"]
 
 
@@ -651,7 +817,10 @@ def test_history_family_filter_keeps_the_file_small_and_the_truth_unchanged(tmp_
     full = write_history(tmp_path / "all.om", START, START + 600, step=60, schedule=[(START, "double_charge")])
     promtool_backfill(tmp_path / "all.om", tmp_path / "blocks")  # every family kind, label and name
     charges = read_openmetrics(tmp_path / "all.om")[1][
-        ("bookiji_payments_double_charge_total", frozenset({("job", "bookiji"), ("instance", "simcity")}))
+        (
+            "bookiji_payments_double_charge_total",
+            frozenset({("job", "bookiji"), ("instance", "simcity"), ("traffic", "user")}),
+        )
     ]
     assert [v for _, v in charges] == [0] + [1] * 9  # the scheduled incident, counted once
     small = write_history(tmp_path / "http.om", START, START + 600, step=60, families=["bookiji_http_requests_total"])

@@ -42,12 +42,14 @@ def write_history(
     chosen = c.resolve(families)
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
+    series = samples = 0
     with open(partial, "w", encoding="utf-8", newline="\n") as out:
         for family in chosen:
-            _write_family(out, family, Simulator(seed, rps, families=[family.name]), times, switches)
+            written = _write_family(out, family, Simulator(seed, rps, families=[family.name]), times, switches)
+            series, samples = series + written[0], samples + written[1]
         out.write("# EOF\n")
     os.replace(partial, target)
-    return _truth(seed, rps, times, switches, chosen)
+    return _truth(seed, rps, times, switches, chosen) | {"series": series, "samples": samples}
 
 
 def _times(start: int, end: int, step: int) -> range:
@@ -82,13 +84,21 @@ def _timeline(simulator: Simulator, times: range, switches: list[tuple[float, st
         yield at
 
 
-def _write_family(out, family: c.Family, simulator: Simulator, times: range, switches: list[tuple[float, str]]) -> None:
+def _write_family(
+    out, family: c.Family, simulator: Simulator, times: range, switches: list[tuple[float, str]]
+) -> tuple[int, int]:
+    """Writes the family's samples; returns (series, samples) written. Synthetic traffic's series start with the
+    first scenario that runs it, so both depend on the schedule."""
     out.write(openmetrics_header(family))
     prefix = label_text(("job", "instance"), (c.JOBS[family.target], INSTANCE))
+    per_child = len(family.buckets) + 3 if family.kind == c.HISTOGRAM else 1
+    children = samples = 0
     for at in _timeline(simulator, times, switches):
         values = simulator.snapshot()[0][1]
         out.write("\n".join(sample_lines(family, values, prefix, str(at))))
         out.write("\n")
+        children, samples = len(values), samples + len(values) * per_child
+    return children * per_child, samples
 
 
 def _truth(
@@ -100,23 +110,21 @@ def _truth(
         pass
     values = dict(simulator.snapshot())
     by_code: dict[str, int] = {}
-    for (_route, _method, code), count in values[c.HTTP_REQUESTS]:
-        by_code[code] = by_code.get(code, 0) + count
+    for (_route, _method, code, traffic), count in values[c.HTTP_REQUESTS]:
+        if traffic == c.USER:  # what the SLIs count (README §2.1)
+            by_code[code] = by_code.get(code, 0) + count
     total = sum(count for code, count in by_code.items() if code != c.RATE_LIMITED)
     errors = sum(by_code[code] for code in c.ERROR_CODES)
     flows = dict(values[c.BY_NAME["bookiji_paid_booking_flows_total"]])
-    series = sum(len(f.children) * (len(f.buckets) + 3 if f.kind == c.HISTOGRAM else 1) for f in chosen)
     return {
         "start": times[0],
         "last_sample": times[-1],
         "step": times.step,
         "samples_per_series": len(times),
         "families": [family.name for family in chosen],
-        "series": series,
-        "samples": series * len(times),
         "requests_total": total,
         "requests_errors": errors,
         "error_ratio": errors / total if total else 0.0,
         "requests_by_code": dict(sorted(by_code.items())),
-        "paid_flows": {outcome: flows[(outcome,)] for outcome in c.FLOW_OUTCOMES},
+        "paid_flows": {outcome: flows[(outcome, c.USER)] for outcome in c.FLOW_OUTCOMES},
     }

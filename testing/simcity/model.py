@@ -20,7 +20,8 @@ from .exposition import render_text
 from .scenarios import scenario as lookup
 from .traffic import Drift, Key, Plan, plan
 
-DOUBLE_CHARGE: Key = ("bookiji_payments_double_charge_total", ())
+# The one case the double_charge scenario finds: a user's booking.
+DOUBLE_CHARGE: Key = ("bookiji_payments_double_charge_total", (c.USER,))
 JITTER_PERIOD = 60.0  # seconds of simulated time between two seeded jitter draws of a gauge
 
 Value = int | float | tuple[list[int], float]  # counter/gauge value, or (cumulative buckets incl. +Inf, sum)
@@ -42,6 +43,7 @@ class Simulator:
         self._seconds = 0.0
         self._live_seconds = 0.0  # simulated time of the last advance with power on: gauges keep its jitter
         self._double_charge_due = False
+        self._synthetic = False  # synthetic traffic's children are exported once a scenario has run it
         # Load: a factor on every event rate, linear from (start, value) to (end, value) in simulated seconds.
         self._load_from = (0.0, 1.0)
         self._load_to = (0.0, 1.0)
@@ -70,10 +72,11 @@ class Simulator:
         return self._seconds
 
     def set_scenario(self, name: str) -> None:
-        lookup(name)  # ValueError for unknown names
+        chosen = lookup(name)  # ValueError for unknown names
         with self._lock:
             if name == "double_charge" and self._scenario != name:
                 self._double_charge_due = True
+            self._synthetic = self._synthetic or chosen.synthetic is not None
             self._scenario = name
 
     def set_power(self, on: bool) -> None:
@@ -129,7 +132,7 @@ class Simulator:
             raise ValueError(f"target must be one of {(*c.TARGETS, 'all')}, not {target!r}")
         with self._lock:
             return [
-                (family, [(labels, self._value(family, (family.name, labels))) for labels in family.children])
+                (family, [(labels, self._value(family, (family.name, labels))) for labels in self._children(family)])
                 for family in self.families
                 if target in ("all", family.target)
             ]
@@ -152,6 +155,11 @@ class Simulator:
         for key, drift in self._compile(self._scenario)[1]:
             self._gauges[key] = drift.target
             self._jitter[key] = drift.jitter
+
+    def _children(self, family: c.Family) -> list[c.Labels]:
+        """The children exported now: the users' from start-up (README §2.3), synthetic traffic's from the moment
+        a scenario first runs it (at 0), and from then on."""
+        return family.children if self._synthetic else family.startup_children
 
     def _compile(self, name: str) -> tuple[list[tuple[list[float], list[float]]], list[tuple[Key, Drift]]]:
         """Per-second increments of every accumulator under scenario `name`, cached per scenario."""

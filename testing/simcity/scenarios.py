@@ -7,6 +7,8 @@ and availability SLIs count them).
 
 from dataclasses import dataclass
 
+from . import contract as c
+
 # 5xx share of non-429 requests when healthy: 0.06× the 0.5 % budget of the launch error-rate SLO.
 HEALTHY_5XX = 0.0003
 # slow_burn: burn ×2 on the launch error-rate SLO (99.5 %: 1 % errors = 2 × 0.5 %); the pilot availability
@@ -14,6 +16,9 @@ HEALTHY_5XX = 0.0003
 SLOW_BURN_5XX = 0.01
 # slow_burn: burn ×2 on dollar-flow-1d (99.9 %: 0.2 % failed flows = 2 × 0.1 %).
 SLOW_BURN_FLOW_FAILURES = 0.002
+# SimCity's own synthetic traffic (traffic="synthetic"), when a scenario runs it: as many requests, flows and jobs
+# as the users', a load test's worth, so that the synthetic share of every SLI is as large as the users'.
+SYNTHETIC_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -27,9 +32,12 @@ class Scenario:
     webhook_failures: float = 0.0  # share of Stripe webhook deliveries that fail
     dlq_growth: bool = False  # failed webhooks dead-letter outbox messages; the queue backs up
     flow_failures: float = 0.0  # share of paid ($1) flows that end failed (of confirmed + failed)
-    double_charge: bool = False  # the ledger reconciliation finds one double charge on entering
-    privacy_slow: bool = False  # export/delete take minutes (p95 > 60 s); the queue grows
+    double_charge: bool = False  # one double charge found on entering, open (not refunded) until the scenario ends
+    privacy_slow: bool = False  # export/delete take minutes (p95 > 60 s); the queue and its oldest request age
     map_primary_down: bool = False  # the map adapter serves from the fallback provider
+    # SimCity's own synthetic traffic, SYNTHETIC_SHARE of the users' and labelled traffic="synthetic", behaving as
+    # this scenario's knobs say. None: no synthetic traffic (SimCity plays the production app's users only).
+    synthetic: "Scenario | None" = None
 
 
 _DEFINITIONS = (
@@ -65,12 +73,14 @@ _DEFINITIONS = (
     ),
     Scenario(
         "double_charge",
-        "The ledger reconciliation finds one double charge: the counter goes up by exactly 1 when the scenario starts.",
+        "The ledger reconciliation finds one double charge: the counter goes up by exactly 1 when the scenario starts, "
+        "and the open double charges are 1 until it ends (the refund).",
         double_charge=True,
     ),
     Scenario(
         "privacy_export_slow",
-        "Incident-003: PII export/delete take 1-10 min (p95 ≈ 5 min > 60 s) and the privacy queue grows.",
+        "Incident-003: PII export/delete take 1-10 min (p95 ≈ 5 min > 60 s), the privacy queue grows and its oldest "
+        "pending request waits ever longer.",
         privacy_slow=True,
     ),
     Scenario(
@@ -82,6 +92,19 @@ _DEFINITIONS = (
         "probe_failures_region",
         "Synthetic checks fail in eu-west only; us-east and the app stay healthy.",
         failing_regions=("eu-west",),
+    ),
+    Scenario(
+        "synthetic_failures",
+        "SimCity's own synthetic traffic (traffic=\"synthetic\", as much as the users') fails hard: 80 % of its API "
+        "requests 5xx, all of them slow (p95 ≈ 3 s), every paid flow failed. The users' traffic stays healthy: "
+        "nothing may page.",
+        synthetic=Scenario(
+            "synthetic_failures:synthetic",
+            "SimCity's synthetic traffic in synthetic_failures.",
+            http_5xx=0.8,
+            slow_routes=tuple(route for route, _ in c.ROUTES if route.startswith("/api/")),
+            flow_failures=1.0,
+        ),
     ),
 )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from . import contract as c
-from .scenarios import Scenario
+from .scenarios import SYNTHETIC_SHARE, Scenario
 
 Key = tuple[str, c.Labels]  # (family name, label values)
 
@@ -108,10 +108,48 @@ PRIVACY = {
     "delete": _lat((0.5, 0), (3, 0.6), (20, 0.99), (40, 1.0)),
 }
 PRIVACY_SLOW = _lat((10, 0), (60, 0.04), (120, 0.5), (300, 0.95), (600, 1.0))
+ROLLBACK_SUCCESS = _lat((3, 0), (10, 0.6), (30, 0.97), (55, 1.0))
+ROLLBACK_FAILURE = _lat((5, 0), (20, 0.9), (50, 1.0))
+# How often operators run `bkctl rollback --drill` (README §4: weekly). Users only: synthetic traffic runs no drill.
+DRILLS_PER_SECOND = 1 / (7 * 86400)
+# The map adapter's own health checks of the primary provider: the app's work, counted with the users' traffic.
+MAP_HEALTH_CHECKS_PER_SECOND = 0.1
+IDLE = Scenario("idle", "No synthetic traffic: every synthetic rate 0, the synthetic gauges drain.")
 
 
 def plan(scenario: Scenario, rps: float) -> Plan:
-    """Everything SimCity does per second under `scenario` at `rps` HTTP requests per second."""
+    """Everything SimCity does per second under `scenario` at `rps` HTTP requests per second: the users' traffic
+    (traffic="user") and SimCity's own synthetic traffic (traffic="synthetic", `scenario.synthetic`). Synthetic
+    traffic feeds only the families that carry the traffic label; the others count the users' alone."""
+    users = _stream(scenario, rps)
+    _operators(users)
+    synthetic = _stream(scenario.synthetic or IDLE, rps * SYNTHETIC_SHARE if scenario.synthetic else 0.0)
+    result = Plan()
+    for stream, traffic in ((users, c.USER), (synthetic, c.SYNTHETIC)):
+        for source, target in (
+            (stream.rates, result.rates),
+            (stream.observed, result.observed),
+            (stream.gauges, result.gauges),
+        ):
+            for (name, labels), value in source.items():
+                if c.BY_NAME[name].traffic:
+                    target[(name, (*labels, traffic))] = value
+                elif traffic == c.USER:
+                    target[(name, labels)] = value
+    return result
+
+
+def _operators(users: Plan) -> None:
+    """What the app and its operators do whatever the traffic, labelled with the users' (README §2.1: all but
+    synthetic requests, flows and jobs): rollback drills and the map adapter's health checks."""
+    users.observed[("bookiji_rollback_duration_seconds", ("success", "true"))] = (DRILLS_PER_SECOND, ROLLBACK_SUCCESS)
+    primary = ("bookiji_external_request_duration_seconds", ("map_primary",))
+    rate, latency = users.observed[primary]
+    users.observed[primary] = (rate + MAP_HEALTH_CHECKS_PER_SECOND, latency)
+
+
+def _stream(scenario: Scenario, rps: float) -> Plan:
+    """One stream of traffic, without the traffic label."""
     result = Plan()
     for part in (
         _http,
@@ -183,8 +221,11 @@ def _payments(p: Plan, s: Scenario, rps: float) -> None:
     p.gauges[("bookiji_outbox_messages", ("queued",))] = Drift(rps * 0.1, rps * 0.03 if s.dlq_growth else 0.0, 60)
     p.gauges[("bookiji_outbox_messages", ("in_flight",))] = Drift(rps * 0.05, 0.0, 10, jitter=0.2)
     p.gauges[("bookiji_outbox_messages", ("committed",))] = Drift(0.0, 0.0 if down else rps * 0.09)
-    p.gauges[("bookiji_outbox_oldest_queued_age_seconds", ())] = Drift(2.0, 1.0 if s.dlq_growth else 0.0, 30)
+    # Nothing is queued without traffic: the synthetic stream's age drains to 0 while SimCity runs none.
+    queued_age = 2.0 if rps else 0.0
+    p.gauges[("bookiji_outbox_oldest_queued_age_seconds", ())] = Drift(queued_age, 1.0 if s.dlq_growth else 0.0, 30)
     p.gauges[("bookiji_outbox_dlq_depth", ())] = Drift(0.0, dead_letters if s.dlq_growth else 0.0, 120)
+    p.gauges[("bookiji_payments_double_charges_open", ())] = Drift(1.0 if s.double_charge else 0.0)
 
 
 def _privacy(p: Plan, s: Scenario, rps: float) -> None:
@@ -194,6 +235,8 @@ def _privacy(p: Plan, s: Scenario, rps: float) -> None:
         latency = PRIVACY_SLOW if s.privacy_slow else PRIVACY[kind]
         p.observed[("bookiji_privacy_request_duration_seconds", (kind,))] = (rps * share, latency)
         p.gauges[("bookiji_privacy_queue_depth", (kind,))] = Drift(0.0, rps * 0.0005 if s.privacy_slow else 0.0, 120)
+        # Healthy requests finish within a minute and the queue is mostly empty; slow, the oldest one waits on.
+        p.gauges[("bookiji_privacy_oldest_pending_age_seconds", (kind,))] = Drift(0.0, 1.0 if s.privacy_slow else 0.0)
 
 
 def _maps(p: Plan, s: Scenario, rps: float) -> None:
@@ -204,10 +247,10 @@ def _maps(p: Plan, s: Scenario, rps: float) -> None:
 
 
 def _operations(p: Plan, s: Scenario, rps: float) -> None:
-    success = _lat((3, 0), (10, 0.6), (30, 0.97), (55, 1.0))
-    failure = _lat((5, 0), (20, 0.9), (50, 1.0))
-    p.observed[("bookiji_rollback_duration_seconds", ("success",))] = (rps * 0.0001, success)
-    p.observed[("bookiji_rollback_duration_seconds", ("failure",))] = (rps * 0.000002, failure)
+    p.observed[("bookiji_rollback_duration_seconds", ("success", "false"))] = (rps * 0.0001, ROLLBACK_SUCCESS)
+    p.observed[("bookiji_rollback_duration_seconds", ("failure", "false"))] = (rps * 0.000002, ROLLBACK_FAILURE)
+    p.observed[("bookiji_rollback_duration_seconds", ("success", "true"))] = (0.0, ROLLBACK_SUCCESS)  # drills: plan()
+    p.observed[("bookiji_rollback_duration_seconds", ("failure", "true"))] = (0.0, ROLLBACK_FAILURE)
     for flag, enabled in c.FLAGS.items():
         p.gauges[("bookiji_feature_flag_enabled", (flag,))] = Drift(float(enabled))
 
@@ -247,9 +290,9 @@ def _backend(p: Plan, s: Scenario, rps: float) -> None:
     fallback = 0.98 if s.map_primary_down else 0.005
     calls = {
         "stripe": (rps * 0.1, _lat((0.1, 0), (0.3, 0.6), (0.5, 0.99), (2, 1.0))),
-        # Health checks reach the primary even when it is down; they time out at 5 s.
+        # Health checks (_operators) reach the primary even when it is down; they time out at 5 s.
         "map_primary": (
-            rps * 0.3 * (1 - fallback) + 0.1,
+            rps * 0.3 * (1 - fallback),
             _lat((4, 0), (5, 1.0)) if s.map_primary_down else _lat((0.03, 0), (0.1, 0.7), (0.3, 0.97), (0.45, 1.0)),
         ),
         "map_fallback": (rps * 0.3 * fallback, _lat((0.05, 0), (0.15, 0.7), (0.35, 0.97), (0.49, 1.0))),

@@ -26,12 +26,14 @@ from testing.servers import (
     fast_rule_file,
     http_json,
     prometheus_config,
+    wait_for,
     write_yaml,
 )
 
 OUTPUT = Path(__file__).parents[2] / "output"
 RULE_FILES = sorted((OUTPUT / prometheus_target.RULES_DIR).glob("*.rules.yml"))
 ALERTMANAGER_CONFIG = OUTPUT / alertmanager_target.CONFIG
+FIRE_TIMEOUT = 60  # seconds for an incident to fire in Prometheus (observed: 5-15 s)
 
 
 @dataclass
@@ -48,6 +50,15 @@ class Stack:
 
     def rule_groups(self) -> list[dict]:
         return self.prometheus.api("rules")["groups"]
+
+
+def wait_firing(stack: Stack, **labels: str) -> list[dict]:
+    return wait_for(
+        lambda: stack.prometheus.firing(**labels),
+        FIRE_TIMEOUT,
+        f"ALERTS firing with {labels}",
+        detail=lambda: f"firing now: {[a['metric'] for a in stack.prometheus.firing()]}",
+    )
 
 
 def slo_pairs(rule_files: list[Path]) -> set[tuple[str, str]]:

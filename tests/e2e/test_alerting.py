@@ -11,11 +11,10 @@ import pytest
 
 from testing.servers import wait_for
 
-from .stack import Stack
+from .stack import Stack, wait_firing
 
 pytestmark = pytest.mark.e2e
 
-FIRE_TIMEOUT = 60  # seconds for an incident to fire in Prometheus (observed: 5-15 s)
 DELIVERY_TIMEOUT = 20  # seconds from firing to the receiver (group_wait 1s, Prometheus sends at once)
 PAGE_RECEIVERS = ("oncall-slack", "oncall-discord")
 
@@ -32,15 +31,6 @@ def wait_delivered(stack: Stack, receiver: str, *words: str) -> dict:
         lambda got: next((body for path, body in got if path == receiver and mentions(body, *words)), None),
         DELIVERY_TIMEOUT,
         f"a notification to {receiver} naming {' and '.join(words)}",
-    )
-
-
-def wait_firing(stack: Stack, **labels: str) -> list[dict]:
-    return wait_for(
-        lambda: stack.prometheus.firing(**labels),
-        FIRE_TIMEOUT,
-        f"ALERTS firing with {labels}",
-        detail=lambda: f"firing now: {[a['metric'] for a in stack.prometheus.firing()]}",
     )
 
 
