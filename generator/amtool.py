@@ -93,7 +93,12 @@ def test_routes(config: Path, cases: list[RouteCase]) -> list[RouteResult]:
     return results
 
 
-def run_route_file(test_file: Path) -> list[RouteResult]:
-    """Run a generated routes.test.yml: its `config` is relative to the test file."""
+def route_file(test_file: Path) -> tuple[Path, list[RouteCase]]:
+    """A generated routes.test.yml: the config it tests (relative to the test file) and its cases."""
     data = yaml.safe_load(test_file.read_text(encoding="utf-8"))
-    return test_routes(test_file.parent / data["config"], data["tests"])
+    return test_file.parent / data["config"], data["tests"]
+
+
+def run_route_file(test_file: Path) -> list[RouteResult]:
+    """Run a generated routes.test.yml, one case after another."""
+    return test_routes(*route_file(test_file))

@@ -2,29 +2,32 @@
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__, amtool, backfill, pipeline, promtool
+from . import __version__, backfill, explain, inputs, pipeline, promtool, report, scaffold, testplan
 from .findings import ERROR, WARNING, Finding
+from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
 from .targets import RenderOptions, prometheus
 from .targets import alertmanager as alertmanager_target
-from .write import drift, render_tree, write
+from .write import Plan, drift, plan, render_tree, write
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
 PROGRESS_MINIMUM = 50  # a bar for a handful of services would only flicker
 
 _T = TypeVar("_T")
+_Command = TypeVar("_Command", bound=Callable[..., None])
 
 
 def _report(findings: list[Finding], output_format: str) -> None:
-    for finding in findings:
-        click.echo(finding.as_json() if output_format == "json" else finding.text())
+    click.echo(report.FORMATS[output_format](findings), nl=False)
     errors = sum(f.level == ERROR for f in findings)
     warnings = sum(f.level == WARNING for f in findings)
     if findings and output_format == "text":
@@ -36,15 +39,67 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-specs_option = click.option(
-    "--specs", type=click.Path(path_type=Path), default=DEFAULT_SPECS, show_default=True, help="Spec file or directory."
-)
+class _UsageLine(click.ClickException):
+    """A usage error (exit 2) told in one line: Click's UsageError adds the usage text and a help hint."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"slogen: {self.format_message()}", err=True)
+
+
+def specs_input(command: _Command) -> _Command:
+    """PATH arguments and a repeatable --specs, the same in every command that reads specs."""
+    command = click.option(
+        "--specs",
+        "more_specs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        metavar="PATH",
+        help=f"Spec file or directory, like a PATH argument; repeatable. Default: {DEFAULT_SPECS}.",
+    )(command)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")(command)
+
+
+def _spec_paths(paths: tuple[Path, ...], more_specs: tuple[Path, ...]) -> list[Path]:
+    """A missing path is a usage error (exit 2); a directory without spec files is bad input (exit 1)."""
+    given = [*paths, *more_specs]
+    for path in given or [DEFAULT_SPECS]:
+        if not path.exists():
+            default = "" if given else " (the default; name spec files or directories as arguments or with --specs)"
+            raise _UsageLine(f"{path}: no such file or directory{default}")
+    for path in given or [DEFAULT_SPECS]:
+        if path.is_dir() and not discover([path]):
+            _fail(f"no spec files under {path} (looked for {', '.join('*' + s for s in inputs.suffixes())})")
+    return given or [DEFAULT_SPECS]
+
+
+def _existing_out(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if not value.is_dir():
+        raise _UsageLine(f"--out {value}: no such directory; run `slogen generate --out {value}` first")
+    return value
+
+
 out_option = click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     default=DEFAULT_OUT,
     show_default=True,
     help="Output directory.",
+)
+existing_out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    callback=_existing_out,
+    help="Output directory, as `slogen generate` wrote it.",
+)
+prune_option = click.option(
+    "--prune",
+    is_flag=True,
+    help="Own all of the output directory: every file slogen wrote there that this run does not generate goes. "
+    "Without it, a run over some of the specs changes only their files.",
 )
 grafana_schema_option = click.option(
     "--grafana-schema-version",
@@ -56,24 +111,25 @@ grafana_schema_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="slogen")
+@click.version_option(__version__, "-V", "--version", prog_name="slogen")
 def main() -> None:
     """Generate Prometheus rules, promtool tests, Grafana dashboards and Alertmanager routing from SLO specs."""
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@specs_input
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(report.FORMATS)),
     default="text",
     show_default=True,
-    help="json prints one object per finding, for CI annotations.",
+    help="json: one object per finding; github: GitHub Actions annotations; sarif: a SARIF 2.1.0 log "
+    "(GitHub code scanning).",
 )
-def validate(paths: tuple[Path, ...], output_format: str) -> None:
+def validate(paths: tuple[Path, ...], more_specs: tuple[Path, ...], output_format: str) -> None:
     """Check specs: schema, then semantic lint rules. Exit 1 on any error."""
-    outcome = pipeline.check(list(paths) or [DEFAULT_SPECS])
+    outcome = pipeline.check(_spec_paths(paths, more_specs))
     _report(outcome.findings, output_format)
     if not outcome.ok:
         sys.exit(1)
@@ -97,88 +153,121 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     return wrap
 
 
-def _generated(specs: Path, grafana_schema_version: int) -> dict[str, bytes]:
+def _planned(specs: list[Path], out: Path, grafana_schema_version: int, prune: bool) -> Plan:
+    """What a run over these specs does to the output directory (write.plan: which files it owns)."""
     options = RenderOptions(grafana_schema_version=grafana_schema_version)
-    outcome = pipeline.generate([specs], options=options, progress=_progress("rendering"))
+    outcome = pipeline.generate(specs, options=options, progress=_progress("rendering"))
     _report(outcome.findings, "text")
     if not outcome.ok:
         _fail("specs are invalid; nothing was written")
-    return render_tree(outcome.files, progress=_progress("serialising"))
+    return plan(out, render_tree(outcome.files, progress=_progress("serialising")), specs, prune)
+
+
+def _report_held(run: Plan, outcome: str) -> None:
+    if run.held:
+        outside = ", ".join(sorted({spec for specs in run.held.values() for spec in specs}))
+        click.echo(
+            f"slogen: {len(run.held)} file(s) also come from specs outside this run ({outside}), so they {outcome}: "
+            f"{', '.join(sorted(run.held))}; run `slogen generate` over every spec to update them",
+            err=True,
+        )
 
 
 @main.command()
-@specs_option
+@specs_input
 @out_option
 @grafana_schema_option
-def generate(specs: Path, out: Path, grafana_schema_version: int) -> None:
-    """Write rules, tests, dashboards and routing into the output directory, atomically."""
-    tree = _generated(specs, grafana_schema_version)
-    write(out, tree)
-    click.echo(f"slogen: wrote {len(tree)} files to {out}", err=True)
+@prune_option
+def generate(
+    paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path, grafana_schema_version: int, prune: bool
+) -> None:
+    """Write rules, tests, dashboards and routing into the output directory, atomically.
+
+    Changes only the files of the given specs, and removes those they no longer generate; --prune removes
+    every file slogen wrote that this run does not generate."""
+    run = write(out, _planned(_spec_paths(paths, more_specs), out, grafana_schema_version, prune))
+    for path in run.removed:
+        click.echo(f"slogen: removed {out / path}", err=True)
+    _report_held(run, "were left as they were")
+    kept = f"; left {len(run.kept)} file(s) of other specs as they were" if run.kept else ""
+    click.echo(f"slogen: wrote {len(run.files)} files to {out}{kept}", err=True)
 
 
 @main.command()
-@specs_option
-@out_option
+@specs_input
+@existing_out_option
 @grafana_schema_option
-def check(specs: Path, out: Path, grafana_schema_version: int) -> None:
-    """Fail with a diff when the output directory is not what the specs generate (GitOps drift check)."""
-    differences = drift(out, _generated(specs, grafana_schema_version))
+@prune_option
+def check(
+    paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path, grafana_schema_version: int, prune: bool
+) -> None:
+    """Fail with a diff when the output directory is not what `slogen generate` would write (GitOps drift check)."""
+    run = _planned(_spec_paths(paths, more_specs), out, grafana_schema_version, prune)
+    differences = drift(out, run)
     for difference in differences:
         click.echo(difference, nl=False)
+    _report_held(run, "were not compared")
     if differences:
         _fail(f"{len(differences)} file(s) in {out} differ from the specs; run `slogen generate`")
     click.echo(f"slogen: {out} matches the specs", err=True)
 
 
 @main.command()
-@out_option
+@existing_out_option
 def test(out: Path) -> None:
-    """Run promtool check/test rules, and amtool check-config and routing tests, on the generated output."""
+    """Run promtool check/test rules, and amtool check-config and routing tests, on the generated output: side by
+    side on every core, each test against only the rules it can observe. Progress goes to stderr."""
     rule_files = sorted((out / prometheus.RULES_DIR).glob("*.yml"))
     test_files = sorted((out / prometheus.TESTS_DIR).glob("*.yml"))
     if not rule_files:
         _fail(f"no rule files under {out / prometheus.RULES_DIR}; run `slogen generate` first")
-    try:
-        promtool.version()
-        checked, _problems, output = promtool.check_rules(rule_files)
-        if not checked:
-            click.echo(output, err=True)
-            _fail("promtool check rules failed")
-        tested, output = promtool.test_rules_in_parallel(test_files, os.cpu_count() or 1)
-    except (promtool.PromtoolMissing, promtool.PromtoolError) as err:
-        _fail(str(err))
-    if not tested:
-        click.echo(output, err=True)
-        _fail("promtool test rules failed")
+    config = out / alertmanager_target.CONFIG
+    routed = config.exists()
+    workers = os.cpu_count() or 1
+    checks = testplan.check_steps(rule_files, config if routed else None)
+    _exit_on_failures(_run_steps("slogen test: checks", checks, workers))
+    with tempfile.TemporaryDirectory(prefix="slogen-test-") as tmp:
+        routes = out / alertmanager_target.ROUTE_TESTS if routed else None
+        results = _run_steps("slogen test", testplan.test_steps(test_files, routes, Path(tmp), workers), workers)
+    _exit_on_failures(results)
     click.echo(
         f"slogen test: ok — {len(rule_files)} rule file(s) pass promtool check, "
-        f"{len(test_files)} test file(s) pass promtool test"
+        f"{testplan.checked(results, 'promtool')} test(s) in {len(test_files)} test file(s) pass promtool test"
     )
-    if (out / alertmanager_target.CONFIG).exists():
-        _test_alertmanager(out)
+    if routed:
+        click.echo(
+            f"slogen test: ok — {config} passes amtool check-config, {testplan.checked(results, 'amtool')} "
+            "alert(s) reach their receivers (amtool config routes test)"
+        )
 
 
-def _test_alertmanager(out: Path) -> None:
-    config = out / alertmanager_target.CONFIG
+def _exit_on_failures(results: testplan.Results) -> None:
+    """Exit 1 if any step failed (promtool's or amtool's), after printing what each failed step said."""
+    for _step, outcome in results:
+        if not outcome.passed:
+            click.echo(outcome.report.rstrip("\n"), err=True)
+    problems = testplan.failures(results)
+    if problems:
+        _fail(problems)
+
+
+def _run_steps(label: str, steps: list[testplan.Step], workers: int) -> testplan.Results:
+    """Run steps side by side. Progress on stderr: a bar at a terminal, else one line per finished step (CI)."""
     try:
-        amtool.version()
-        checked, output = amtool.check_config(config)
-        if not checked:
-            click.echo(output, err=True)
-            _fail(f"amtool check-config {config} failed")
-        results = amtool.run_route_file(out / alertmanager_target.ROUTE_TESTS)
-    except (amtool.AmtoolMissing, amtool.AmtoolError) as err:
+        if sys.stderr.isatty() and steps:
+            with click.progressbar(
+                length=len(steps), label=label, file=sys.stderr, item_show_func=lambda what: what
+            ) as bar:
+                return testplan.run(steps, workers, lambda step, _outcome: bar.update(1, f"{step.tool} {step.what}"))
+        count = iter(range(1, len(steps) + 1))
+        return testplan.run(steps, workers, lambda step, outcome: _log(label, next(count), len(steps), step, outcome))
+    except (promtool.PromtoolMissing, promtool.PromtoolError) as err:  # amtool's are the same classes
         _fail(str(err))
-    failed = [r for r in results if not r.passed]
-    for result in failed:
-        click.echo(f"{out / alertmanager_target.ROUTE_TESTS}: {result.text()}", err=True)
-    if failed:
-        _fail(f"{len(failed)} of {len(results)} routing test(s) failed")
-    click.echo(
-        f"slogen test: ok — {config} passes amtool check-config, {len(results)} alert(s) reach their "
-        "receivers (amtool config routes test)"
-    )
+
+
+def _log(label: str, number: int, total: int, step: testplan.Step, outcome: testplan.Outcome) -> None:
+    verdict = "ok" if outcome.passed else "FAILED"
+    click.echo(f"{label}: [{number}/{total}] {step.tool} {step.what}: {verdict} ({outcome.seconds:.1f}s)", err=True)
 
 
 def _time(ctx: click.Context, param: click.Parameter, value: str) -> float:
@@ -214,7 +303,7 @@ def _prometheus_url(ctx: click.Context, param: click.Parameter, value: str) -> s
     help="The Prometheus API that holds the raw series, e.g. http://prometheus:9090.",
     metavar="URL",
 )
-@specs_option
+@specs_input
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -222,13 +311,15 @@ def _prometheus_url(ctx: click.Context, param: click.Parameter, value: str) -> s
     show_default=True,
     help="Where the rule files and blocks go.",
 )
-def backfill_command(start: float, end: float, url: str, specs: Path, out: Path) -> None:
+def backfill_command(
+    start: float, end: float, url: str, paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path
+) -> None:
     """Rebuild the recorded base rates where Prometheus did not record them (an outage), as TSDB blocks."""
     if start >= end:
         raise click.UsageError(
             f"--from ({backfill.format_time(start)}) must be before --to ({backfill.format_time(end)})"
         )
-    outcome = pipeline.check([specs])
+    outcome = pipeline.check(_spec_paths(paths, more_specs))
     _report(outcome.findings, "text")
     if not outcome.ok or outcome.project is None:
         _fail("specs are invalid; nothing was backfilled")
@@ -237,6 +328,148 @@ def backfill_command(start: float, end: float, url: str, specs: Path, out: Path)
     except (backfill.BackfillError, promtool.PromtoolMissing, promtool.PromtoolError) as err:
         _fail(str(err))
     click.echo(backfill.report(result), nl=False)
+
+
+@main.command("explain")
+@click.argument("target", required=False, metavar="[SERVICE[/SLO]]")
+@click.option(
+    "--specs",
+    "more_specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help=f"Spec file or directory; repeatable. Default: {DEFAULT_SPECS}.",
+)
+def explain_command(target: str | None, more_specs: tuple[Path, ...]) -> None:
+    """What each SLO's alerts will do: the pairs that fire, at what error ratio, how fast at 100 %, 10 % and
+    2 % errors and with how much budget gone, how soon they reset, and what was skipped and why."""
+    outcome = pipeline.check(_spec_paths((), more_specs))
+    _report(outcome.findings, "text")
+    if not outcome.ok or outcome.project is None:
+        _fail("specs are invalid; fix them first")
+    try:
+        lines = explain.explain(outcome.project, target)
+    except explain.UnknownTarget as err:
+        raise _UsageLine(str(err)) from None
+    click.echo("\n".join(lines))
+
+
+# slogen init's questions: option → (question, default). No default: required without a terminal.
+INIT_QUESTIONS: dict[str, tuple[str, str | None]] = {
+    "service": ("Service name (lower-case letters, digits, -)", None),
+    "team": ("Team label", "sre"),
+    "job": ("Prometheus scrape job of the service", None),
+    "requests_metric": ("Request counter (with a `code` label)", "http_requests_total"),
+    "duration_metric": ("Request duration histogram (base name)", "http_request_duration_seconds"),
+    "objective": ("Availability objective, percent", "99.9"),
+    "latency": ("Latency threshold", "300ms"),
+    "latency_objective": ("Percent of requests faster than that", "99"),
+    "url_file": (
+        "File holding the Slack webhook URL on the Alertmanager host (- for no routing)",
+        "/etc/alertmanager/secrets/slack-webhook-url",
+    ),
+    "runbook": ("Runbook URL", "https://runbooks.example.com/"),
+}
+
+
+def _init_option(name: str) -> Callable[[_Command], _Command]:
+    question, default = INIT_QUESTIONS[name]
+    shown = f" [default: {default}]" if default else " (asked at a terminal; required otherwise)"
+    return click.option(f"--{name.replace('_', '-')}", name, default=None, help=f"{question}{shown}.")
+
+
+def _at_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _answer(name: str, given: str | None, ask: bool) -> str:
+    """A flag's value, else the answer to its question at a terminal, else its default."""
+    question, default = INIT_QUESTIONS[name]
+    if given is not None:
+        return given
+    if ask:
+        return str(click.prompt(question, default=default))
+    if default is None:
+        raise _UsageLine(f"--{name.replace('_', '-')} is required without a terminal (or without --no-input)")
+    return default
+
+
+def _objective(name: str, text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise _UsageLine(f"--{name.replace('_', '-')} {text!r} is not a number") from None
+
+
+@main.command("init")
+@_init_option("service")
+@_init_option("team")
+@_init_option("job")
+@_init_option("requests_metric")
+@_init_option("duration_metric")
+@_init_option("objective")
+@_init_option("latency")
+@_init_option("latency_objective")
+@_init_option("url_file")
+@_init_option("runbook")
+@click.option("--no-input", is_flag=True, help="Never ask: take the flags, and the defaults for the rest.")
+@click.option(
+    "--specs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SPECS,
+    show_default=True,
+    help="Directory the spec goes in.",
+)
+@out_option
+def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) -> None:
+    """Start a new team: a spec with an availability and a latency SLO, routing to one receiver, the schema for
+    the editor and a make snippet; then validate and generate. Asks for what the flags do not give (at a
+    terminal) and never overwrites a file."""
+    ask = not no_input and _at_terminal()
+    value = {name: _answer(name, given[name], ask) for name in INIT_QUESTIONS}
+    url_file = value["url_file"]
+    answers = scaffold.Answers(
+        service=value["service"],
+        team=value["team"],
+        job=value["job"],
+        requests_metric=value["requests_metric"],
+        duration_metric=value["duration_metric"],
+        objective=_objective("objective", value["objective"]),
+        latency_threshold=value["latency"],
+        latency_objective=_objective("latency_objective", value["latency_objective"]),
+        url_file=None if url_file == "-" or _routing_exists(specs) else url_file,
+        runbook=value["runbook"],
+    )
+    problems = scaffold.problems(answers)
+    if problems:
+        raise _UsageLine("; ".join(problems))
+    files = scaffold.files(answers, specs, out)
+    spec = next(iter(files))
+    if spec.exists():
+        _fail(f"{spec} already exists; slogen init never overwrites a file: pick another --service or move it")
+    for path, text in files.items():
+        if path.exists():  # the schema and make snippet a first `slogen init` wrote: shared, and kept
+            click.echo(f"slogen: kept {path} as it is", err=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"slogen: wrote {path}", err=True)
+    if url_file != "-" and answers.url_file is None:
+        click.echo(f"slogen: left routing out: a spec under {specs} already holds the project's routing", err=True)
+    run = write(out, _planned([specs], out, DEFAULT_SCHEMA_VERSION, prune=False))
+    click.echo(
+        f"slogen: wrote {len(run.files)} files to {out}. Next: `slogen explain {answers.service}`, "
+        f"`slogen test --out {out}`, and `include {scaffold.MAKE_SNIPPET}` from your Makefile",
+        err=True,
+    )
+
+
+def _routing_exists(specs: Path) -> bool:
+    """Whether a spec already under `specs` holds the project's one routing section."""
+    if not specs.is_dir() or not discover([specs]):
+        return False
+    project = pipeline.check([specs]).project
+    return project is not None and project.routing is not None
 
 
 @main.command()

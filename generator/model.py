@@ -309,15 +309,20 @@ class SLO:
         below 1× (burn-factor-below-one: it cannot exhaust the budget within the period), a pair whose
         threshold is 100 % errors or more (burn-window-unreachable: it can never fire) and a page pair of a probe
         with strikes > 1 (probe-page-pair: it can page on one failed run)."""
-        usable = []
-        for window in self.alerting.windows:
-            pair = burnrate.raised(window, self.base_window)
-            if pair.short >= pair.long or pair.factor(self.period) < 1 or self._pages_before_strikes(pair):
-                continue
-            if burnrate.threshold_ratio(pair, self.period, self.error_budget) >= 1:
-                continue
-            usable.append(pair)
-        return tuple(usable)
+        raised = (burnrate.raised(window, self.base_window) for window in self.alerting.windows)
+        return tuple(pair for pair in raised if self.skip_reason(pair) is None)
+
+    def skip_reason(self, pair: BurnWindow) -> str | None:
+        """Why a pair (raised to the base window) is not generated, in words; None when it is."""
+        if pair.short >= pair.long:
+            return "its short window, raised to the base window, is as long as its long one (burn-window-degenerate)"
+        if pair.factor(self.period) < 1:
+            return "its burn factor is below 1×: it cannot exhaust the budget within the period (burn-factor-below-one)"
+        if self._pages_before_strikes(pair):
+            return "a page pair could page on one failed probe run, before the strikes (probe-page-pair)"
+        if burnrate.threshold_ratio(pair, self.period, self.error_budget) >= 1:
+            return "it needs 100 % errors or more, so it can never fire (burn-window-unreachable)"
+        return None
 
     def _pages_before_strikes(self, window: BurnWindow) -> bool:
         """Whether a page pair could page before the strike alert's `strikes` consecutive failed runs."""
@@ -777,11 +782,12 @@ def _targets(spec: Spec, source: Source) -> list[_Target]:
     """The objective (and latency threshold) of each SLO the mapping declares.
 
     Raises SpecError when the mapping gives neither or both of objective and percentiles, or a latency SLI
-    without exactly one kind of threshold: without a target there is nothing to burn against.
+    without exactly one kind of threshold: without a target there is nothing to burn against. Also when an
+    objective or percentile is 1 or less: a fraction where a percent is meant, whose burn rates would be nonsense.
     """
     latency = spec["sli"].get("latency")
     threshold_given = latency is not None and "threshold" in latency
-    problem = _target_problem(spec, latency is not None, threshold_given)
+    problem = _target_problem(spec, latency is not None, threshold_given) or _fraction_problem(spec)
     if problem:
         path, message = problem
         raise SpecError(source, path, message, TARGET_RULE)
@@ -797,6 +803,28 @@ def _targets(spec: Spec, source: Source) -> list[_Target]:
         ]
     threshold = parse_latency(latency["threshold"]) if threshold_given else None
     return [_Target(spec["name"], Decimal(str(spec["objective"])), threshold, source)]
+
+
+def _fraction_problem(spec: Spec) -> tuple[SpecPath, str] | None:
+    """An objective or percentile of 1 or less: 0.999 written for 99.9, which slogen would read as 0.999 %."""
+    if "objective" in spec:
+        value = Decimal(str(spec["objective"]))
+        shown = format_number(value)
+        fix = (
+            f"did you mean {format_number(value * 100)}?"
+            if value < 1
+            else "give the share of good events, such as 99.9"
+        )
+        if value <= 1:
+            return ("objective",), f"objective {shown} reads as {shown} %, but objective is a percent: {fix}"
+    for key in sorted(spec.get("percentiles", {}), key=lambda k: Decimal(k[1:])):
+        value = Decimal(key[1:])
+        fix = (
+            f"did you mean p{format_number(value * 100)}?" if 0 < value < 1 else "name percentiles such as p95 or p99.9"
+        )
+        if value <= 1:
+            return ("percentiles", key), f"percentile {key} sets a {format_number(value)} % objective: {fix}"
+    return None
 
 
 def _target_problem(spec: Spec, is_latency: bool, threshold_given: bool) -> tuple[SpecPath, str] | None:

@@ -7,11 +7,40 @@ selector is parsed into a value rather than pasted as text.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import re2
 
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _OPS = ("=~", "!~", "!=", "=")
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'", "`": "`"}
+# RE2 errors for syntax that Perl and Python have and Prometheus's RE2 lacks: lookarounds, backreferences, \Z.
+_PERL_ONLY = ("invalid perl operator", "invalid escape sequence")
+
+
+@lru_cache(maxsize=1)
+def _re2_options() -> "re2.Options":
+    options = re2.Options()
+    options.log_errors = False  # RE2 would log every refused pattern to stderr
+    return options
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why Prometheus refuses a matcher regex, or None. Prometheus compiles matcher regexes with Go's regexp, RE2
+    syntax, so RE2 decides, not Python's re: re accepts lookarounds and backreferences that promtool refuses."""
+    try:
+        re2.compile(pattern, _re2_options())
+    except re2.error as err:
+        reason = err.args[0].decode() if err.args and isinstance(err.args[0], bytes) else str(err)
+        hint = " (Prometheus regexes are RE2: no lookahead, lookbehind or backreferences)"
+        return reason + (hint if reason.startswith(_PERL_ONLY) else "")
+    return None
+
+
+def regex_fullmatch(pattern: str, text: str) -> bool:
+    """Whether an RE2-valid matcher regex matches all of text, as Prometheus anchors it (^(?:…)$)."""
+    return re2.fullmatch(pattern, text, options=_re2_options()) is not None
 
 
 class SelectorError(ValueError):
@@ -33,7 +62,7 @@ class Matcher:
             return value == self.value
         if self.op == "!=":
             return value != self.value
-        hit = re.fullmatch(self.value, value) is not None  # PromQL regexes are fully anchored
+        hit = regex_fullmatch(self.value, value)
         return hit if self.op == "=~" else not hit
 
     def render(self) -> str:
@@ -114,11 +143,9 @@ class _Parser:
             self.pos += len(op)
             self.skip_space()
             value = self.string()
-            if op in ("=~", "!~"):
-                try:
-                    re.compile(value)
-                except re.error as err:
-                    raise SelectorError(f"invalid regular expression {value!r}: {err}", start) from None
+            problem = regex_error(value) if op in ("=~", "!~") else None
+            if problem:
+                raise SelectorError(f"invalid regular expression {value!r}: {problem}", start)
             found.append(Matcher(label, op, value))
             self.skip_space()
             if self.peek() == ",":
@@ -147,3 +174,66 @@ class _Parser:
             else:
                 chars.append(char)
         raise SelectorError("unterminated label value", start)
+
+
+# PromQL words that are never a metric name where they stand: aggregations, binary and modifier keywords. An
+# identifier followed by "(" is a function; these lists are followed by a parenthesised list of label names.
+_AGGREGATIONS = frozenset(
+    {"sum", "avg", "count", "min", "max", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group"}
+    | {"limitk", "limit_ratio"}
+)
+_KEYWORDS = frozenset({"and", "or", "unless", "atan2", "offset", "bool", "inf", "nan"})
+_LABEL_LISTS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
+_NUMBER = re.compile(r"[0-9.][0-9a-zA-Z_.]*")  # numbers, hex and durations: 0.5, 0x1f, 1e3, 1h30m
+
+
+def selectors_in(expr: str) -> tuple[Selector, ...]:
+    """Every series selector of a PromQL expression, in order; a selector without a metric name (`{job="x"}`)
+    has metric "". Reads identifiers, strings, brackets and braces, not the grammar, so it never misses a
+    selector: a label or word it mistakes for a metric only adds a selector. Raises SelectorError on what it
+    cannot read (a quoted UTF-8 metric or label name): callers then assume the expression reads everything."""
+    parser = _Parser(expr)
+    found: list[Selector] = []
+    while parser.pos < len(expr):
+        char = parser.peek()
+        if char.isspace():
+            parser.skip_space()
+        elif char == "#":
+            parser.pos = _end_of(expr, "\n", parser.pos)
+        elif char in "\"'`":
+            parser.string()
+        elif char == "[":  # a range or subquery: durations only
+            parser.pos = _end_of(expr, "]", parser.pos)
+        elif char == "{":
+            parser.pos += 1
+            found.append(Selector("", tuple(parser.matchers())))
+        elif _METRIC.match(expr, parser.pos):
+            selector = _word(parser)
+            if selector is not None:
+                found.append(selector)
+        else:
+            number = _NUMBER.match(expr, parser.pos)
+            parser.pos = number.end() if number else parser.pos + 1
+    return tuple(found)
+
+
+def _word(parser: _Parser) -> Selector | None:
+    """The selector an identifier starts, or None for a keyword or function name (skipping a label list)."""
+    word = parser.name(_METRIC, "an identifier")
+    parser.skip_space()
+    lowered = word.lower()
+    if lowered in _LABEL_LISTS:
+        if parser.peek() == "(":
+            parser.pos = _end_of(parser.text, ")", parser.pos)
+        return None
+    if lowered in _AGGREGATIONS or lowered in _KEYWORDS or parser.peek() == "(":
+        return None
+    if parser.peek() != "{":
+        return Selector(word, ())
+    parser.pos += 1
+    return Selector(word, tuple(parser.matchers()))
+
+
+def _end_of(text: str, closing: str, pos: int) -> int:
+    end = text.find(closing, pos)
+    return len(text) if end < 0 else end + 1

@@ -3,6 +3,7 @@ written in promtool's expanding notation."""
 
 import itertools
 import re
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -17,7 +18,7 @@ else:
     import re._parser as sre_parse
 
 from .durations import format_number
-from .selector import Matcher, Selector
+from .selector import Matcher, Selector, regex_error, regex_fullmatch
 
 _GENERIC_VALUES = ("200", "500", "ok", "error", "slogen", "x", "1", "0", "a")
 # One node of re's parse tree: an opcode and an argument whose shape depends on the opcode.
@@ -30,16 +31,23 @@ class SynthesisError(ValueError):
 
 @lru_cache(maxsize=4096)  # a fleet repeats the same few patterns (code=~"5..") thousands of times
 def regex_example(pattern: str) -> str | None:
-    """A short string the (fully anchored) regex matches, or None."""
+    """A short string the (fully anchored) regex matches, or None.
+
+    Python's parser proposes the string and RE2, which Prometheus uses, has the last word: the two read some
+    patterns differently (`[[:digit:]]`) and Python refuses some RE2 accepts (`\\pN`)."""
+    if regex_error(pattern) is not None:
+        return None
     try:
-        parsed = sre_parse.parse(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": RE2 reads [[:digit:]] fine
+            parsed = sre_parse.parse(pattern)
     except re.error:
         return None
     try:
         text = _emit(parsed.data)
     except (TypeError, ValueError, KeyError):
         return None
-    return text if re.fullmatch(pattern, text) else None
+    return text if regex_fullmatch(pattern, text) else None
 
 
 def _emit(items: Iterable[_Node]) -> str:

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +33,18 @@ class Tool:
             raise ToolMissing(f"{self.name} not found; {self.install_hint}")
         return found
 
-    def run(self, args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, args: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the tool; `env` adds to (not replaces) this process's environment."""
         try:
             return subprocess.run(
-                [self.executable(), *args], capture_output=True, text=True, timeout=self.timeout, cwd=cwd
+                [self.executable(), *args],
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                cwd=cwd,
+                env={**os.environ, **env} if env else None,
             )
         except subprocess.TimeoutExpired:
             raise ToolError(f"{self.name} {' '.join(args)} did not finish within {self.timeout}s") from None

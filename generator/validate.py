@@ -2,6 +2,7 @@
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
@@ -9,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from .document import Document
+from .document import Document, SpecPath
 from .findings import Finding
 
 SCHEMA_FILE = "slogen-v1.schema.json"
@@ -30,8 +31,32 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def validate(document: Document) -> list[Finding]:
     """All schema problems of one document, most specific first, in file order."""
-    findings = {_finding(document, error) for error in _leaf_errors(_validator().iter_errors(document.data))}
+    non_finite = dict(_non_finite(document.data))
+    findings = {
+        _finding(document, error)
+        for error in _leaf_errors(_validator().iter_errors(document.data))
+        if tuple(error.absolute_path) not in non_finite
+    }
+    findings.update(document.finding(path, message, "schema") for path, message in non_finite.items())
     return sorted(findings, key=lambda f: (f.line, f.column, f.path, f.message))
+
+
+def _non_finite(data: Any, path: SpecPath = ()) -> Iterator[tuple[SpecPath, str]]:
+    """YAML's .nan and .inf, which JSON has no spelling for: NaN passes every JSON Schema bound (each comparison is
+    false) and then breaks the Decimal maths, so they are refused here, before any bound or rule sees them."""
+    if isinstance(data, float) and not math.isfinite(data):
+        what = (
+            "not a number (.nan)"
+            if math.isnan(data)
+            else f"infinite ({'-' if data < 0 else ''}.inf, or too large for a float)"
+        )
+        yield path, f"{what}; write a finite number"
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _non_finite(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _non_finite(value, (*path, index))
 
 
 def _leaf_errors(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
@@ -89,8 +114,10 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"{value} is {'below' if kind == 'minimum' else 'not above'} {error.validator_value}"
     if kind == "exclusiveMaximum":
         return f"{value} is not below {error.validator_value}"
+    if kind == "type" and value is None:
+        return f"has no value (empty or null), expected {_expected_type(error.validator_value)}"
     if kind == "type":
-        return f"{json.dumps(value)} is a {_json_type(value)}, expected {error.validator_value}"
+        return f"{json.dumps(value)} is a {_json_type(value)}, expected {_expected_type(error.validator_value)}"
     if kind in ("pattern", "const", "enum"):
         return f"{json.dumps(value)} is not valid"
     if kind in ("minItems", "minProperties", "minLength"):
@@ -106,6 +133,13 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if kind == "propertyNames":
         return "has an invalid key"
     return error.message
+
+
+def _expected_type(expected: object) -> str:
+    """The schema's `type` in words: "integer", "a string or a list"."""
+    names = expected if isinstance(expected, list) else [expected]
+    words = {"object": "mapping", "array": "list", "integer": "whole number"}
+    return " or ".join(words.get(str(n), str(n)) for n in names)
 
 
 def _json_type(value: object) -> str:

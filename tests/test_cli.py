@@ -1,7 +1,10 @@
 """The slogen command line: generate, check, schema — reproducible output, drift detection, safe failure."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +14,15 @@ from click.testing import CliRunner
 from generator.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "checkout.yaml"
+ROUTING = Path(__file__).parent / "fixtures" / "routing.yaml"  # service shop, and the project's routing
+CHECKOUT_OUTPUT = [  # what specs/checkout.yaml generates, the manifest included
+    ".slogen-manifest",
+    "grafana/dashboards/checkout.json",
+    "grafana/dashboards/slogen_overview.json",
+    "grafana/provisioning/dashboards.yml",
+    "prometheus/rules/checkout.rules.yml",
+    "prometheus/tests/checkout.test.yml",
+]
 SCHEMA = Path(__file__).parents[1] / "generator" / "schema" / "slogen-v1.schema.json"
 
 
@@ -45,14 +57,7 @@ def generate(out: str = "out"):
 
 def test_generate_writes_rules_tests_and_manifest(project):
     result = generate()
-    assert sorted(snapshot(project / "out")) == [
-        ".slogen-manifest",
-        "grafana/dashboards/checkout.json",
-        "grafana/dashboards/slogen_overview.json",
-        "grafana/provisioning/dashboards.yml",
-        "prometheus/rules/checkout.rules.yml",
-        "prometheus/tests/checkout.test.yml",
-    ]
+    assert sorted(snapshot(project / "out")) == CHECKOUT_OUTPUT
     assert "slogen: wrote 6 files to out" in result.stderr
 
 
@@ -155,7 +160,15 @@ def test_check_is_clean_again_after_regenerating(project):
     assert slogen("check", "--specs", "specs", "--out", "out").exit_code == 0
 
 
-def test_check_before_any_generate_fails():
+def test_check_before_any_generate_is_a_usage_error_naming_the_missing_directory():
+    result = slogen("check", "--specs", "specs", "--out", "out")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "slogen: --out out: no such directory; run `slogen generate --out out` first\n"
+
+
+def test_check_against_an_empty_output_directory_lists_every_file(project):
+    (project / "out").mkdir()
     result = slogen("check", "--specs", "specs", "--out", "out")
     assert result.exit_code == 1
     assert "6 file(s) in out differ" in result.stderr
@@ -168,6 +181,187 @@ def test_check_on_invalid_specs_exits_1_without_a_diff(project):
     assert result.exit_code == 1
     assert "+++" not in result.stdout
     assert "specs are invalid" in result.stderr
+
+
+# --- a run over some of the specs (issue 13) -----------------------------------------------------------
+
+
+@pytest.fixture
+def two_services(project) -> Path:
+    """specs/checkout.yaml and specs/shop.yaml (which holds the routing), generated into out/."""
+    shutil.copy(ROUTING, project / "specs" / "shop.yaml")
+    generate()
+    return project / "out"
+
+
+def test_generating_one_spec_leaves_the_other_specs_output_alone(two_services):
+    before = snapshot(two_services)
+    spec = Path("specs/checkout.yaml")
+    spec.write_text(spec.read_text().replace("objective: 99.9 ", "objective: 99.5 "))
+    result = slogen("generate", "--specs", "specs/checkout.yaml", "--out", "out")
+    assert result.exit_code == 0, result.output
+    after = snapshot(two_services)
+    changed = sorted(p for p in before if before[p] != after.get(p))
+    assert changed == [
+        "grafana/dashboards/checkout.json",
+        "prometheus/rules/checkout.rules.yml",
+        "prometheus/tests/checkout.test.yml",
+    ]
+    assert sorted(after) == sorted(before)  # shop's files and alertmanager/ are still there
+    assert "removed" not in result.stderr
+    assert "slogen: wrote 4 files to out; left 6 file(s) of other specs as they were" in result.stderr
+    assert (
+        "slogen: 2 file(s) also come from specs outside this run (specs/shop.yaml), so they were left as they "
+        "were: grafana/dashboards/slogen_overview.json, grafana/provisioning/dashboards.yml; run `slogen "
+        "generate` over every spec to update them"
+    ) in result.stderr
+    assert slogen("check", "--specs", "specs", "--out", "out").exit_code == 1  # the overview and routing wait
+    assert slogen("check", "--specs", "specs/checkout.yaml", "--out", "out").exit_code == 0
+
+
+def test_generating_one_spec_removes_what_it_no_longer_generates_and_says_so(two_services):
+    spec = Path("specs/checkout.yaml")
+    spec.write_text(spec.read_text().replace("service: checkout", "service: payments"))
+    result = slogen("generate", "specs/checkout.yaml", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "slogen: removed out/prometheus/rules/checkout.rules.yml\n" in result.stderr
+    assert "slogen: removed out/prometheus/tests/checkout.test.yml\n" in result.stderr
+    assert "slogen: removed out/grafana/dashboards/checkout.json\n" in result.stderr
+    assert not (two_services / "prometheus/rules/checkout.rules.yml").exists()
+    assert (two_services / "prometheus/rules/payments.rules.yml").exists()
+    assert (two_services / "prometheus/rules/shop.rules.yml").exists()
+
+
+def test_generate_prune_removes_every_file_the_run_does_not_generate(two_services):
+    result = slogen("generate", "--specs", "specs/checkout.yaml", "--out", "out", "--prune")
+    assert result.exit_code == 0, result.output
+    for path in ["alertmanager/alertmanager.yml", "prometheus/rules/shop.rules.yml", "grafana/dashboards/shop.json"]:
+        assert f"slogen: removed out/{path}\n" in result.stderr
+        assert not (two_services / path).exists()
+    assert sorted(snapshot(two_services)) == CHECKOUT_OUTPUT
+
+
+def test_deleting_a_spec_and_generating_its_directory_removes_its_output(two_services):
+    Path("specs/shop.yaml").unlink()
+    result = slogen("generate", "--specs", "specs", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "slogen: removed out/prometheus/rules/shop.rules.yml\n" in result.stderr
+    assert "slogen: removed out/alertmanager/alertmanager.yml\n" in result.stderr
+    assert len(snapshot(two_services)) == 6
+
+
+def test_check_prune_reports_the_files_a_pruning_run_would_remove(two_services):
+    result = slogen("check", "--specs", "specs/checkout.yaml", "--out", "out", "--prune")
+    assert result.exit_code == 1
+    assert "--- a/prometheus/rules/shop.rules.yml\n" in result.stdout
+
+
+# --- paths: missing, empty, and the same forms in every command (issue 13) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "nope"],
+        ["validate", "--specs", "nope"],
+        ["generate", "--specs", "nope", "--out", "out"],
+        ["generate", "nope"],
+        ["check", "--specs", "nope", "--out", "out"],
+        ["backfill", "--from", "0", "--to", "60", "--url", "http://127.0.0.1:9", "--specs", "nope"],
+    ],
+)
+def test_a_missing_spec_path_is_a_usage_error_in_one_line(project, args):
+    generate()
+    result = slogen(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "slogen: nope: no such file or directory\n"
+    assert not (project / "backfill").exists()
+
+
+def test_a_missing_default_spec_directory_says_how_to_name_specs(project):
+    result = slogen("validate")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "slogen: slo_specs: no such file or directory (the default; name spec files or directories as arguments "
+        "or with --specs)\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "test"])
+def test_a_missing_output_directory_is_a_usage_error_in_one_line(command):
+    result = slogen(command, "--out", "nope")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "slogen: --out nope: no such directory; run `slogen generate --out nope` first\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["validate", "empty"], ["generate", "--specs", "empty"], ["check", "empty", "--out", "out"]]
+)
+def test_a_spec_directory_without_spec_files_exits_1(project, args):
+    (project / "empty" / "lib").mkdir(parents=True)
+    (project / "empty" / "lib" / "x.libsonnet").write_text("{}\n")
+    (project / "out").mkdir()
+    result = slogen(*args)
+    assert result.exit_code == 1
+    assert result.stderr == "slogen: no spec files under empty (looked for *.yaml, *.yml, *.jsonnet)\n"
+    assert list((project / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "specs"],
+        ["validate", "--specs", "specs"],
+        ["generate", "specs", "--out", "out"],
+        ["generate", "--specs", "specs", "--out", "out"],
+        ["check", "specs", "--out", "out"],
+        ["check", "--specs", "specs", "--out", "out"],
+    ],
+)
+def test_every_command_that_reads_specs_takes_paths_and_specs(args):
+    generate()
+    result = slogen(*args)
+    assert result.exit_code == 0, result.output
+
+
+def test_specs_is_repeatable_and_adds_to_the_paths(project):
+    shutil.copy(ROUTING, project / "shop.yaml")
+    result = slogen("validate", "specs/checkout.yaml", "--specs", "shop.yaml", "--specs", "specs")
+    assert result.exit_code == 0, result.output
+    assert "2 service(s), 7 SLO(s) valid" in result.stderr
+    result = slogen("generate", "specs", "--specs", "shop.yaml", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert (project / "out/prometheus/rules/shop.rules.yml").exists()
+
+
+# --- version and shell completion --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag):
+    from generator import __version__
+
+    result = slogen(flag)
+    assert result.exit_code == 0
+    assert result.stdout == f"slogen, version {__version__}\n"
+
+
+def test_bash_completion_script_comes_from_the_console_script():
+    script = Path(sys.executable).parent / "slogen"
+    env = {**os.environ, "_SLOGEN_COMPLETE": "bash_source"}
+    result = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "_slogen_completion()" in result.stdout
+    assert "complete -o nosort -F _slogen_completion slogen" in result.stdout
+
+
+def test_completion_offers_the_commands():
+    script = Path(sys.executable).parent / "slogen"
+    env = {**os.environ, "_SLOGEN_COMPLETE": "bash_complete", "COMP_WORDS": "slogen va", "COMP_CWORD": "1"}
+    result = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.splitlines() == ["plain,validate"]
 
 
 # --- schema ------------------------------------------------------------------------------------------

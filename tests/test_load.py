@@ -319,7 +319,7 @@ def test_a_document_that_is_not_a_mapping_is_an_error_not_a_crash(tmp_path, monk
     outcome = pipeline.check([Path("spec.yaml")])
     assert not outcome.ok
     assert [(f.file, f.path, f.rule) for f in outcome.findings] == [("spec.yaml", "(document)", "schema")]
-    assert "expected object" in outcome.findings[0].message
+    assert "expected mapping" in outcome.findings[0].message
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
@@ -331,20 +331,44 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
         """,
     )
     assert (error.line, error.column) == (2, 18)
-    assert str(error).startswith("YAML syntax error: ")
-    assert "mapping values are not allowed here" in str(error)
+    assert str(error) == (
+        "YAML syntax error: a ': ' inside a plain value starts a mapping here; quote the value if it holds ': ', "
+        "or fix the indentation"
+    )
 
 
 def test_yaml_unclosed_flow_sequence_reports_where_it_ended(tmp_path):
     error = load_error(tmp_path, "apiVersion: slogen/v1\nslos: [a, b\n")
     assert (error.line, error.column) == (3, 1)
-    assert "expected ',' or ']'" in str(error)
+    assert "a [ list ] or { mapping } is not closed" in str(error)
 
 
 def test_yaml_bad_indentation_is_a_syntax_error(tmp_path):
     error = load_error(tmp_path, "slos:\n  - name: a\n   objective: 1\n")
     assert error.line == 3
-    assert "YAML syntax error" in str(error)
+    assert "this line is indented differently from the one above" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("apiVersion: slogen/v1\nslos:\n\t- name: a\n", "tab characters are not allowed for indentation"),
+        ("a:\n  b: 1\n c: 2\n", "this line is indented differently from the one above"),
+        ("a:\n  - b\n  c: 1\n", "this line is indented differently from the one above"),
+        ('a: "x{code=~\\"5\\d\\"}"\n', "unknown escape"),
+        ("a: *nowhere\n", "refers to no anchor"),
+        ("a: 'open\nb: 1\n", "quoted text is not closed"),
+    ],
+)
+def test_yaml_errors_in_plain_words(tmp_path, text, words):
+    error = load_error(tmp_path, text)
+    assert words in str(error)
+    assert "<block" not in str(error) and "cannot start any token" not in str(error)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1e9", 1e9), ("-2.5E-3", -0.0025), ("1_000e3", 1e6), ("'1e9'", "1e9")])
+def test_exponent_numbers_are_numbers_as_in_yaml_1_2(tmp_path, text, value):
+    assert load_yaml(tmp_path, f"a: {text}\n").data == {"a": value}
 
 
 def test_yaml_syntax_error_is_a_finding_with_file_line_col(tmp_path, monkeypatch):

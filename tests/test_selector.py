@@ -175,6 +175,34 @@ def test_error_invalid_regex_points_at_the_matcher(op):
     assert "invalid regular expression '(5..'" in str(error)
 
 
+@pytest.mark.parametrize(
+    "pattern, reason",
+    [("(?!2)..", "invalid perl operator: (?!"), (r"(a)\1", r"invalid escape sequence: \1"), (r"a\Z", r"\Z")],
+)
+def test_error_regex_python_accepts_but_prometheus_re2_refuses(pattern, reason):
+    error = _error(f"x{{code=~`{pattern}`}}")  # backquotes: PromQL takes the text as written
+    assert error.offset == 2
+    assert reason in str(error)
+    assert "Prometheus regexes are RE2" in str(error)
+
+
+@pytest.mark.parametrize("pattern", [r"\pN..", r"a\z", "[[:digit:]]{3}"])
+def test_regex_re2_accepts_but_python_refuses_or_reads_otherwise_parses(pattern):
+    assert parse_selector(f"x{{code=~`{pattern}`}}").matchers[0].value == pattern
+
+
+def test_regex_matcher_uses_re2_semantics():
+    assert Matcher("code", "=~", "[[:digit:]]{3}").matches("500")  # Python's re reads a nested set here
+    assert Matcher("code", "=~", r"\pN..").matches("503")  # Python's re refuses \p
+    assert not Matcher("code", "!~", r"\pN..").matches("503")
+
+
+def test_regex_example_is_checked_with_re2():
+    assert regex_example("a(?!b)") is None  # Python parses it; Prometheus refuses it
+    example = regex_example("[[:digit:]]{3}")
+    assert example is None or re.fullmatch("[0-9]{3}", example)
+
+
 def test_invalid_regex_text_is_fine_for_equality_matchers():
     assert parse_selector('x{a="(5.."}').matchers[0].value == "(5.."
 

@@ -1,5 +1,6 @@
 """YAML specs, loaded with safe_load semantics while recording the line and column of every value."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,54 @@ _UNPARSED = object()
 _SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
 
 
+class _SpecLoader(yaml.SafeLoader):
+    """SafeLoader, plus YAML 1.2's exponent floats: PyYAML (YAML 1.1) reads `1e9` as text, which a spec
+    author never means. The subclass keeps PyYAML's own SafeLoader unchanged."""
+
+
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+# PyYAML's problems in the words a spec author needs; the first matching fragment wins.
+_PLAIN_PROBLEMS = (
+    ("'\\t' that cannot start any token", "tab characters are not allowed for indentation; indent with spaces"),
+    ("expected <block end>", "this line is indented differently from the one above; align it with its siblings"),
+    ("did not find expected key", "this line is indented differently from the one above; align it with its siblings"),
+    ("could not find expected ':'", "a line without 'key: value', or a quote opened on an earlier line and not closed"),
+    (
+        "mapping values are not allowed here",
+        "a ': ' inside a plain value starts a mapping here; quote the value if it holds ': ', or fix the indentation",
+    ),
+    (
+        "found unknown escape character",
+        "unknown escape in a double-quoted string; write regexes and selectors in single quotes, where \\ is literal",
+    ),
+    ("found undefined alias", "the alias (*name) refers to no anchor; define &name before it is used"),
+    ("found unexpected end of stream", "quoted text is not closed before the end of the file"),
+    ("expected ',' or ']'", "a [ list ] or { mapping } is not closed, or an unquoted value holds a comma or bracket"),
+    ("expected ',' or '}'", "a [ list ] or { mapping } is not closed, or an unquoted value holds a comma or brace"),
+    ("but found another document", "one spec per file: remove the '---' and split the documents into files"),
+)
+
+
+def _plain_words(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or ""
+    for fragment, words in _PLAIN_PROBLEMS:
+        if fragment in problem:
+            return words
+    return " ".join(filter(None, [err.context, err.problem]))
+
+
 def load(path: Path, display: str, root: Path, text: str) -> Document:
     data, positions, key_positions = _load_yaml(text)
     return Document(display, data, positions, key_positions)
 
 
 def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
-    loader = yaml.SafeLoader(text)
+    loader = _SpecLoader(text)
     try:
         node = loader.get_single_node()
         builder = _NodeBuilder(loader)
@@ -33,8 +75,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath,
         mark = err.problem_mark or err.context_mark
         # PyYAML's error types allow both marks to be missing; then point at the file like other LoadErrors.
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = " ".join(filter(None, [err.context, err.problem]))
-        raise LoadError(f"YAML syntax error: {problem}", line, column) from None
+        raise LoadError(f"YAML syntax error: {_plain_words(err)}", line, column) from None
     except yaml.YAMLError as err:
         raise LoadError(f"YAML error: {err}") from None
     finally:
@@ -44,7 +85,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath,
 class _NodeBuilder:
     """Builds plain data from a YAML node graph with safe_load semantics, recording positions."""
 
-    def __init__(self, loader: yaml.SafeLoader):
+    def __init__(self, loader: _SpecLoader):
         self.loader = loader
         self.positions: dict[SpecPath, Position] = {}
         self.key_positions: dict[SpecPath, Position] = {}

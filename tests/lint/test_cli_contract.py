@@ -106,10 +106,10 @@ def test_validate_exit_2_on_bad_format_choice():
     assert cli("validate", "--format", "xml", "spec.yaml").exit_code == 2
 
 
-def test_validate_missing_file_exit_1():
+def test_validate_missing_file_is_a_usage_error():
     result = cli("validate", "missing.yaml")
-    assert result.exit_code == 1
-    assert "missing.yaml:1:1: (document): no such file or directory" in result.stdout
+    assert result.exit_code == 2
+    assert result.stderr == "slogen: missing.yaml: no such file or directory\n"
 
 
 def test_validate_json_one_object_per_line():

@@ -39,3 +39,28 @@ def test_broken_dashboard_query_is_reported_at_its_spec_line():
 
 def test_valid_promql_passes():
     assert of_rule(check_text(EXPR_ALERT), "promql-expr") == []
+
+
+def test_regex_prometheus_refuses_in_an_expr_is_reported_at_the_spec_line():
+    text = EXPR_ALERT.replace('job="checkout"', 'job=~"(?!canary).*"')
+    finding = only(check_text(text), "promql-expr")
+    assert (at(finding), finding.path) == ("spec.yaml:6:11", "alerts[0].expr")
+    assert "invalid or unsupported Perl syntax: `(?!`" in finding.message
+
+
+def test_regex_prometheus_refuses_in_a_dashboard_query_is_reported_at_its_spec_line():
+    text = VALID + block(
+        """\
+        dashboard:
+          rows:
+            - title: Overview
+              panels:
+                - title: Errors
+                  queries:
+                    - expr: sum(rate(x{code=~"(a)\\\\1"}[$__rate_interval]))
+        """,
+        0,
+    )
+    finding = only(check_text(text), "promql-expr")
+    assert (at(finding), finding.path) == ("spec.yaml:16:21", "dashboard.rows[0].panels[0].queries[0].expr")
+    assert "invalid escape sequence: `\\1`" in finding.message

@@ -235,3 +235,68 @@ def test_schema_errors_through_the_cli(case):
     assert result.exit_code == 1
     assert expected in result.stdout
     assert "slogen: 1 error(s), 0 warning(s)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (".nan", "not a number (.nan); write a finite number"),
+        (".NaN", "not a number (.nan); write a finite number"),
+        (".inf", "infinite (.inf, or too large for a float); write a finite number"),
+        ("-.inf", "infinite (-.inf, or too large for a float); write a finite number"),
+        ("1.0e+400", "infinite (.inf, or too large for a float); write a finite number"),
+    ],
+)
+def test_schema_objective_not_finite(value, message):
+    finding = only(check_text(VALID.replace("99.9", value)), "schema")
+    assert finding.text() == f"spec.yaml:5:16: slos[0].objective: {message}"
+
+
+NON_FINITE_ELSEWHERE = {
+    "budget": (
+        VALID + "    alerting:\n      windows:\n        - {severity: page, long: 1h, short: 5m, budget: .nan}\n",
+        "spec.yaml:12:57: slos[0].alerting.windows[0].budget",
+    ),
+    "quantile-q": (
+        spec("""\
+            apiVersion: slogen/v1
+            service: checkout
+            slos: []
+            alerts:
+              - name: SlowPay
+                quantile: {histogram: 'h{job="x"}', q: .inf, above: 1s}
+                severity: page
+            """),
+        "spec.yaml:6:44: alerts[0].quantile.q",
+    ),
+    "panel-threshold": (
+        VALID + "dashboard:\n  rows:\n    - title: R\n      panels:\n        - title: P\n"
+        "          queries: [{expr: up}]\n          thresholds: [{value: -.inf, color: red}]\n",
+        "spec.yaml:16:32: dashboard.rows[0].panels[0].thresholds[0].value",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NON_FINITE_ELSEWHERE))
+def test_schema_non_finite_number_anywhere(case):
+    text, where = NON_FINITE_ELSEWHERE[case]
+    finding = only(check_text(text), "schema")
+    assert finding.text().startswith(where + ": ")
+    assert finding.message.endswith("; write a finite number")
+
+
+@pytest.mark.parametrize("command", [["validate", "spec.yaml"], ["generate", "--specs", "spec.yaml", "--out", "out"]])
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_non_finite_objective_exits_1_without_traceback(command, value):
+    write("spec.yaml", VALID.replace("99.9", value))
+    result = cli(*command)
+    assert result.exit_code == 1
+    assert "spec.yaml:5:16: slos[0].objective: " in result.stdout
+    assert "finite number" in result.stdout
+
+
+def test_jsonnet_cannot_produce_a_non_finite_number():
+    write("spec.jsonnet", "{apiVersion: 'slogen/v1', service: 'checkout', slos: [{name: 'a', objective: 0/0}]}\n")
+    result = cli("validate", "spec.jsonnet")
+    assert result.exit_code == 1
+    assert "spec.jsonnet:1:" in result.stdout and "Jsonnet error: RUNTIME ERROR: division by zero" in result.stdout

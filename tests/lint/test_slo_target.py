@@ -90,3 +90,45 @@ def test_percentile_conflicts_are_reported_once_at_the_offending_field(text, exp
 def test_percentiles_alone_pass():
     text = PERCENTILE_COLLISION.split("  - name: pay-latency-p99")[0]
     assert check_text(text) == []
+
+
+@pytest.mark.parametrize(
+    "objective, suggestion", [("0.999", "99.9"), ("0.99", "99"), ("0.9995", "99.95"), ("0.5", "50")]
+)
+def test_objective_written_as_a_fraction_suggests_the_percent(objective, suggestion):
+    findings = check_text(VALID.replace("99.9", objective))
+    finding = only(findings, "slo-target")
+    assert finding.text() == (
+        f"spec.yaml:5:16: slos[0].objective: objective {objective} reads as {objective} %, but objective is "
+        f"a percent: did you mean {suggestion}?"
+    )
+    assert findings == [finding]  # no burn-window warnings about thousands of percent of errors
+
+
+def test_objective_1_is_refused_without_suggesting_100():
+    finding = only(check_text(VALID.replace("99.9", "1")), "slo-target")
+    assert finding.message == (
+        "objective 1 reads as 1 %, but objective is a percent: give the share of good events, such as 99.9"
+    )
+
+
+def test_objective_just_above_1_passes():
+    assert of_rule(check_text(VALID.replace("99.9", "1.5")), "slo-target") == []
+
+
+PERCENTILES = PERCENTILE_COLLISION.split("  - name: pay-latency-p99")[0]
+
+
+@pytest.mark.parametrize("key, suggestion", [("p0.99", "p99"), ("p0.95", "p95"), ("p0.999", "p99.9")])
+def test_percentile_written_as_a_fraction_suggests_the_percentile(key, suggestion):
+    findings = check_text(PERCENTILES.replace("p99:", f"{key}:"))
+    finding = only(findings, "slo-target")
+    assert (finding.line, finding.path) == (8, f"slos[0].percentiles.{key}")
+    assert finding.message == f"percentile {key} sets a {key[1:]} % objective: did you mean {suggestion}?"
+    assert findings == [finding]
+
+
+@pytest.mark.parametrize("key, percent", [("p0", "0"), ("p1", "1"), ("p01", "1")])
+def test_percentile_of_1_or_less_is_refused(key, percent):
+    finding = only(check_text(PERCENTILES.replace("p99:", f"{key}:")), "slo-target")
+    assert finding.message == f"percentile {key} sets a {percent} % objective: name percentiles such as p95 or p99.9"

@@ -1,0 +1,155 @@
+"""`slogen init`: the files a new team starts from, as text. Writing them is the CLI's job (never over a file).
+
+The spec is written out by hand rather than dumped from data, so it keeps the comments that explain each
+block to someone reading their first spec.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from .durations import format_number, parse_latency
+from .validate import SCHEMA_FILE
+
+SERVICE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+DEFAULT_BUCKETS = ("25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2.5s", "5s", "10s")
+MAKE_SNIPPET = "slogen.mk"
+
+
+@dataclass(frozen=True)
+class Answers:
+    service: str
+    team: str
+    job: str
+    requests_metric: str  # a counter of requests with a `code` label
+    duration_metric: str  # a histogram base name (no _bucket)
+    objective: Decimal  # percent of requests without a 5xx
+    latency_threshold: str  # e.g. 300ms
+    latency_objective: Decimal  # percent of requests faster than the threshold
+    url_file: str | None  # the webhook URL's file for routing; None leaves routing out
+    runbook: str
+
+
+def problems(answers: Answers) -> list[str]:
+    """What is wrong with the answers, in words; empty when a valid spec will come out."""
+    found = []
+    if not SERVICE.match(answers.service):
+        found.append(f"service {answers.service!r}: use lower-case letters, digits and '-', starting with a letter")
+    for what, metric in (("requests metric", answers.requests_metric), ("duration metric", answers.duration_metric)):
+        if not METRIC.match(metric):
+            found.append(f"{what} {metric!r} is not a Prometheus metric name")
+    if re.search(r"_(bucket|count|sum)$", answers.duration_metric):
+        found.append(f"duration metric {answers.duration_metric!r}: name the histogram without _bucket/_count/_sum")
+    for what, objective in (("objective", answers.objective), ("latency objective", answers.latency_objective)):
+        if objective <= 1:
+            suggestion = format_number(objective * 100)
+            found.append(f"{what} {objective} is a fraction; objectives are percents: did you mean {suggestion}?")
+        elif objective >= 100:
+            found.append(f"{what} {objective} must be below 100")
+    try:
+        parse_latency(answers.latency_threshold)
+    except ValueError as err:
+        found.append(f"latency threshold: {err}")
+    if answers.url_file is not None and not answers.url_file.startswith("/"):
+        found.append(f"webhook URL file {answers.url_file!r} must be an absolute path on the Alertmanager host")
+    return found
+
+
+def buckets(threshold: str) -> list[str]:
+    """The default buckets with the threshold among them: an SLO threshold must be a bucket boundary."""
+    chosen = {parse_latency(b): b for b in DEFAULT_BUCKETS}
+    chosen.setdefault(parse_latency(threshold), threshold)
+    return [chosen[value] for value in sorted(chosen)]
+
+
+def spec_text(answers: Answers) -> str:
+    a = answers
+    selector_labels = f'job="{a.job}"'
+    text = f"""\
+# yaml-language-server: $schema={SCHEMA_FILE}
+# {a.service}: SLOs as code. Check with `slogen validate`, see what the alerts will do with
+# `slogen explain {a.service}`, write the rules with `slogen generate`, prove them with `slogen test`.
+apiVersion: slogen/v1
+service: {a.service}
+labels: {{team: {a.team}}}
+
+# Bucket boundaries of the latency histogram, as the application exports them. Every latency
+# threshold below must be one of them: Prometheus only counts requests at boundaries.
+histograms:
+  {a.duration_metric}: [{", ".join(buckets(a.latency_threshold))}]
+
+alerting:
+  runbook: {a.runbook}
+
+slos:
+  - name: availability
+    description: Requests that do not fail with a 5xx; 429 rate limits are left out.
+    objective: {format_number(a.objective)}
+    sli:
+      ratio:
+        errors: '{a.requests_metric}{{{selector_labels}, code=~"5.."}}'
+        total: '{a.requests_metric}{{{selector_labels}, code!="429"}}'
+  - name: latency
+    description: Requests answered within {a.latency_threshold}.
+    objective: {format_number(a.latency_objective)}
+    sli:
+      latency:
+        histogram: '{a.duration_metric}{{{selector_labels}}}'
+        threshold: {a.latency_threshold}
+"""
+    if a.url_file is not None:
+        text += f"""
+# How alerts reach people: one Slack webhook, its URL in a file on the Alertmanager host (never in
+# this file). Pages and tickets both go there until you add receivers. One spec per project holds
+# the routing section.
+routing:
+  default_receiver: oncall
+  receivers:
+    - {{name: oncall, type: slack, url_file: {a.url_file}}}
+  routes:
+    - {{severity: page, receivers: [oncall]}}
+    - {{severity: ticket, receivers: [oncall], repeat_interval: 24h}}
+"""
+    return text
+
+
+def make_snippet(specs: Path, out: Path) -> str:
+    return f"""\
+# slogen targets: `include {MAKE_SNIPPET}` from your Makefile. Generated by `slogen init`; edit freely.
+SLOGEN ?= slogen
+SLO_SPECS ?= {specs}
+SLO_OUT ?= {out}
+
+.PHONY: slo-validate slo-generate slo-check slo-test
+
+slo-validate:
+\t$(SLOGEN) validate $(SLO_SPECS)
+
+slo-generate:
+\t$(SLOGEN) generate --specs $(SLO_SPECS) --out $(SLO_OUT)
+
+# CI: fails when $(SLO_OUT) is not what the specs generate, then proves the rules with promtool and amtool.
+slo-check:
+\t$(SLOGEN) validate $(SLO_SPECS)
+\t$(SLOGEN) check --specs $(SLO_SPECS) --out $(SLO_OUT)
+
+slo-test:
+\t$(SLOGEN) test --out $(SLO_OUT)
+"""
+
+
+def schema_text() -> str:
+    return resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def files(answers: Answers, specs: Path, out: Path) -> dict[Path, str]:
+    """Every file init writes, by path: the spec first, then the schema next to it (for the editor modeline) and
+    the make snippet, which a second `slogen init` in the same place keeps."""
+    return {
+        specs / f"{answers.service}.yaml": spec_text(answers),
+        specs / SCHEMA_FILE: schema_text(),
+        Path(MAKE_SNIPPET): make_snippet(specs, out),
+    }
