@@ -48,17 +48,21 @@ class _UsageLine(click.ClickException):
         click.echo(f"slogen: {self.format_message()}", err=True)
 
 
+specs_option = click.option(
+    "--specs",
+    "more_specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help=f"Spec file or directory, like a PATH argument; repeatable. Default: {DEFAULT_SPECS}.",
+)
+
+
 def specs_input(command: _Command) -> _Command:
     """PATH arguments and a repeatable --specs, the same in every command that reads specs."""
-    command = click.option(
-        "--specs",
-        "more_specs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        metavar="PATH",
-        help=f"Spec file or directory, like a PATH argument; repeatable. Default: {DEFAULT_SPECS}.",
-    )(command)
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")(command)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")(
+        specs_option(command)
+    )
 
 
 def _spec_paths(paths: tuple[Path, ...], more_specs: tuple[Path, ...]) -> list[Path]:
@@ -332,14 +336,7 @@ def backfill_command(
 
 @main.command("explain")
 @click.argument("target", required=False, metavar="[SERVICE[/SLO]]")
-@click.option(
-    "--specs",
-    "more_specs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help=f"Spec file or directory; repeatable. Default: {DEFAULT_SPECS}.",
-)
+@specs_option  # the positional argument is the SLO to explain, so specs come by --specs only
 def explain_command(target: str | None, more_specs: tuple[Path, ...]) -> None:
     """What each SLO's alerts will do: the pairs that fire, at what error ratio, how fast at 100 %, 10 % and
     2 % errors and with how much budget gone, how soon they reset, and what was skipped and why."""
