@@ -4,6 +4,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -16,7 +17,7 @@ from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
 from .targets import RenderOptions, prometheus
 from .targets import alertmanager as alertmanager_target
-from .write import Plan, drift, plan, render_tree, write
+from .write import LockTimeout, Plan, drift, output_lock, plan, render_tree, spec_name, write
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
@@ -157,14 +158,39 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     return wrap
 
 
-def _planned(specs: list[Path], out: Path, grafana_schema_version: int, prune: bool) -> Plan:
-    """What a run over these specs does to the output directory (write.plan: which files it owns)."""
+def _rendered(specs: list[Path], out: Path, grafana_schema_version: int) -> dict[str, bytes]:
+    """Every file a run over these specs generates into `out`, serialised; nothing is written yet."""
     options = RenderOptions(grafana_schema_version=grafana_schema_version)
-    outcome = pipeline.generate(specs, options=options, progress=_progress("rendering"))
+    outcome = pipeline.generate(
+        specs, options=options, progress=_progress("rendering"), names=lambda spec: spec_name(spec, out)
+    )
     _report(outcome.findings, "text")
     if not outcome.ok:
         _fail("specs are invalid; nothing was written")
-    return plan(out, render_tree(outcome.files, progress=_progress("serialising")), specs, prune)
+    return render_tree(outcome.files, progress=_progress("serialising"))
+
+
+@contextmanager
+def _locked(out: Path, shared: bool = False) -> Iterator[None]:
+    """The output directory's lock (write.output_lock); a run that waited too long for it exits 1."""
+    try:
+        with output_lock(out, shared):
+            yield
+    except LockTimeout as err:
+        _fail(str(err))
+
+
+def _generate(specs: list[Path], out: Path, grafana_schema_version: int, prune: bool) -> Plan:
+    """Render, then plan (write.plan: which files the run owns) and write under the lock, so no other run
+    changes the output directory between the two."""
+    tree = _rendered(specs, out, grafana_schema_version)
+    with _locked(out):
+        run = write(out, plan(out, tree, specs, prune), locked=True)
+    if run.cleaned:
+        click.echo(
+            f"slogen: removed {len(run.cleaned)} leftover(s) of interrupted runs: {', '.join(run.cleaned)}", err=True
+        )
+    return run
 
 
 def _report_held(run: Plan, outcome: str) -> None:
@@ -189,7 +215,7 @@ def generate(
 
     Changes only the files of the given specs, and removes those they no longer generate; --prune removes
     every file slogen wrote that this run does not generate."""
-    run = write(out, _planned(_spec_paths(paths, more_specs), out, grafana_schema_version, prune))
+    run = _generate(_spec_paths(paths, more_specs), out, grafana_schema_version, prune)
     for path in run.removed:
         click.echo(f"slogen: removed {out / path}", err=True)
     _report_held(run, "were left as they were")
@@ -206,8 +232,11 @@ def check(
     paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path, grafana_schema_version: int, prune: bool
 ) -> None:
     """Fail with a diff when the output directory is not what `slogen generate` would write (GitOps drift check)."""
-    run = _planned(_spec_paths(paths, more_specs), out, grafana_schema_version, prune)
-    differences = drift(out, run)
+    specs = _spec_paths(paths, more_specs)
+    tree = _rendered(specs, out, grafana_schema_version)
+    with _locked(out, shared=True):  # a run writing meanwhile would show as drift
+        run = plan(out, tree, specs, prune)
+        differences = drift(out, run)
     for difference in differences:
         click.echo(difference, nl=False)
     _report_held(run, "were not compared")
@@ -453,7 +482,7 @@ def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) ->
         click.echo(f"slogen: wrote {path}", err=True)
     if url_file != "-" and answers.url_file is None:
         click.echo(f"slogen: left routing out: a spec under {specs} already holds the project's routing", err=True)
-    run = write(out, _planned([specs], out, DEFAULT_SCHEMA_VERSION, prune=False))
+    run = _generate([specs], out, DEFAULT_SCHEMA_VERSION, prune=False)
     click.echo(
         f"slogen: wrote {len(run.files)} files to {out}. Next: `slogen explain {answers.service}`, "
         f"`slogen test --out {out}`, and `include {scaffold.MAKE_SNIPPET}` from your Makefile",

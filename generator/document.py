@@ -22,6 +22,13 @@ class Document:
     positions: dict[SpecPath, Position] = field(default_factory=dict, compare=False, repr=False)
     key_positions: dict[SpecPath, Position] = field(default_factory=dict, compare=False, repr=False)
     locate_key: Callable[[SpecPath], Position | None] | None = field(default=None, compare=False, repr=False)
+    origin: str = field(default="", compare=False, repr=False)  # how outputs name the file (write.spec_name)
+
+    @property
+    def output_name(self) -> str:
+        """The spec's name in the headers and the manifest of the files generated from it: `file` (relative to
+        the working directory, as messages name it) unless the run named it independently of that."""
+        return self.origin or self.file
 
     def where(self, path: SpecPath, at_key: bool = False) -> Position:
         """Position of the value at path (or of its key, for problems with the key itself)."""

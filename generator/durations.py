@@ -7,6 +7,9 @@ _UNIT_SECONDS = {"y": 365 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "m": 6
 _DURATION = re.compile(r"^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$")
 _PART = re.compile(r"([0-9]+)(ms|s|m|h|d|w|y)")
 _LATENCY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s)$")
+# Prometheus and Alertmanager hold a duration as Go's time.Duration, int64 nanoseconds: promtool and amtool refuse
+# anything longer than this many milliseconds ("duration out of range"), about 292 years.
+MAX_MILLIS = (2**63 - 1) // 1_000_000
 
 
 def parse_duration(text: str, allow_zero: bool = False) -> int:
@@ -18,6 +21,10 @@ def parse_duration(text: str, allow_zero: bool = False) -> int:
     millis = 0
     for number, unit in _PART.findall(text):
         millis += int(number) * (1 if unit == "ms" else 1000 * _UNIT_SECONDS[unit])
+    if millis > MAX_MILLIS:
+        raise ValueError(
+            f"{text!r} is longer than Prometheus and Alertmanager can hold (106751d, about 292y); use a shorter one"
+        )
     if millis % 1000:
         raise ValueError(f"{text!r} is not a whole number of seconds")
     if millis == 0 and not allow_zero:

@@ -4,6 +4,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .secrets import redact
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -25,6 +27,12 @@ class Finding:
     message: str
     rule: str
     level: str = ERROR
+
+    def __post_init__(self) -> None:
+        # Findings quote spec values; one pasted webhook URL must not reach a terminal, a CI log or a
+        # JSON report, whichever stage or rule quoted it.
+        object.__setattr__(self, "message", redact(self.message))
+        object.__setattr__(self, "path", redact(self.path))
 
     def text(self) -> str:
         prefix = "warning: " if self.level == WARNING else ""

@@ -5,6 +5,10 @@ from pathlib import Path
 from . import inputs
 from .document import Document, LoadError
 
+# A real spec is a few KiB (Bookiji's largest is 28 KiB). PyYAML reads about 0.2 MiB/s, so 2 MiB is seconds,
+# where a 50 MB file took minutes and gigabytes before any node limit applied.
+MAX_SPEC_BYTES = 2 * 2**20
+
 
 def discover(paths: list[Path]) -> list[Path]:
     """Spec files under the given files and directories, sorted. `.libsonnet` files are libraries, not specs."""
@@ -26,8 +30,19 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def load(path: Path, display: str, root: Path) -> Document:
     """Load one spec. Raises LoadError with a position for anything that is not a safe, well-formed spec."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        # The same confinement as Jsonnet imports: `ln -s /etc/passwd specs/x.yaml` must not print the file.
+        raise LoadError(f"{display} is a link to a file outside the specs directory; slogen reads only files inside it")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_SPEC_BYTES + 1)  # bounded even where the size on disk says nothing (a device)
+        if len(raw) > MAX_SPEC_BYTES:
+            size = max(path.stat().st_size, len(raw)) / 2**20
+            raise LoadError(
+                f"spec file is {size:.1f} MiB, above the {MAX_SPEC_BYTES // 2**20} MiB limit slogen reads; "
+                "split it into several files"
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise LoadError(f"cannot read the file: {err}") from None
     loader = inputs.loader_for(path) or inputs.yaml_spec.load  # a file named on the command line: read as YAML

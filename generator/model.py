@@ -599,7 +599,7 @@ class Service:
 
     @property
     def spec_files(self) -> tuple[str, ...]:
-        return tuple(d.file for d in self.documents)
+        return tuple(d.output_name for d in self.documents)
 
 
 @dataclass(frozen=True)

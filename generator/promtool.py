@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -275,18 +276,49 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
+def _check_group(name: str, rules: Sequence[Mapping[str, object]]) -> tuple[bool, list[RuleProblem], str]:
+    """`promtool check rules` on one group of `rules`, written to a temporary rule file."""
+    with tempfile.TemporaryDirectory(prefix="slogen-check-") as tmp:
+        path = Path(tmp, f"{name}.yml")
+        path.write_text(yaml.safe_dump({"groups": [{"name": name, "rules": rules}]}), encoding="utf-8")
+        return check_rules([path])
+
+
 def check_expressions(expressions: list[str]) -> dict[int, str]:
     """Parse each PromQL expression with promtool; returns {index: error} for the ones that fail."""
     rules = [{"record": f"slogen_expression_{i}", "expr": expr} for i, expr in enumerate(expressions)]
-    with tempfile.TemporaryDirectory(prefix="slogen-promql-") as tmp:
-        path = Path(tmp, "expressions.yml")
-        path.write_text(yaml.safe_dump({"groups": [{"name": "expressions", "rules": rules}]}), encoding="utf-8")
-        passed, problems, output = check_rules([path])
+    passed, problems, output = _check_group("expressions", rules)
     if passed:
         return {}
     if not problems:
         raise PromtoolError(f"promtool check rules failed without a parsable message: {output.strip()}")
     return {p.rule_index - 1: p.message for p in problems}
+
+
+_TEMPLATE_PROBLEM = re.compile(
+    r'group "templates", rule (?P<rule>\d+), "[^"]*": (?:label|annotation) "text": '
+    r"template: __alert_\w+:(?P<line>\d+): (?P<message>.*)$"
+)
+
+
+def check_templates(texts: list[tuple[str, str]]) -> dict[int, str]:
+    """Parse each (kind, text) as Prometheus parses an alert's label ("label") or annotation ("annotation") template,
+    with promtool check rules; returns {index: error} for the ones that fail, the error naming the template line."""
+    rules = [
+        {"alert": f"SlogenTemplate{i}", "expr": "vector(1)", f"{kind}s": {"text": text}}
+        for i, (kind, text) in enumerate(texts)
+    ]
+    passed, _problems, output = _check_group("templates", rules)
+    if passed:
+        return {}
+    found = {
+        int(m["rule"]) - 1: f"line {m['line']}: {m['message']}"
+        for m in map(_TEMPLATE_PROBLEM.search, output.splitlines())
+        if m
+    }
+    if not found:
+        raise PromtoolError(f"promtool check rules failed without a parsable message: {output.strip()}")
+    return found
 
 
 def substitute_grafana_variables(expr: str) -> str:

@@ -29,6 +29,9 @@ def _re2_options() -> "re2.Options":
 def regex_error(pattern: str) -> str | None:
     """Why Prometheus refuses a matcher regex, or None. Prometheus compiles matcher regexes with Go's regexp, RE2
     syntax, so RE2 decides, not Python's re: re accepts lookarounds and backreferences that promtool refuses."""
+    go_only = _go_refuses(pattern)
+    if go_only:
+        return go_only
     try:
         re2.compile(pattern, _re2_options())
     except re2.error as err:
@@ -38,9 +41,36 @@ def regex_error(pattern: str) -> str | None:
     return None
 
 
+def _go_refuses(pattern: str) -> str | None:
+    """The two RE2 syntaxes Go's regexp (Prometheus 2.x, built with Go before 1.22) lacks: `\\C`, any byte, and
+    `(?<name>…)` groups (Go takes only `(?P<name>…)`)."""
+    pos, in_class = 0, False
+    while pos < len(pattern):
+        char = pattern[pos]
+        if char == "\\":
+            if pattern[pos + 1 : pos + 2] == "C":
+                return "invalid escape sequence: \\C (Prometheus's Go regexp has no any-byte escape; use .)"
+            pos += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif not in_class and pattern.startswith("(?<", pos) and pattern[pos + 3 : pos + 4] not in ("=", "!"):
+            return "invalid named capture: (?< (Prometheus's Go regexp names groups as (?P<name>…))"
+        pos += 1
+    return None
+
+
 def regex_fullmatch(pattern: str, text: str) -> bool:
     """Whether an RE2-valid matcher regex matches all of text, as Prometheus anchors it (^(?:…)$)."""
     return re2.fullmatch(pattern, text, options=_re2_options()) is not None
+
+
+# Words Prometheus's lexer (case-insensitively) reads as a keyword or a number that its grammar does not take back as a
+# metric name: `on{job="x"}` and `rate(nan[5m])` do not parse (promtool 2.42; `by`, `sum`, `offset` and the other
+# keywords do parse as metric names).
+NOT_METRIC_NAMES = frozenset({"nan", "inf", "on", "ignoring", "bool", "atan2", "group_left", "group_right"})
 
 
 class SelectorError(ValueError):
@@ -98,6 +128,25 @@ def parse_selector(text: str) -> Selector:
     return selector
 
 
+def parse_series(text: str) -> Selector:
+    """Parse a promtool test's input series, `metric{label="v", ...}`, whose metric may be left out and whose
+    matchers are all `=` (a series, not a selector). Raises SelectorError with the offset of the first problem."""
+    parser = _Parser(text)
+    parser.skip_space()
+    if parser.peek() == "{":
+        parser.pos += 1
+        selector = Selector("", tuple(parser.matchers()))
+    else:
+        selector = parser.selector()
+    parser.skip_space()
+    if parser.pos != len(text):
+        raise SelectorError('unexpected text after the series; give one series such as x{job="api"}', parser.pos)
+    for matcher in selector.matchers:
+        if matcher.op != "=":
+            raise SelectorError(f"{matcher.label}{matcher.op}: a series gives each label with =", text.find(matcher.op))
+    return selector
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
@@ -119,12 +168,26 @@ class _Parser:
 
     def selector(self) -> Selector:
         self.skip_space()
+        start = self.pos
         metric = self.name(_METRIC, "a metric name such as http_requests_total")
+        if metric.lower() in NOT_METRIC_NAMES:
+            raise SelectorError(
+                f"PromQL reads {metric} as a keyword or a number, never as a metric name; "
+                "rename the metric or record it under another name",
+                start,
+            )
         self.skip_space()
         matchers: list[Matcher] = []
         if self.peek() == "{":
             self.pos += 1
+            brace = self.pos
             matchers = self.matchers()
+            if any(m.label == "__name__" for m in matchers):
+                raise SelectorError(
+                    f"a __name__ matcher beside the metric name {metric} sets the metric name twice, which "
+                    "Prometheus refuses; drop the matcher",
+                    self.text.find("__name__", brace),
+                )
         return Selector(metric, tuple(matchers))
 
     def matchers(self) -> list[Matcher]:

@@ -12,8 +12,10 @@ import jsonschema
 
 from .document import Document, SpecPath
 from .findings import Finding
+from .secrets import redact
 
 SCHEMA_FILE = "slogen-v1.schema.json"
+QUOTE_LIMIT = 80  # characters of a value quoted in a finding
 
 
 @lru_cache(maxsize=1)
@@ -117,9 +119,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if kind == "type" and value is None:
         return f"has no value (empty or null), expected {_expected_type(error.validator_value)}"
     if kind == "type":
-        return f"{json.dumps(value)} is a {_json_type(value)}, expected {_expected_type(error.validator_value)}"
+        return f"{_quote(value)} is a {_json_type(value)}, expected {_expected_type(error.validator_value)}"
     if kind in ("pattern", "const", "enum"):
-        return f"{json.dumps(value)} is not valid"
+        return f"{_quote(value)} is not valid"
     if kind in ("minItems", "minProperties", "minLength"):
         return "must not be empty"
     if kind == "maxProperties" and isinstance(value, dict):
@@ -133,6 +135,13 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if kind == "propertyNames":
         return "has an invalid key"
     return error.message
+
+
+def _quote(value: object) -> str:
+    """A value as JSON, cut short: a file that reads as one long string (a /etc/passwd under a spec's name)
+    must not be printed whole. Redacted before it is cut, or a cut could hide the '@' that marks a password."""
+    text = redact(json.dumps(value))
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
 
 
 def _expected_type(expected: object) -> str:

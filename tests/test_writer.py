@@ -270,6 +270,8 @@ def test_write_failure_on_a_fresh_output_leaves_nothing(out, monkeypatch):
 
 
 def _fail_final_rename(monkeypatch):
+    """The two-rename fallback (no RENAME_EXCHANGE), whose second rename fails."""
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
     original = Path.rename
 
     def failing_rename(self, target):
@@ -342,6 +344,13 @@ def test_write_relative_path_creates_parents(tmp_path, monkeypatch):
 # --- a run over some of the specs -------------------------------------------------------------------
 # The manifest names each file's specs. A run owns the files all of whose specs lie under the paths it was
 # given; it leaves every other file as it was, unless it prunes (scope None: the run owns all of output/).
+# The manifest names specs relative to the directory holding output/ (write.spec_name); these tests run there.
+
+
+@pytest.fixture(autouse=True)
+def _in_the_project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
 
 A = OutputFile("prometheus/rules/a.rules.yml", {"groups": []}, ("specs/a.yaml",))
 A_SPARSE = OutputFile("prometheus/tests/a.Drill.test.yml", {"tests": []}, ("specs/a.yaml",))

@@ -1,42 +1,81 @@
-"""Jsonnet specs, evaluated with imports confined to the specs directory."""
+"""Jsonnet specs, evaluated in a child process with imports confined to the specs directory and with
+limits on memory and time: the Jsonnet library has neither, and `std.range(0, 1e8)` took 8 GiB."""
 
 import json
 import re
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document, LoadError, Position, SpecPath, display_name
+from . import jsonnet_child
+from .limits import check_shape, too_deep
 
 SUFFIXES: tuple[str, ...] = (".jsonnet",)
-
+# Bookiji's specs evaluate in under half a second and 30 MiB; these stop a runaway comprehension
+# long before it takes the machine (or the CI runner) with it.
+MEMORY_LIMIT_BYTES = 2**30
+TIMEOUT_SECONDS = 30
+MAX_OUTPUT_BYTES = 16 * 2**20  # the JSON a spec evaluates to; real specs give tens of KiB
+_CHILD = Path(jsonnet_child.__file__)
 
 _JSONNET_POSITION = re.compile(r"(?P<file>[^\s:]+\.(?:jsonnet|libsonnet)):(?P<line>\d+):(?P<col>\d+)")
 
 
 def load(path: Path, display: str, root: Path, text: str) -> Document:
-    import _jsonnet  # imported here: YAML-only users never pay for the native extension
-
-    real_root = root.resolve()
-
-    def confined_import(base: str, rel: str) -> tuple[str, bytes]:
-        target = Path(base, rel).resolve()
-        if not target.is_relative_to(real_root):
-            raise RuntimeError(f"import {rel!r} reaches outside the specs directory {root}; keep libraries inside it")
-        return str(target), target.read_bytes()
-
+    output = _evaluate(path, display, root)
     try:
-        output = _jsonnet.evaluate_file(str(path), import_callback=confined_import)
-    except RuntimeError as err:
-        message = str(err).strip()
-        match = _JSONNET_POSITION.search(message)
-        line, column = (int(match["line"]), int(match["col"])) if match else (1, 1)
-        where = display_name(Path(match["file"])) if match else display
-        first = message.splitlines()[0]
-        # An error inside an imported library is reported at the library's line, naming the spec that imported it.
-        suffix = f" (while evaluating {display})" if where != display else ""
-        raise LoadError(f"Jsonnet error: {first}{suffix}", line, column, file=where) from None
-    data = json.loads(output)
+        data = json.loads(output)
+    except RecursionError:  # deeper than Python's JSON parser goes: Jsonnet's own stack stops near that
+        raise too_deep((1, 1)) from None
+    check_shape(data)
     return Document(display, data, {(): (1, 1)}, locate_key=_key_locator(text))
+
+
+def _evaluate(path: Path, display: str, root: Path) -> str:
+    """The JSON text the spec evaluates to, from a child process with the limits above (-I: the child
+    reads no environment variables and imports nothing from the working directory)."""
+    command = [sys.executable, "-I", str(_CHILD), str(path), str(root), str(MEMORY_LIMIT_BYTES), str(MAX_OUTPUT_BYTES)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise LoadError(
+            f"Jsonnet evaluation of {display} took longer than {TIMEOUT_SECONDS} s; look for a comprehension "
+            "or recursion that runs away"
+        ) from None
+    message = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode == 0:
+        return done.stdout.decode("utf-8")
+    if done.returncode == jsonnet_child.JSONNET_ERROR:
+        raise _jsonnet_error(message, display)
+    if done.returncode == jsonnet_child.OUTPUT_TOO_LARGE:
+        raise LoadError(
+            f"Jsonnet output of {display} is {int(message) / 2**20:.1f} MiB, above the "
+            f"{MAX_OUTPUT_BYTES // 2**20} MiB limit; a spec evaluates to tens of KiB"
+        )
+    if done.returncode in (jsonnet_child.OUT_OF_MEMORY, -signal.SIGABRT) or "memory allocation" in message:
+        raise LoadError(
+            f"Jsonnet evaluation of {display} stopped at the {_size(MEMORY_LIMIT_BYTES)} memory limit; look for a "
+            "comprehension or std.range that builds far more values than a spec holds"
+        )
+    last = message.splitlines()[-1] if message else "no message"
+    raise LoadError(f"Jsonnet evaluation of {display} failed (exit status {done.returncode}): {last}")
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**30:g} GiB" if size >= 2**30 else f"{size / 2**20:g} MiB"
+
+
+def _jsonnet_error(message: str, display: str) -> LoadError:
+    match = _JSONNET_POSITION.search(message)
+    line, column = (int(match["line"]), int(match["col"])) if match else (1, 1)
+    where = display_name(Path(match["file"])) if match else display
+    first = message.splitlines()[0] if message else "no message"
+    # An error inside an imported library is reported at the library's line, naming the spec that imported it.
+    suffix = f" (while evaluating {display})" if where != display else ""
+    return LoadError(f"Jsonnet error: {first}{suffix}", line, column, file=where)
 
 
 def _key_locator(text: str) -> Callable[[SpecPath], Position | None]:

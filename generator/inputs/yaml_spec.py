@@ -7,18 +7,53 @@ from typing import Any
 import yaml
 
 from ..document import Document, LoadError, Position, SpecPath
+from .limits import MAX_DEPTH, MAX_NODES, too_deep, too_many
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "SUFFIXES", "load"]
 
 SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
-# Alias expansion is where a "billion laughs" document explodes; a real spec has a few thousand nodes.
-MAX_NODES = 100_000
 _NULL_SPELLINGS = ("", "~", "null", "Null", "NULL")
 _UNPARSED = object()
+_QUOTE_LIMIT = 80  # characters of a value quoted in a message, as in validate.py
 _SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
 
 
 class _SpecLoader(yaml.SafeLoader):
     """SafeLoader, plus YAML 1.2's exponent floats: PyYAML (YAML 1.1) reads `1e9` as text, which a spec
-    author never means. The subclass keeps PyYAML's own SafeLoader unchanged."""
+    author never means. The subclass keeps PyYAML's own SafeLoader unchanged.
+
+    It also counts nodes and nesting while composing: PyYAML's composer recurses once per level (a
+    RecursionError near 500) and builds the whole node graph before anything else could count it."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.composed = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise too_many(_position(event.start_mark))
+        opens = isinstance(event, yaml.CollectionStartEvent)
+        self.depth += opens
+        try:
+            if self.depth > MAX_DEPTH:
+                raise too_deep(_position(event.start_mark))
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= opens
+
+
+def _short(text: str) -> str:
+    """A value quoted in a message, cut short: a message never prints a whole file."""
+    quoted = repr(text)
+    return quoted if len(quoted) <= _QUOTE_LIMIT else quoted[: _QUOTE_LIMIT - 1] + "…"
+
+
+def _position(mark: Any) -> Position:
+    """1-based; PyYAML types its marks as either of two Mark classes, or None, which the composer never gives."""
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 _SpecLoader.add_implicit_resolver(
@@ -63,7 +98,17 @@ def load(path: Path, display: str, root: Path, text: str) -> Document:
 
 
 def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
-    loader = _SpecLoader(text)
+    try:
+        loader = _SpecLoader(text)  # the reader checks every character here, before any parsing
+    except yaml.reader.ReaderError as err:
+        before = text[: err.position]
+        line, column = before.count("\n") + 1, err.position - before.rfind("\n")
+        raise LoadError(
+            f"control character U+{err.character:04X} is not allowed in YAML; "
+            "remove it or write it as an escape in a double-quoted string",
+            line,
+            column,
+        ) from None
     try:
         node = loader.get_single_node()
         builder = _NodeBuilder(loader)
@@ -94,12 +139,7 @@ class _NodeBuilder:
     def build(self, node: yaml.Node, path: SpecPath) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise LoadError(
-                f"the document expands to more than {MAX_NODES} values (alias bomb?); "
-                "write it out without nested aliases",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
+            raise too_many(_position(node.start_mark))
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -108,7 +148,7 @@ class _NodeBuilder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag == "tag:yaml.org,2002:timestamp":
             raise LoadError(
-                f"{node.value!r} reads as a date; quote it if you mean text",
+                f"{_short(node.value)} reads as a date; quote it if you mean text",
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
             )
@@ -130,7 +170,7 @@ class _NodeBuilder:
         if value is _UNPARSED or (value is None and node.value not in _NULL_SPELLINGS):
             kind = str(node.tag).rsplit(":", 1)[-1]
             raise LoadError(
-                f"{node.value!r} is not a valid {kind}; fix the value or drop the !!{kind} tag",
+                f"{_short(node.value)} is not a valid {kind}; fix the value or drop the !!{kind} tag",
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
             )
@@ -151,7 +191,7 @@ class _NodeBuilder:
             key = self._key(key_node)
             if key in seen:
                 raise LoadError(
-                    f"duplicate key {key!r}; each key may appear once in a mapping",
+                    f"duplicate key {_short(key)}; each key may appear once in a mapping",
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
                 )

@@ -7,6 +7,8 @@ from ..findings import Finding
 from ..model import Project
 from . import (
     alert_names,
+    alert_templates,
+    alert_test_series,
     burn_factor_below_one,
     burn_window_degenerate,
     burn_window_unreachable,
@@ -70,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     receiver_shared_url,
     routing_rate_limit,
     maintenance_ranges,
+    alert_test_series,
+    alert_templates,
 )
 
 

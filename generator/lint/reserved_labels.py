@@ -2,7 +2,8 @@
 
 Which labels depends on where a spec's labels go (model.py): service `labels` onto every rule, SLO `labels` onto the
 SLO's recorded series (SLO.series_labels, and slogen:slo:info), `alerting.labels` onto the SLO's alerts
-(SLO._alert_labels), an alert's `labels` onto that alert (Alert.rule_labels). Prometheus sets alertname itself.
+(SLO._alert_labels), an alert's `labels` onto that alert (Alert.rule_labels). Prometheus sets alertname itself, and
+keeps every name starting with __ for its own use.
 """
 
 from collections.abc import Iterator
@@ -74,7 +75,15 @@ def _labels(
     document: Document, path: SpecPath, labels: dict[str, str], reserved: tuple[str, ...], set_to: dict[str, str]
 ) -> Iterator[Finding]:
     for label in labels:
-        if label in reserved:
+        if label.startswith("__"):
+            yield document.finding(
+                (*path, label),
+                f"label {label} is reserved: Prometheus keeps names starting with __ for its own use "
+                "(promtool refuses __name__ on a rule); rename it without the leading underscores",
+                ID,
+                at_key=True,
+            )
+        elif label in reserved:
             yield document.finding(
                 (*path, label),
                 f"label {label} is reserved: slogen sets it to {set_to[label]}; remove it",

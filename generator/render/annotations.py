@@ -134,6 +134,11 @@ class Values:
     def label(self, name: str) -> str:
         return self.labels.get(name, "") if self.known else "{{ $labels." + name + " }}"
 
+    def literal(self, text: str) -> str:
+        """Text from the spec (a selector, a label value) as Prometheus must print it: a `{{` in it would start a
+        template action, so the rule writes it as one that prints `{{`; a known value is the printed text itself."""
+        return text if self.known else text.replace("{{", '{{ "{{" }}')
+
 
 def _where(slo: SLO, values: Values, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
     names = tuple(name for name in slo.group_by + extra if name not in exclude)
@@ -163,7 +168,7 @@ def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
     assert isinstance(sli, ProbeSLI)
     every = entry.in_every if entry else None
     match = dict(entry.match) if entry else {}
-    probe = match.get("check", sli.check_name)
+    probe = values.literal(match.get("check", sli.check_name))
     if entry is None and any("check" in dict(e.match) for e in sli.priorities):
         probe = values.label("check")  # a check no entry names: which one is the news
     common = dict(
@@ -179,7 +184,7 @@ def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
         entry=entry,
         entries=sli.priorities,
         priority=dict(alert.labels)["priority"],
-        match=", ".join(f"{label}={value}" for label, value in match.items()),
+        match=values.literal(", ".join(f"{label}={value}" for label, value in match.items())),
     )
     return {"summary": _STRIKE_SUMMARY.render(common), "description": _STRIKE_DESCRIPTION.render(common)}
 
@@ -199,9 +204,9 @@ def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
             where=where,
             le=le,
             value=values.value(),
-            count=histogram.render("_count"),
-            bucket=histogram.render("_bucket", (Matcher("le", "=", le),)),
-            buckets=histogram.render("_bucket"),
+            count=values.literal(histogram.render("_count")),
+            bucket=values.literal(histogram.render("_bucket", (Matcher("le", "=", le),))),
+            buckets=values.literal(histogram.render("_bucket")),
             threshold=f"{le}s",
         )
         return {
@@ -209,13 +214,13 @@ def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
             "description": _UNCOMPUTABLE_LATENCY_DESCRIPTION.render(common),
         }
     assert isinstance(sli, RatioSLI), "model.SLO.can_be_uncomputable: probes never are"
-    total = sli.total.selector.render()
+    total = values.literal(sli.total.selector.render())
     if sli.good is not None:
         common = dict(
             slo=slo,
             where=where,
             total=total,
-            good=sli.good.selector.render(),
+            good=values.literal(sli.good.selector.render()),
             value=values.value(),
             superset=sli.good_shares_total_family,
         )
@@ -225,7 +230,11 @@ def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
         }
     assert sli.errors is not None, "the schema requires errors or good"
     common = dict(
-        slo=slo, where=where, total=total, errors=sli.errors.selector.render(), percentage=values.percentage()
+        slo=slo,
+        where=where,
+        total=total,
+        errors=values.literal(sli.errors.selector.render()),
+        percentage=values.percentage(),
     )
     return {
         "summary": _UNCOMPUTABLE_ERRORS_SUMMARY.render(common),
@@ -243,7 +252,7 @@ def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: 
         found = {**strike(slo, alert, values), **found, **dict(slo.alerting.annotations)}
     elif alert.kind == "absent":
         assert slo.alerting.absent is not None
-        found = {**absent(slo, slo.sli.presence, slo.alerting.absent), **found}
+        found = {**absent(slo, values.literal(slo.sli.presence), slo.alerting.absent), **found}
     elif alert.kind == "uncomputable":
         found = {**uncomputable(slo, values), **found}
     else:

@@ -18,7 +18,7 @@ def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
     if project.routing is None:
         return []
     routing_spec = project.routing_documents[0]
-    sources = tuple(sorted({routing_spec.file} | {f for s in project.services for f in s.spec_files}))
+    sources = tuple(sorted({routing_spec.output_name} | {f for s in project.services for f in s.spec_files}))
     try:
         return [
             OutputFile(CONFIG, render_alertmanager(project), sources),
