@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test unit validate check lint tools bench clean
+.PHONY: generate test unit validate check lint tools bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy generator
+
+# The spec fuzzer's long profile (tests/fuzz, docs/security.md): 10,000 mutated specs through the pipeline,
+# promtool and amtool; repros of each failure under build/fuzz/. FUZZ_SEED picks another reproducible run.
+FUZZ_CASES ?= 10000
+FUZZ_SEED ?= 1
+
+fuzz: $(STAMP) tools
+	$(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --out build/fuzz
 
 BENCH_STAMP := $(VENV)/.installed-bench
 

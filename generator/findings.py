@@ -18,6 +18,14 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return text or "(document)"
 
 
+def _printable(text: str) -> str:
+    """A finding is one line: control characters a spec smuggled into a key or value (NUL, ESC, a line or paragraph
+    separator) are written as escapes, so they cannot break the line or drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str
@@ -31,8 +39,8 @@ class Finding:
     def __post_init__(self) -> None:
         # Findings quote spec values; one pasted webhook URL must not reach a terminal, a CI log or a
         # JSON report, whichever stage or rule quoted it.
-        object.__setattr__(self, "message", redact(self.message))
-        object.__setattr__(self, "path", redact(self.path))
+        object.__setattr__(self, "message", _printable(redact(self.message)))
+        object.__setattr__(self, "path", _printable(redact(self.path)))
 
     def text(self) -> str:
         prefix = "warning: " if self.level == WARNING else ""

@@ -76,6 +76,10 @@ def _out_of_range(field: str, start: str, end: str) -> str | None:
                 f"range {start}:{end} starts from the month's end but ends from its start; Alertmanager refuses it. "
                 "Write both ends from the end (-7:-1) or from the start"
             )
+    names = {"weekdays": _WEEKDAYS, "months": _MONTHS}.get(field, ())
+    for name in (start, end) if end else (start,):
+        if names and not name.isdigit() and name.lower() not in names:
+            return f"{name!r} is not a {field[:-1]}; Alertmanager refuses it. Write one of {', '.join(names)}"
     if field == "months":
         for month in (start, end) if end else (start,):
             if month.isdigit() and not 1 <= int(month) <= 12:
@@ -107,11 +111,11 @@ def _backwards(order: Callable[[str], int], start: str, end: str) -> bool:
 
 
 def _weekday(name: str) -> int:
-    return _WEEKDAYS.index(name)
+    return _WEEKDAYS.index(name.lower())
 
 
 def _month(name: str) -> int:
-    return int(name) if name.isdigit() else _MONTHS.index(name) + 1
+    return int(name) if name.isdigit() else _MONTHS.index(name.lower()) + 1
 
 
 def _minutes(clock: str) -> int:

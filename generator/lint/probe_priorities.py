@@ -28,7 +28,14 @@ def _at(entry: ProbePriority, *path: str) -> tuple[str | int, ...]:
 def _labels(slo: SLO, sli: ProbeSLI, entry: ProbePriority) -> Iterator[Finding]:
     selector = sli.success.parsed
     for label, value in entry.match:
-        if label in ALERT_LABELS:
+        if label.startswith("__"):
+            yield slo.spec.finding(
+                _at(entry, "match", label),
+                f"{label}: labels starting with __ are Prometheus' own (the metric name is the success selector's); "
+                "match on the probe's labels, such as check or region",
+                ID,
+            )
+        elif label in ALERT_LABELS:
             yield slo.spec.finding(
                 _at(entry, "match", label),
                 f"{label} is a label the strike alert sets itself ({', '.join(ALERT_LABELS[2:])}); match on the "

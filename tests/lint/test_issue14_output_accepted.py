@@ -299,3 +299,69 @@ def test_low_objectives_of_every_sli_kind_generate_passing_tests():
     )
     result = _slogen_test(text)
     assert result.exit_code == 0, result.output
+
+
+# --- found by the long fuzz profile (seed 1) ------------------------------------------------------------------
+
+FUZZ_SLO = """\
+apiVersion: slogen/v1
+service: shop
+{period}slos:
+  - name: availability
+    objective: 99.9
+    sli: {{ratio: {{errors: 'http_requests_total{{job="shop", code=~"5.."}}', total: 'http_requests_total{{job="shop"}}'}}}}
+{alerting}"""
+
+
+def _findings(tmp_path, text):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    outcome = pipeline.generate([spec])
+    return outcome, [f.text() for f in outcome.findings if f.level == "error"]
+
+
+@pytest.mark.parametrize("period", ["61s", "4m", "5m"])
+def test_a_period_within_the_base_window_is_refused_not_a_crash(tmp_path, period):
+    """Fuzz seed 1 case 3857: period 61s passed validation and crashed the dashboard renderer (IndexError)."""
+    outcome, errors = _findings(tmp_path, FUZZ_SLO.format(period=f"period: {period}\n", alerting=""))
+    assert not outcome.ok
+    assert any("is not longer than the 5m base window" in e for e in errors), errors
+
+
+def test_a_window_pair_given_twice_is_refused(tmp_path):
+    """Fuzz seed 1 case 269: promtool refused the rules ('1 duplicate rule(s) found')."""
+    pair = "{severity: ticket, long: 3d, short: 6h, budget: 50}"
+    alerting = f"    alerting: {{windows: [{pair}, {pair}]}}\n"
+    outcome, errors = _findings(tmp_path, FUZZ_SLO.format(period="", alerting=alerting))
+    assert not outcome.ok
+    assert [e.split(": ", 1)[1] for e in errors] == [
+        "slos[0].alerting.windows[1]: the ticket pair 3d/6h is given twice; two rules with the same name and labels "
+        "are refused by Prometheus: keep one"
+    ]
+
+
+def test_a_misspelt_month_is_refused(tmp_path):
+    """Fuzz seed 1 case 2394: `months: [febuary]` validated; amtool refused it."""
+    from generator.lint import maintenance_ranges
+
+    assert maintenance_ranges._out_of_range("months", "febuary", "") == (
+        "'febuary' is not a month; Alertmanager refuses it. Write one of january, february, march, april, may, june, "
+        "july, august, september, october, november, december"
+    )
+    assert maintenance_ranges._out_of_range("months", "February", "") is None
+    assert maintenance_ranges._out_of_range("weekdays", "sundy", "") is not None
+
+
+def test_control_characters_in_a_key_are_escaped_in_the_finding(tmp_path):
+    """Fuzz seed 1 case 183: a DEL in a key reached the finding's path raw."""
+    _outcome, errors = _findings(tmp_path, FUZZ_SLO.format(period='"peri\\x7fod": 30d\n', alerting=""))
+    assert errors and all(e.isprintable() for e in errors), errors
+
+
+def test_a_period_beyond_a_year_is_refused(tmp_path):
+    """period: 292y validated and generated, and slogen's own tests then failed in promtool (too many samples)."""
+    outcome, errors = _findings(tmp_path, FUZZ_SLO.format(period="period: 292y\n", alerting=""))
+    assert not outcome.ok
+    assert any("is longer than a year" in e for e in errors), errors
+    ok, _ = _findings(tmp_path, FUZZ_SLO.format(period="period: 365d\n", alerting=""))
+    assert ok.ok
