@@ -5,9 +5,10 @@ from pathlib import Path
 from . import inputs
 from .document import Document, LoadError
 
-# A real spec is a few KiB (Bookiji's largest is 28 KiB). PyYAML reads about 0.2 MiB/s, so 2 MiB is seconds,
-# where a 50 MB file took minutes and gigabytes before any node limit applied.
-MAX_SPEC_BYTES = 2 * 2**20
+# A real spec is a few KiB (Bookiji's largest is 28 KiB). PyYAML reads about 0.2 MiB/s, and the fuzzer's 1 MB
+# spec took 6 s to generate (over 10 s on a busy machine), where a 50 MB file took minutes and gigabytes before
+# any node limit applied: 512 KiB keeps the worst case to a few seconds and every real spec far below it.
+MAX_SPEC_BYTES = 512 * 2**10
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -37,9 +38,9 @@ def load(path: Path, display: str, root: Path) -> Document:
         with path.open("rb") as file:
             raw = file.read(MAX_SPEC_BYTES + 1)  # bounded even where the size on disk says nothing (a device)
         if len(raw) > MAX_SPEC_BYTES:
-            size = max(path.stat().st_size, len(raw)) / 2**20
+            size = max(path.stat().st_size, len(raw)) / 2**10
             raise LoadError(
-                f"spec file is {size:.1f} MiB, above the {MAX_SPEC_BYTES // 2**20} MiB limit slogen reads; "
+                f"spec file is {size:.0f} KiB, above the {MAX_SPEC_BYTES // 2**10} KiB limit slogen reads; "
                 "split it into several files"
             )
         text = raw.decode("utf-8")

@@ -93,7 +93,7 @@ def test_a_spec_file_above_the_size_limit_is_refused_before_parsing(tmp_path):
     with pytest.raises(LoadError) as caught:
         load(path, "big.yaml", tmp_path)
     assert time.monotonic() - started < 1
-    assert str(caught.value).startswith("spec file is 2.0 MiB, above the 2 MiB limit slogen reads")
+    assert str(caught.value).startswith("spec file is 512 KiB, above the 512 KiB limit slogen reads")
 
 
 def test_the_node_limit_is_checked_while_composing_not_after(tmp_path):

@@ -62,9 +62,11 @@ def test_github_error_and_warning_commands():
 
 
 def test_github_escapes_the_message_and_properties():
+    """A Finding already writes line breaks as escapes (findings.py); GitHub's own escaping stays for % and the
+    property separators."""
     finding = Finding("a,b:c%.yaml", 1, 2, "x", "100% bad\r\nnext: line, more", "r:1,2")
     assert report.github(finding) == (
-        "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=r%3A1%2C2::x: 100%25 bad%0D%0Anext: line, more"
+        "::error file=a%2Cb%3Ac%25.yaml,line=1,col=2,title=r%3A1%2C2::x: 100%25 bad\\r\\nnext: line, more"
     )
 
 

@@ -113,7 +113,9 @@ def test_window_ratios_agree_with_prometheus_on_the_same_samples(vm_stack: VMSta
     ratios = '{__name__=~"slogen:sli_error:ratio_rate.+"}'
     theirs = {_key(r["metric"]): float(r["value"][1]) for r in vm_stack.prometheus.query(ratios)}
     ours = {_key(r["metric"]): float(r["value"][1]) for r in vm_stack.victoria.query(ratios)}
-    # Event rates per SLO, to know what one event is worth in each window (see _one_event).
+    # Event rates per SLO, and how much history the windows can hold at least (every SLO had its 5m ratio at the end
+    # of the warm-up), to know what one event is worth in each window (see _one_event).
+    history = time.time() - warm + 300
     totals = {
         _key(r["metric"])[1]: float(r["value"][1])
         for r in vm_stack.prometheus.query('{__name__=~"slogen:sli_total:rate.+"}')
@@ -125,7 +127,7 @@ def test_window_ratios_agree_with_prometheus_on_the_same_samples(vm_stack: VMSta
         f"{name}{{{labels}}}: vmalert {ours.get(key)} Prometheus {theirs.get(key)}"
         for key in compared
         for name, labels in [_show(key)]
-        if key not in ours or key not in theirs or not _close(ours[key], theirs[key], _one_event(key, totals))
+        if key not in ours or key not in theirs or not _close(ours[key], theirs[key], _one_event(key, totals, history))
     ]
     worst = max(
         (
@@ -156,13 +158,14 @@ def _show(key: tuple[str, frozenset]) -> tuple[str, str]:
     return key[0], ", ".join(f'{k}="{v}"' for k, v in sorted(key[1]))
 
 
-def _one_event(key: tuple[str, frozenset], totals: dict[frozenset, float]) -> float:
+def _one_event(key: tuple[str, frozenset], totals: dict[frozenset, float], history: float) -> float:
     """One event's share of the ratio's window: the finest step the ratio can take. The rulers evaluate a second
     or so apart, and SimCity renders counters as whole events, so a rare error can land between their two
     evaluations: with a couple of errors in a 5m window that moves the 5m ratio by more than 1 %, while no alert
-    threshold could tell the two values apart."""
+    threshold could tell the two values apart. A window longer than the stack's history holds only the history
+    (a minutes-old stack's 3d ratio is its 5m one), so the share is of the shorter of the two."""
     rate = totals.get(key[1], 0.0)
-    window = parse_duration(key[0].removeprefix("slogen:sli_error:ratio_rate"))
+    window = min(parse_duration(key[0].removeprefix("slogen:sli_error:ratio_rate")), history)
     return 1 / (rate * window) if rate > 0 else 0.0
 
 
