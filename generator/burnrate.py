@@ -111,3 +111,19 @@ def flap_hold(short: int) -> int:
     """How long a burn alert holds its short window's highest value (docs/rules.md, "Flapping"): one short
     window, at most 10 minutes."""
     return min(short, MAX_FLAP_HOLD)
+
+
+def firing_bound(
+    window: BurnWindow, period: int, error_budget: Decimal, error_ratio: Decimal, base_window: int, evaluation: int
+) -> float | None:
+    """Seconds from the start of an outage with `error_ratio` until the pair fires, at most: the detection time,
+    half a base window for the base rates to ramp up, and two evaluations. None when it never fires. The generated
+    promtool tests assert this bound; `slogen explain` prints it."""
+    seconds = detection_seconds(window, period, error_budget, error_ratio)
+    return None if seconds is None else float(seconds) + base_window / 2 + 2 * evaluation
+
+
+def reset_bound(window: BurnWindow, base_window: int, evaluation: int) -> int:
+    """Seconds from the end of an outage until the pair resolves, at most: its short window clears, the flap hold
+    passes, the base rates ramp down, and two evaluations."""
+    return window.short + flap_hold(window.short) + base_window + 2 * evaluation

@@ -73,7 +73,7 @@ def explain_slo(slo: SLO) -> list[str]:
 def _pair_line(slo: SLO, pair: BurnWindow) -> str:
     threshold = burnrate.threshold_ratio(pair, slo.period, slo.error_budget)
     outcomes = "".join(f"{_detection(slo, pair, ratio):<17}" for ratio in ERROR_RATIOS)
-    reset = pair.short + burnrate.flap_hold(pair.short) + slo.base_window + 2 * EVALUATION
+    reset = burnrate.reset_bound(pair, slo.base_window, EVALUATION)
     burn = format_number(pair.factor(slo.period)) + "×"
     return (
         f"  {pair.severity:<8}  {_pair_name(pair):<10}  {burn:<5}  {_percent(threshold):<9}  {outcomes}"
@@ -83,10 +83,9 @@ def _pair_line(slo: SLO, pair: BurnWindow) -> str:
 
 def _detection(slo: SLO, pair: BurnWindow, error_ratio: Decimal) -> str:
     """Time to fire at this error ratio, and the share of the period's budget spent by then."""
-    seconds = burnrate.detection_seconds(pair, slo.period, slo.error_budget, error_ratio)
-    if seconds is None:
+    elapsed = burnrate.firing_bound(pair, slo.period, slo.error_budget, error_ratio, slo.base_window, EVALUATION)
+    if elapsed is None:
         return "never"
-    elapsed = float(seconds) + slo.base_window / 2 + 2 * EVALUATION
     spent = float(error_ratio) * elapsed / (float(slo.error_budget) * slo.period)
     return f"{format_duration(_ceil_minute(elapsed))} ({_percent(Decimal(str(spent)))})"
 

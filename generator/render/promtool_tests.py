@@ -229,9 +229,9 @@ def _rate_for(slo: SLO) -> Decimal:
 def detection_minutes(slo: SLO, window: BurnWindow) -> int:
     """Promised time to page at 100 % errors: the Workbook detection time, plus half a base window for the
     5m rates to ramp up, plus two evaluations."""
-    seconds = burnrate.detection_seconds(window, slo.period, slo.error_budget, Decimal(1))
+    seconds = burnrate.firing_bound(window, slo.period, slo.error_budget, Decimal(1), slo.base_window, STEP)
     assert seconds is not None, "burn_windows keeps only pairs whose threshold is below 100 % errors"
-    return _minutes(float(seconds) + slo.base_window / 2 + 2 * STEP)
+    return _minutes(seconds)
 
 
 def slow_burn(slo: SLO) -> Decimal | None:
@@ -258,10 +258,9 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
     alertname = burns[0].name if burns else ""
     pages = [alert for alert in burns if alert.severity == PAGE]
 
-    # A page resolves once its short window is clean and has stayed clean for the flap hold (burnrate.flap_hold),
-    # plus the base rate's ramp-down and two evaluations.
-    resolve = max([w.short + burnrate.flap_hold(w.short) for w in (_window(a) for a in pages)], default=0)
-    resolve_minutes = _minutes(resolve + slo.base_window + 2 * STEP)
+    # Pages resolve within burnrate.reset_bound; without pages, the test still waits out the base rate's ramp-down.
+    resolve = max([burnrate.reset_bound(_window(a), slo.base_window, STEP) for a in pages], default=0)
+    resolve_minutes = _minutes(resolve or slo.base_window + 2 * STEP)
     outage = [Phase(12, Decimal(1)), Phase(resolve_minutes + 1, healthy)]
     checks = [_quiet(firing_pages, 12 + resolve_minutes)]
     # A real outage burns; it must not claim the SLI cannot be computed, not even as pending.
