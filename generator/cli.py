@@ -11,7 +11,7 @@ from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__, backfill, explain, inputs, pipeline, promtool, report, scaffold, testplan
+from . import __version__, backfill, budget, deploy, explain, inputs, pipeline, promtool, report, scaffold, testplan
 from .findings import ERROR, WARNING, Finding
 from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
@@ -115,6 +115,48 @@ grafana_schema_option = click.option(
 )
 
 
+target_option = click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice(deploy.NAMES),
+    help="Deploy target to render besides the plain files; repeatable. Default: those the specs' `targets` "
+    "section names. prometheus alone: only the plain files.",
+)
+
+
+def run_limits(command: _Command) -> _Command:
+    """--max-seconds and --max-memory: one run's limits (budget.py), the same in every command that reads specs."""
+    seconds = click.option(
+        "--max-seconds",
+        type=click.FloatRange(min=0),
+        default=budget.SECONDS,
+        show_default=True,
+        envvar="SLOGEN_MAX_SECONDS",
+        help="Stop a run that takes longer than this to read, check and render the specs (0: no limit).",
+    )
+    memory = click.option(
+        "--max-memory",
+        type=click.IntRange(min=0),
+        default=budget.MEMORY_MIB,
+        show_default=True,
+        envvar="SLOGEN_MAX_MEMORY",
+        metavar="MIB",
+        help="Stop a run whose memory, with the processes it starts, exceeds this many MiB (0: no limit).",
+    )
+    return seconds(memory(command))
+
+
+@contextmanager
+def _within(max_seconds: float, max_memory: int) -> Iterator[None]:
+    """The body within one run's limits; a run that breaks one exits 1 with one line naming it."""
+    try:
+        with budget.limited(budget.RunLimits(max_seconds, max_memory)):
+            yield
+    except budget.RunLimitExceeded as err:
+        _fail(err.message)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="slogen")
 def main() -> None:
@@ -132,9 +174,14 @@ def main() -> None:
     help="json: one object per finding; github: GitHub Actions annotations; sarif: a SARIF 2.1.0 log "
     "(GitHub code scanning).",
 )
-def validate(paths: tuple[Path, ...], more_specs: tuple[Path, ...], output_format: str) -> None:
+@run_limits
+def validate(
+    paths: tuple[Path, ...], more_specs: tuple[Path, ...], output_format: str, max_seconds: float, max_memory: int
+) -> None:
     """Check specs: schema, then semantic lint rules. Exit 1 on any error."""
-    outcome = pipeline.check(_spec_paths(paths, more_specs))
+    specs = _spec_paths(paths, more_specs)
+    with _within(max_seconds, max_memory):
+        outcome = pipeline.check(specs)
     _report(outcome.findings, output_format)
     if not outcome.ok:
         sys.exit(1)
@@ -158,16 +205,17 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     return wrap
 
 
-def _rendered(specs: list[Path], out: Path, grafana_schema_version: int) -> dict[str, bytes]:
-    """Every file a run over these specs generates into `out`, serialised; nothing is written yet."""
-    options = RenderOptions(grafana_schema_version=grafana_schema_version)
-    outcome = pipeline.generate(
-        specs, options=options, progress=_progress("rendering"), names=lambda spec: spec_name(spec, out)
-    )
-    _report(outcome.findings, "text")
-    if not outcome.ok:
-        _fail("specs are invalid; nothing was written")
-    return render_tree(outcome.files, progress=_progress("serialising"))
+def _rendered(specs: list[Path], out: Path, options: RenderOptions, limits: budget.RunLimits) -> dict[str, bytes]:
+    """Every file a run over these specs generates into `out`, serialised, within the run's limits; nothing is
+    written yet (a run stopped at a limit writes nothing)."""
+    with _within(limits.seconds, limits.memory_mib):
+        outcome = pipeline.generate(
+            specs, options=options, progress=_progress("rendering"), names=lambda spec: spec_name(spec, out)
+        )
+        _report(outcome.findings, "text")
+        if not outcome.ok:
+            _fail("specs are invalid; nothing was written")
+        return render_tree(outcome.files, progress=_progress("serialising"))
 
 
 @contextmanager
@@ -180,10 +228,10 @@ def _locked(out: Path, shared: bool = False) -> Iterator[None]:
         _fail(str(err))
 
 
-def _generate(specs: list[Path], out: Path, grafana_schema_version: int, prune: bool) -> Plan:
+def _generate(specs: list[Path], out: Path, options: RenderOptions, prune: bool, limits: budget.RunLimits) -> Plan:
     """Render, then plan (write.plan: which files the run owns) and write under the lock, so no other run
     changes the output directory between the two."""
-    tree = _rendered(specs, out, grafana_schema_version)
+    tree = _rendered(specs, out, options, limits)
     with _locked(out):
         run = write(out, plan(out, tree, specs, prune), locked=True)
     if run.cleaned:
@@ -208,14 +256,25 @@ def _report_held(run: Plan, outcome: str) -> None:
 @out_option
 @grafana_schema_option
 @prune_option
+@target_option
+@run_limits
 def generate(
-    paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path, grafana_schema_version: int, prune: bool
+    paths: tuple[Path, ...],
+    more_specs: tuple[Path, ...],
+    out: Path,
+    grafana_schema_version: int,
+    prune: bool,
+    targets: tuple[str, ...],
+    max_seconds: float,
+    max_memory: int,
 ) -> None:
     """Write rules, tests, dashboards and routing into the output directory, atomically.
 
     Changes only the files of the given specs, and removes those they no longer generate; --prune removes
     every file slogen wrote that this run does not generate."""
-    run = _generate(_spec_paths(paths, more_specs), out, grafana_schema_version, prune)
+    options = RenderOptions(grafana_schema_version, targets or None)
+    limits = budget.RunLimits(max_seconds, max_memory)
+    run = _generate(_spec_paths(paths, more_specs), out, options, prune, limits)
     for path in run.removed:
         click.echo(f"slogen: removed {out / path}", err=True)
     _report_held(run, "were left as they were")
@@ -228,12 +287,22 @@ def generate(
 @existing_out_option
 @grafana_schema_option
 @prune_option
+@target_option
+@run_limits
 def check(
-    paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path, grafana_schema_version: int, prune: bool
+    paths: tuple[Path, ...],
+    more_specs: tuple[Path, ...],
+    out: Path,
+    grafana_schema_version: int,
+    prune: bool,
+    targets: tuple[str, ...],
+    max_seconds: float,
+    max_memory: int,
 ) -> None:
     """Fail with a diff when the output directory is not what `slogen generate` would write (GitOps drift check)."""
     specs = _spec_paths(paths, more_specs)
-    tree = _rendered(specs, out, grafana_schema_version)
+    options = RenderOptions(grafana_schema_version, targets or None)
+    tree = _rendered(specs, out, options, budget.RunLimits(max_seconds, max_memory))
     with _locked(out, shared=True):  # a run writing meanwhile would show as drift
         run = plan(out, tree, specs, prune)
         differences = drift(out, run)
@@ -366,10 +435,13 @@ def backfill_command(
 @main.command("explain")
 @click.argument("target", required=False, metavar="[SERVICE[/SLO]]")
 @specs_option  # the positional argument is the SLO to explain, so specs come by --specs only
-def explain_command(target: str | None, more_specs: tuple[Path, ...]) -> None:
+@run_limits
+def explain_command(target: str | None, more_specs: tuple[Path, ...], max_seconds: float, max_memory: int) -> None:
     """What each SLO's alerts will do: the pairs that fire, at what error ratio, how fast at 100 %, 10 % and
     2 % errors and with how much budget gone, how soon they reset, and what was skipped and why."""
-    outcome = pipeline.check(_spec_paths((), more_specs))
+    specs = _spec_paths((), more_specs)
+    with _within(max_seconds, max_memory):
+        outcome = pipeline.check(specs)
     _report(outcome.findings, "text")
     if not outcome.ok or outcome.project is None:
         _fail("specs are invalid; fix them first")
@@ -482,7 +554,7 @@ def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) ->
         click.echo(f"slogen: wrote {path}", err=True)
     if url_file != "-" and answers.url_file is None:
         click.echo(f"slogen: left routing out: a spec under {specs} already holds the project's routing", err=True)
-    run = _generate([specs], out, DEFAULT_SCHEMA_VERSION, prune=False)
+    run = _generate([specs], out, RenderOptions(), prune=False, limits=budget.RunLimits())
     click.echo(
         f"slogen: wrote {len(run.files)} files to {out}. Next: `slogen explain {answers.service}`, "
         f"`slogen test --out {out}`, and `include {scaffold.MAKE_SNIPPET}` from your Makefile",

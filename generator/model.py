@@ -12,6 +12,8 @@ from typing import ClassVar, Literal, assert_never
 
 from . import burnrate, naming, routing, synth
 from .burnrate import PAGE, TICKET, BurnWindow
+from .deploy import NOWHERE, Deploy
+from .deploy import build as build_deploy
 from .document import Document, Spec, SpecPath
 from .durations import format_duration, format_number, parse_duration, parse_latency
 from .findings import Finding
@@ -607,6 +609,7 @@ class Project:
     services: tuple[Service, ...]
     routing: Routing | None = None
     routing_documents: tuple[Document, ...] = field(default=(), compare=False)
+    deploy: Deploy = NOWHERE  # the spec's `targets`; Deploy.documents: every spec that has a section
 
     def slos(self) -> Iterator[SLO]:
         for service in self.services:
@@ -645,7 +648,9 @@ def build(documents: list[Document]) -> tuple[Project, list[Finding]]:
             built = routing.build(routing_docs[0].data["routing"], Source(routing_docs[0], ("routing",)))
         except SpecError as err:
             findings.append(err.finding())
-    return Project(services, built, routing_docs), findings
+    targets_docs = tuple(d for d in documents if "targets" in d.data)
+    targets = build_deploy(targets_docs[0].data["targets"], targets_docs) if targets_docs else NOWHERE
+    return Project(services, built, routing_docs, targets), findings
 
 
 def _pairs(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:

@@ -87,6 +87,7 @@ def generate(
     project = outcome.project
     if not outcome.ok or project is None:
         return outcome
+    options = replace(options, deploy=project.deploy.selected(options.targets))
     for service in progress(project.services):
         for target in TARGETS:
             _collect(outcome, target.service_files, service, options)

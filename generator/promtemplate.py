@@ -4,6 +4,7 @@ Prometheus (template/template.go) formats with Go's %.4g; Python's %.4g agrees f
 """
 
 import math
+import re
 
 
 def humanize(value: float) -> str:
@@ -58,3 +59,46 @@ def _g4(value: float) -> str:
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
     return f"{value:.4g}"
+
+
+# One Go template action: a string literal or a pipeline without quotes, with Go's optional trim markers ("{{- "
+# and " -}}" trim the whitespace of the text beside them).
+_ACTION = re.compile(
+    r'\{\{(?P<left>-[ \t\r\n])?[ \t\r\n]*(?P<body>"[^"\\\n]*"|[^"]*?)[ \t\r\n]*(?P<right>[ \t\r\n]-)?\}\}'
+)
+_LABEL = re.compile(r"(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)")
+_VALUE = re.compile(r"(?:\$value|\.Value)[ \t]*\|[ \t]*(humanize|humanizePercentage|humanizeDuration)")
+_FUNCTIONS = {"humanize": humanize, "humanizePercentage": humanize_percentage, "humanizeDuration": humanize_duration}
+_GO_SPACE = " \t\r\n"
+
+
+def expand(text: str, labels: dict[str, str], value: float | None) -> str | None:
+    """The text Prometheus prints for an alert whose expression returned a series with `labels` and sample `value`
+    (None: unknown), or None where that cannot be predicted exactly. Raw $value is not predicted: Go prints the
+    float with %v, and the float noise of a rate decides its last digits."""
+    printed, rest = [], text
+    while "{{" in rest:
+        before, _, after = rest.partition("{{")
+        action = _ACTION.match("{{" + after)
+        if action is None:
+            return None
+        result = _evaluate(action["body"], labels, value)
+        if result is None:
+            return None
+        printed += [before.rstrip(_GO_SPACE) if action["left"] else before, result]
+        rest = ("{{" + after)[action.end() :]
+        if action["right"]:
+            rest = rest.lstrip(_GO_SPACE)
+    return "".join(printed) + rest
+
+
+def _evaluate(body: str, labels: dict[str, str], value: float | None) -> str | None:
+    if body.startswith('"'):
+        return body[1:-1]
+    label = _LABEL.fullmatch(body)
+    if label:
+        return labels.get(label[1]) or None  # Go prints "<no value>" for a label the series lacks
+    function = _VALUE.fullmatch(body)
+    if function and value is not None:
+        return _FUNCTIONS[function[1]](value)
+    return None

@@ -6,6 +6,7 @@ from typing import Protocol
 from ..findings import Finding
 from ..model import Project
 from . import (
+    alert_label_value,
     alert_names,
     alert_templates,
     alert_test_series,
@@ -32,6 +33,7 @@ from . import (
     selector_syntax,
     service_conflict,
     slo_names,
+    targets_single,
     windows,
     zero_tolerance_self_resolving,
 )
@@ -66,6 +68,7 @@ RULES: tuple[Rule, ...] = (
     promql_expr,
     inline_secret,
     routing_single,
+    targets_single,
     routing_references,
     routing_escalation,
     receiver_version,
@@ -74,6 +77,7 @@ RULES: tuple[Rule, ...] = (
     maintenance_ranges,
     alert_test_series,
     alert_templates,
+    alert_label_value,
 )
 
 

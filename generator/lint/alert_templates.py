@@ -15,7 +15,7 @@ _SYMPTOM_TEXTS = ("summary", "description", *_LINKS)
 
 
 def check(project: Project) -> Iterator[Finding]:
-    texts = [t for service in project.services for d in service.documents for t in _document(d) if "{{" in t[3]]
+    texts = [t for service in project.services for d in service.documents for t in spec_texts(d) if "{{" in t[3]]
     if not texts:
         return
     try:
@@ -33,7 +33,7 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-def _document(document: Document) -> Iterator[tuple[Document, SpecPath, str, str]]:
+def spec_texts(document: Document) -> Iterator[tuple[Document, SpecPath, str, str]]:
     """(document, path, "label" or "annotation", text) of every text the spec puts into an alerting rule as written.
     SLO `labels` go onto recorded series only, which Prometheus does not expand; selectors and probe check names that
     alert texts quote are escaped by the renderer (annotations.Values.literal)."""

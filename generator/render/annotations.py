@@ -139,6 +139,11 @@ class Values:
         template action, so the rule writes it as one that prints `{{`; a known value is the printed text itself."""
         return text if self.known else text.replace("{{", '{{ "{{" }}')
 
+    def template(self, text: str) -> str | None:
+        """A label or annotation the spec wrote, a Prometheus template: as written for the rule; for a known value
+        the text Prometheus prints, or None where that cannot be predicted (promtemplate.expand)."""
+        return promtemplate.expand(text, self.labels, self._value) if self.known else text
+
 
 def _where(slo: SLO, values: Values, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
     names = tuple(name for name in slo.group_by + extra if name not in exclude)
@@ -242,22 +247,25 @@ def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
     }
 
 
-def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: Values) -> dict[str, str]:
-    """Every annotation of one of the SLO's alerts; `values` fills in what promtool should see."""
-    found = links(slo.alerting.runbook, slo.alerting.dashboard or service_dashboard)
+def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: Values) -> dict[str, str | None]:
+    """Every annotation of one of the SLO's alerts; `values` fills in what promtool should see (None: a text of the
+    spec's whose expansion cannot be predicted)."""
+    written = links(slo.alerting.runbook, slo.alerting.dashboard or service_dashboard)
     if alert.kind == "burn":
         assert alert.window is not None
-        found = {**burn(slo, alert.window, values), **found, **dict(slo.alerting.annotations)}
+        found = burn(slo, alert.window, values)
+        written.update(slo.alerting.annotations)
     elif alert.kind == "strike":
-        found = {**strike(slo, alert, values), **found, **dict(slo.alerting.annotations)}
+        found = strike(slo, alert, values)
+        written.update(slo.alerting.annotations)
     elif alert.kind == "absent":
         assert slo.alerting.absent is not None
-        found = {**absent(slo, values.literal(slo.sli.presence), slo.alerting.absent), **found}
+        found = absent(slo, values.literal(slo.sli.presence), slo.alerting.absent)
     elif alert.kind == "uncomputable":
-        found = {**uncomputable(slo, values), **found}
+        found = uncomputable(slo, values)
     else:
         assert_never(alert.kind)
-    return dict(sorted(found.items()))
+    return dict(sorted({**found, **{key: values.template(text) for key, text in written.items()}}.items()))
 
 
 def symptom_summary(alert: Alert) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import assert_never
 
-from .. import burnrate
+from .. import burnrate, promtemplate
 from ..burnrate import PAGE, TICKET, BurnWindow
 from ..durations import format_duration, format_number
 from ..model import (
@@ -47,7 +47,11 @@ def render_tests(service: Service, rule_file: str) -> JSON:
     for alert in service.alerts:
         if not sparse_alert_test(alert):  # a file of its own: render_sparse_alert_tests
             tests.extend(symptom_tests(alert, service))
-    return {"rule_files": [rule_file], "evaluation_interval": format_duration(STEP), "tests": tests}
+    return {
+        "rule_files": [rule_file],
+        "evaluation_interval": format_duration(STEP),
+        "tests": list(map(_checkable, tests)),
+    }
 
 
 def sparse_alert_test(alert: Alert) -> bool:
@@ -100,6 +104,44 @@ def _alerts_selector(**labels: str) -> str:
 def _alerts_sample(alertname: str, labels: dict[str, str]) -> JSON:
     full = {**labels, "alertname": alertname, "alertstate": "firing"}
     return {"labels": series_text("ALERTS", full), "value": 1}
+
+
+def fired_labels(series: dict[str, str], rule_labels: dict[str, str], value: float | None) -> dict[str, str | None]:
+    """An alert's labels: those of the series its expression returns (which `$labels` reads) and the rule's, each a
+    template Prometheus expands with the series' labels and `value`; None where that cannot be predicted."""
+    return {**series, **{name: promtemplate.expand(text, series, value) for name, text in rule_labels.items()}}
+
+
+def _firing(alertname: str, expected: list[dict[str, str | None]], eval_time: str, **scope: str) -> JSON:
+    """A check that exactly the `expected` alerts fire: their ALERTS series; where a label's text cannot be
+    predicted, how many fire with the labels that can (still failing when they do not fire)."""
+    selector = dict(alertstate="firing", alertname=alertname, **scope)
+    complete = [{name: text for name, text in labels.items() if text is not None} for labels in expected]
+    if complete == expected:
+        samples = sorted((_alerts_sample(alertname, labels) for labels in complete), key=lambda s: s["labels"])
+        return {"expr": _alerts_selector(**selector), "eval_time": eval_time, "exp_samples": samples}
+    shared = dict(sorted(set.intersection(*(set(labels.items()) for labels in complete))))
+    return {
+        "expr": f"count({_alerts_selector(**{**shared, **selector})})",
+        "eval_time": eval_time,
+        "exp_samples": [{"labels": "{}", "value": len(expected)}],
+    }
+
+
+def _checkable(test: JSON) -> JSON:
+    """promtool compares the labels and annotations of alert_rule_test exactly: an entry whose alerts carry a text
+    that cannot be predicted (None, see annotations.Values.template) becomes a check on their ALERTS series. Quiet
+    entries (no exp_alerts) stay as they are."""
+    kept, checks = [], []
+    for entry in test.get("alert_rule_test", []):
+        alerts = entry["exp_alerts"]
+        if any(None in [*a["exp_labels"].values(), *a["exp_annotations"].values()] for a in alerts):
+            checks.append(_firing(entry["alertname"], [a["exp_labels"] for a in alerts], entry["eval_time"]))
+        else:
+            kept.append(entry)
+    if not checks:
+        return test
+    return {**test, "alert_rule_test": kept, "promql_expr_test": [*test.get("promql_expr_test", []), *checks]}
 
 
 def _quiet(selector: str, minutes: int) -> JSON:
@@ -192,16 +234,17 @@ def _histogram_series(
 # --- SLO tests ---------------------------------------------------------------------------------------
 
 
-def _fired_labels(slo: SLO, alert: SLOAlert) -> dict[str, str]:
-    """An alert's labels as promtool sees them: the rule's plus those the expression's series carry."""
-    return {**slo.series_labels, **_group_labels(slo), **dict(alert.labels)}
+def _expression_labels(slo: SLO) -> dict[str, str]:
+    """The labels of the series a burn or uncomputable alert's expression returns: its SLO's and its group's."""
+    return {**slo.series_labels, **_group_labels(slo)}
 
 
-def _exp_alerts(slo: SLO, service: Service, alerts: list[SLOAlert], values: Values) -> list[JSON]:
+def _exp_alerts(slo: SLO, service: Service, alerts: list[SLOAlert], value: float) -> list[JSON]:
+    series = _expression_labels(slo)
     return [
         {
-            "exp_labels": _fired_labels(slo, alert),
-            "exp_annotations": annotations.slo_alert(slo, alert, service.dashboard_url, values),
+            "exp_labels": fired_labels(series, dict(alert.labels), value),
+            "exp_annotations": annotations.slo_alert(slo, alert, service.dashboard_url, Values(value, series)),
         }
         for alert in alerts
     ]
@@ -270,7 +313,7 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
             {
                 "eval_time": _at(10),
                 "alertname": alertname,
-                "exp_alerts": _exp_alerts(slo, service, burns, Values(1 / float(budget), _group_labels(slo))),
+                "exp_alerts": _exp_alerts(slo, service, burns, 1 / float(budget)),
             }
         ]
         if burns
@@ -298,16 +341,13 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
                 "input_series": traffic(slo, service, phases, rate),
                 "promql_expr_test": [
                     _quiet(_alerts_selector(**mine), 60),
-                    {
-                        "expr": _alerts_selector(
-                            alertstate="firing",
-                            alertname=alertname,
-                            **mine,
-                            long_window=format_duration(_window(fastest).long),
-                        ),
-                        "eval_time": _at(60 + bound),
-                        "exp_samples": [_alerts_sample(alertname, _fired_labels(slo, fastest))],
-                    },
+                    _firing(
+                        alertname,
+                        [fired_labels(_expression_labels(slo), dict(fastest.labels), None)],
+                        _at(60 + bound),
+                        **mine,
+                        long_window=format_duration(_window(fastest).long),
+                    ),
                 ],
             }
         )
@@ -324,7 +364,7 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
                     {
                         "eval_time": _at(30),
                         "alertname": alertname,
-                        "exp_alerts": _exp_alerts(slo, service, firing, Values(float(burn), _group_labels(slo))),
+                        "exp_alerts": _exp_alerts(slo, service, firing, float(burn)),
                     }
                 ],
                 "promql_expr_test": [_quiet(firing_pages, m) for m in (5, 10, 20, 30)],
@@ -356,7 +396,7 @@ def uncomputable_tests(slo: SLO, service: Service, alert: SLOAlert, rate: Decima
     mine = slo.identity
     any_state = _alerts_selector(alertname=alert.name, **mine)
     firing = _alerts_selector(alertstate="firing", alertname=alert.name, **mine)
-    fired = {**slo.series_labels, **group, **dict(alert.labels)}
+    expression = {**slo.series_labels, **group}
     return {
         "name": f"{slo.name}: quiet while its SLI can be computed; {what} tickets within {after}m",
         "interval": "1m",
@@ -367,9 +407,9 @@ def uncomputable_tests(slo: SLO, service: Service, alert: SLOAlert, rate: Decima
                 "alertname": alert.name,
                 "exp_alerts": [
                     {
-                        "exp_labels": fired,
+                        "exp_labels": fired_labels(expression, dict(alert.labels), value),
                         "exp_annotations": annotations.slo_alert(
-                            slo, alert, service.dashboard_url, Values(value, group)
+                            slo, alert, service.dashboard_url, Values(value, expression)
                         ),
                     }
                 ],
@@ -466,7 +506,7 @@ def render_sparse_probe_tests(service: Service, rule_file: str) -> list[tuple[SL
     for slo in service.slos:
         if sparse_probe(slo):
             tick = probe_tick(slo)
-            tests = probe_tests(slo, service, tick)
+            tests = list(map(_checkable, probe_tests(slo, service, tick)))
             documents.append(
                 (slo, {"rule_files": [rule_file], "evaluation_interval": format_duration(tick), "tests": tests})
             )
@@ -579,18 +619,16 @@ def _strike_test(slo: SLO, service: Service, scenario: _StrikeScenario, tick: in
         return {"expr": selector, "eval_time": at(seconds), "exp_samples": []}
 
     alertname, mine = scenario.alert.name, slo.identity
-    expected = [(alert, {**labels, **dict(alert.labels)}) for alert, labels in slo.strike_firing(scenario.series)]
+    # A strike alert's value is the failed runs' highest result: 0.
+    expected = [
+        (alert, series, fired_labels(series, dict(alert.labels), 0.0))
+        for alert, series in slo.strike_firing(scenario.series)
+    ]
     strikes_firing = _alerts_selector(alertstate="firing", alertname=alertname, **mine)
     checks = [
         quiet(_alerts_selector(**mine), interval * (lone_failure - 1)),
         quiet(strikes_firing, fired - tick),
-        {
-            "expr": strikes_firing,
-            "eval_time": at(fired + tick),
-            "exp_samples": sorted(
-                (_alerts_sample(alertname, labels) for _alert, labels in expected), key=lambda s: s["labels"]
-            ),
-        },
+        _firing(alertname, [labels for _alert, _series, labels in expected], at(fired + tick), **mine),
         quiet(strikes_firing, (streak + strikes) * interval + tick),
     ]
     if strikes > 1:
@@ -598,7 +636,7 @@ def _strike_test(slo: SLO, service: Service, scenario: _StrikeScenario, tick: in
     fires = ", ".join(
         dict.fromkeys(
             f"{alert.severity} {dict(alert.labels)['priority']}" if sli.priorities else alert.severity
-            for alert, _labels in expected
+            for alert, _series, _labels in expected
         )
     )
     return {
@@ -617,10 +655,10 @@ def _strike_test(slo: SLO, service: Service, scenario: _StrikeScenario, tick: in
                     {
                         "exp_labels": labels,
                         "exp_annotations": annotations.slo_alert(
-                            slo, alert, service.dashboard_url, Values(0.0, labels)
+                            slo, alert, service.dashboard_url, Values(0.0, series)
                         ),
                     }
-                    for alert, labels in expected
+                    for alert, series, labels in expected
                 ],
             }
         ],
@@ -648,8 +686,8 @@ def _symptom_checks(
             }
         )
     else:
-        full = {**labels, **alert.rule_labels}
-        checks.append({"expr": selector, "eval_time": _at(fires), "exp_samples": [_alerts_sample(alert.name, full)]})
+        expected = fired_labels(labels, alert.rule_labels, None)
+        checks.append(_firing(alert.name, [expected], _at(fires), service=alert.service))
     return checks
 
 
@@ -750,10 +788,12 @@ def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleran
     step, onset = _minutes(tick), ZERO_TOLERANCE_ONSET
     onset_checks = _symptom_checks(alert, service, onset * step, group, step)
     selector = _alerts_selector(alertstate="firing", alertname=alert.name, service=alert.service)
-    sample = _alerts_sample(alert.name, {**group, **alert.rule_labels})
+    expected = fired_labels(group, alert.rule_labels, None)
 
     def at(evaluation: int, firing: bool) -> JSON:
-        return {"expr": selector, "eval_time": _at(evaluation * step), "exp_samples": [sample] if firing else []}
+        if firing:
+            return _firing(alert.name, [expected], _at(evaluation * step), service=alert.service)
+        return {"expr": selector, "eval_time": _at(evaluation * step), "exp_samples": []}
 
     def test(name: str, checks: list[JSON], counter_values: str, open_values: str = "") -> JSON:
         series = [_input_series(counter, group, counter_values)]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from ..deploy import NOWHERE, Deploy
 from ..findings import Finding
 from ..render.grafana_compat import DEFAULT_SCHEMA_VERSION
 
@@ -11,6 +12,8 @@ class RenderOptions:
     """Choices the CLI passes down to targets (no module-level state)."""
 
     grafana_schema_version: int = DEFAULT_SCHEMA_VERSION
+    targets: tuple[str, ...] | None = None  # --target (deploy.NAMES); None: those the specs' `targets` section names
+    deploy: Deploy = NOWHERE  # the targets this run renders, with their settings: set by pipeline.generate
 
 
 class RenderError(Exception):
