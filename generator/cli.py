@@ -15,7 +15,7 @@ from . import __version__, backfill, budget, deploy, explain, inputs, pipeline, 
 from .findings import ERROR, WARNING, Finding
 from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
-from .targets import RenderOptions, prometheus
+from .targets import RenderOptions, deploy_checks, prometheus
 from .targets import alertmanager as alertmanager_target
 from .write import LockTimeout, Plan, drift, output_lock, plan, render_tree, spec_name, write
 
@@ -326,7 +326,8 @@ def test(out: Path) -> None:
     config = out / alertmanager_target.CONFIG
     routed = config.exists()
     workers = os.cpu_count() or 1
-    checks = testplan.check_steps(rule_files, config if routed else None)
+    deployed = deploy_checks(out)
+    checks = testplan.check_steps(rule_files, config if routed else None) + deployed
     _exit_on_failures(_run_steps("slogen test: checks", checks, workers))
     with tempfile.TemporaryDirectory(prefix="slogen-test-") as tmp:
         routes = out / alertmanager_target.ROUTE_TESTS if routed else None
@@ -341,6 +342,8 @@ def test(out: Path) -> None:
             f"slogen test: ok — {config} passes amtool check-config, {testplan.checked(results, 'amtool')} "
             "alert(s) reach their receivers (amtool config routes test)"
         )
+    for step in deployed:
+        click.echo(f"slogen test: ok — {step.tool} {step.what}")
 
 
 def _exit_on_failures(results: testplan.Results) -> None:

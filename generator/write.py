@@ -76,8 +76,9 @@ _SHORT_KEY = 120
 class _FastDumper(_LibyamlDumper):
     """libyaml's emitter, ten times faster than PyYAML's and byte-identical to it on the strings it accepts.
 
-    It refuses the strings where the two emitters differ (see _LIBYAML_ESCAPES; values that end in a line
-    break, where libyaml adds a `...` document end; keys that are empty, multi-line, non-ASCII or long, which
+    It refuses the strings where the two emitters differ (see _LIBYAML_ESCAPES; values written with keep
+    chomping, `|+`: those ending in two line breaks or a carriage return, or made of line breaks alone, after
+    which libyaml adds a `...` document end; keys that are empty, multi-line, non-ASCII or long, which
     the two judge differently as simple keys: PyYAML counts the implicit `!!str` tag toward its 128-character
     limit). _yaml_text() then falls back to _Dumper, so output bytes never depend on the emitter.
     """
@@ -94,7 +95,8 @@ def _fast_dict_presenter(dumper: _FastDumper, data: dict[Any, Any]) -> yaml.Mapp
 
 
 def _fast_str_presenter(dumper: _FastDumper, data: str) -> yaml.ScalarNode:
-    if data.endswith(("\n", "\r")) or (not data.isascii() and _LIBYAML_ESCAPES.search(data)):
+    kept = data.endswith(("\n\n", "\r")) or (data != "" and data.strip("\n") == "")
+    if kept or (not data.isascii() and _LIBYAML_ESCAPES.search(data)):
         raise _LibyamlDiffers(repr(data))
     return _str_presenter(dumper, data)
 

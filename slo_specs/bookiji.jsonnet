@@ -97,6 +97,24 @@ local webVitalsAlerting = budgetAlerting {
         times: [{ start: '02:00', end: '04:00' }], location: 'UTC' },
     ],
   },
+  // Where the output is deployed (project-wide: one spec holds it). slo_specs/README.md §6. Bookiji runs
+  // kube-prometheus-stack (release "kube-prometheus-stack" in namespace monitoring): its Prometheus selects
+  // PrometheusRules and its Alertmanager AlertmanagerConfigs by the release label, and its Grafana sidecar
+  // loads dashboards from ConfigMaps labelled grafana_dashboard: "1". The webhook URLs are keys of one Secret,
+  // the Kubernetes form of the ALERT_WEBHOOK_URL secret of the seed's "Alerting Channels".
+  targets: {
+    'prometheus-operator': {
+      namespace: 'monitoring',
+      labels: { release: 'kube-prometheus-stack' },
+      secrets: {
+        'oncall-slack': { name: 'bookiji-alert-webhooks', key: 'alert-webhook-url' },
+        'oncall-discord': { name: 'bookiji-alert-webhooks', key: 'alert-webhook-url-discord' },
+        'escalation-slack': { name: 'bookiji-alert-webhooks', key: 'escalation-webhook-url' },
+        'tickets-slack': { name: 'bookiji-alert-webhooks', key: 'ticket-webhook-url' },
+      },
+    },
+    'grafana-sidecar': { namespace: 'monitoring', folder: 'Bookiji' },
+  },
 
   slos: [
     // ---- Availability ------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from . import (
     inline_secret,
     latency_bucket,
     maintenance_ranges,
+    mimir_limits,
     objective,
+    operator_namespace,
     probe_page_pair,
     probe_priorities,
     promql_expr,
@@ -69,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     inline_secret,
     routing_single,
     targets_single,
+    mimir_limits,
     routing_references,
     routing_escalation,
     receiver_version,
@@ -78,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     alert_test_series,
     alert_templates,
     alert_label_value,
+    operator_namespace,
 )
 
 

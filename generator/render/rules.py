@@ -40,19 +40,28 @@ SUBSET_SLACK = Decimal("1.01")
 Rule = dict[str, object]
 
 
-def render_rules(service: Service, ql: PromQL = PROMETHEUS) -> dict[str, object]:
-    """One group pair per SLO, so a slow or failing SLO delays no other SLO's alerts, then the symptom alerts."""
+def render_rules(
+    service: Service, ql: PromQL = PROMETHEUS, max_rules_per_group: int = MAX_RULES_PER_GROUP
+) -> dict[str, object]:
+    """One group pair per SLO, so a slow or failing SLO delays no other SLO's alerts, then the symptom alerts in
+    groups of at most `max_rules_per_group` (a Mimir tenant's limit; an SLO's groups are never split, as their
+    rules read each other)."""
     groups = []
     for slo in service.slos:
-        groups.append(_group(f"slogen:{service.name}:{slo.name}", SLI_INTERVAL, sli_rules(slo, service, ql)))
-        groups.append(_group(f"slogen:{service.name}:{slo.name}:period", PERIOD_INTERVAL, period_rules(slo, ql)))
+        groups.append(_group(slo_group_name(service, slo), SLI_INTERVAL, sli_rules(slo, service, ql)))
+        groups.append(_group(slo_group_name(service, slo, "period"), PERIOD_INTERVAL, period_rules(slo, ql)))
     alerts = [symptom_alert(alert, service, ql) for alert in service.alerts]
-    for start in range(0, len(alerts), MAX_RULES_PER_GROUP):
-        suffix = f":{start // MAX_RULES_PER_GROUP + 1}" if start else ""
+    for start in range(0, len(alerts), max_rules_per_group):
+        suffix = f":{start // max_rules_per_group + 1}" if start else ""
         groups.append(
-            _group(f"slogen:{service.name}:alerts{suffix}", ALERT_INTERVAL, alerts[start : start + MAX_RULES_PER_GROUP])
+            _group(f"slogen:{service.name}:alerts{suffix}", ALERT_INTERVAL, alerts[start : start + max_rules_per_group])
         )
     return {"groups": groups}
+
+
+def slo_group_name(service: Service, slo: SLO, part: str = "") -> str:
+    """The rule group of an SLO's SLI and window rules, or of its `period` rules."""
+    return f"slogen:{service.name}:{slo.name}" + (f":{part}" if part else "")
 
 
 def _group(name: str, interval: int, rules: list[Rule]) -> dict[str, object]:

@@ -1,13 +1,26 @@
-"""Output targets. Each module renders the files of one system (Prometheus, Grafana, Alertmanager):
-`service_files(service, options)` for what each service gets, `project_files(project, options)` for what
-spans services. A new target is one module here plus one line in TARGETS.
+"""Output targets. Each module renders the files of one system (Prometheus, Grafana, Alertmanager, and the deploy
+targets of generator/deploy.py): `service_files(service, options)` for what each service gets,
+`project_files(project, options)` for what spans services. A new target is one module here plus one line in
+TARGETS or DEPLOY_TARGETS.
 """
 
+from pathlib import Path
 from typing import Protocol
 
 from ..model import Project, Service
+from ..testplan import Step
 from ..write import OutputFile
-from . import alertmanager, grafana, prometheus
+from . import (
+    alertmanager,
+    grafana,
+    grafana_operator,
+    grafana_sidecar,
+    mimir,
+    prometheus,
+    prometheus_operator,
+    thanos,
+    vmalert,
+)
 from .base import RenderError, RenderOptions
 
 
@@ -19,6 +32,28 @@ class Target(Protocol):
     def project_files(self, project: Project, options: RenderOptions) -> list[OutputFile]: ...
 
 
-TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager)
+class DeployTarget(Target, Protocol):
+    """A deploy target also checks its own files for `slogen test` (none when the run did not write them)."""
 
-__all__ = ["TARGETS", "RenderError", "RenderOptions", "Target"]
+    def checks(self, out: Path) -> list[Step]: ...
+
+
+# Packagings of the same rules and dashboards, rendered when the specs' `targets` or --target name them.
+DEPLOY_TARGETS: tuple[DeployTarget, ...] = (
+    mimir,
+    thanos,
+    vmalert,
+    prometheus_operator,
+    grafana_sidecar,
+    grafana_operator,
+)
+# The plain files, which every run writes, then the deploy targets.
+TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager, *DEPLOY_TARGETS)
+
+
+def deploy_checks(out: Path) -> list[Step]:
+    """Every deploy target's checks of the files it wrote under `out`."""
+    return [step for target in DEPLOY_TARGETS for step in target.checks(out)]
+
+
+__all__ = ["DEPLOY_TARGETS", "TARGETS", "DeployTarget", "RenderError", "RenderOptions", "Target", "deploy_checks"]

@@ -1,4 +1,5 @@
-"""The generated rules on VictoriaMetrics + vmalert, beside Prometheus on the same samples (vmstack.py).
+"""The generated rules on VictoriaMetrics + vmalert, beside Prometheus on the same samples (vmstack.py): vmalert
+runs the vmalert target's files (`slogen generate --target vmalert`), Prometheus the plain rule files.
 
 SimCity's scenarios as in test_healthy.py and test_alerting.py, with vmalert as the ruler: every rule group loads;
 healthy traffic ramping up and down fires nothing; the window ratios vmalert records agree with Prometheus' within
@@ -21,15 +22,20 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
 from generator.durations import parse_duration
-from generator.targets import prometheus as prometheus_target
-from generator.write import render_tree, write
 from testing.servers import Capture, VictoriaMetrics, VMAlert, fast_rule_file, wait_for
 
 from .stack import assert_every_rule_loaded_cleanly, slo_pairs
 from .test_alerting import PAGE_RECEIVERS, mentions
-from .vmstack import EVALUATION, LATENCY_OFFSET, VM_FLUSH_EVERY, VMALERT_FLUSH, VMStack, running_vm_stack
+from .vmstack import (
+    EVALUATION,
+    LATENCY_OFFSET,
+    VM_FLUSH_EVERY,
+    VMALERT_FLUSH,
+    VMStack,
+    running_vm_stack,
+    vmalert_rule_files,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -316,10 +322,8 @@ def falling_history(start: int) -> str:
 
 def repro_rules(tmp: Path) -> Path:
     (tmp / "repro.yaml").write_text(REPRO_SPEC)
-    outcome = pipeline.generate([tmp / "repro.yaml"])
-    assert outcome.ok, [f.text() for f in outcome.findings]
-    write(tmp / "out", render_tree(outcome.files))
-    return fast_rule_file(tmp / "out" / prometheus_target.RULES_DIR / "repro.rules.yml", tmp / "repro.rules.yml")
+    [rules] = vmalert_rule_files(tmp / "repro.yaml", tmp / "out")
+    return fast_rule_file(rules, tmp / "repro.rules.yml")
 
 
 @pytest.fixture(scope="module")

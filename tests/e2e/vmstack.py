@@ -19,6 +19,10 @@ from pathlib import Path
 
 import yaml
 
+from generator import pipeline
+from generator.targets import RenderOptions
+from generator.targets import vmalert as vmalert_target
+from generator.write import render_tree, write
 from testing.servers import (
     Alertmanager,
     Capture,
@@ -62,7 +66,7 @@ class VMStack:
     vmalert: VMAlert
     alertmanager: Alertmanager
     capture: Capture
-    rule_files: list[Path]
+    rule_files: list[Path]  # what vmalert evaluates: the vmalert target's files, every group every second
 
     def scenario(self, name: str) -> None:
         status = http_json(f"{self.simulator.url}/api/simcity/scenario/{name}", "POST")
@@ -106,8 +110,21 @@ def raw_series_forwarded(prometheus: Prometheus, victoria: VictoriaMetrics) -> b
     return bool(ours) and ours[0]["value"][1] == (theirs[0]["value"][1] if theirs else None)
 
 
+SPECS = Path(__file__).parents[2] / "slo_specs"
+
+
+def vmalert_rule_files(specs: Path, tmp: Path) -> list[Path]:
+    """The vmalert target's files (`slogen generate --target vmalert`), generated from the specs into `tmp`."""
+    outcome = pipeline.generate([specs], options=RenderOptions(targets=("vmalert",)))
+    assert outcome.ok, [f.text() for f in outcome.findings]
+    write(tmp, render_tree(outcome.files))
+    return sorted((tmp / vmalert_target.DIR).glob("*.rules.yml"))
+
+
 @contextlib.contextmanager
 def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int = 1) -> Iterator[VMStack]:
+    """Prometheus evaluates `rule_sources` (the committed plain rule files); vmalert the vmalert target's files,
+    generated from the same specs."""
     from testing.simcity import serve  # here, so the modules that do not need it run while it is broken
 
     with contextlib.ExitStack() as stack:
@@ -126,6 +143,10 @@ def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int
         )
         victoria.start()
         rules = [fast_rule_file(path, tmp / path.name, EVALUATION) for path in rule_sources]
+        vm_rules = [
+            fast_rule_file(path, tmp / f"vmalert-{path.name}", EVALUATION)
+            for path in vmalert_rule_files(SPECS, tmp / "generated")
+        ]
         config = forwarding_prometheus_config(rules, simulator.url, victoria.url)
         prometheus = stack.enter_context(Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom"))
         prometheus.start()
@@ -139,7 +160,7 @@ def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int
         )
         vmalert = stack.enter_context(
             VMAlert(
-                rules,
+                vm_rules,
                 victoria.url,
                 tmp,
                 notifier=alertmanager.url,
@@ -148,7 +169,7 @@ def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int
             )
         )
         vmalert.start()
-        yield VMStack(simulator, prometheus, victoria, vmalert, alertmanager, capture, rules)
+        yield VMStack(simulator, prometheus, victoria, vmalert, alertmanager, capture, vm_rules)
 
 
 def main() -> None:
