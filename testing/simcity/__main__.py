@@ -4,6 +4,7 @@ It was `slogen simcity` until SimCity left the product package: a user's `pip in
 """
 
 import sys
+import time
 
 import click
 
@@ -39,8 +40,11 @@ def main(host: str, port: int, seed: int, rps: float, scenario: str) -> None:
             )
             for method, route, what in ENDPOINTS:
                 click.echo(f"  {method:<4} {server.url}{route}  {what}")
-            while not server.wait(0.5):
-                pass
+            # Sleep, not Event.wait: a Ctrl-C that lands inside Event.wait can leave the event's lock held
+            # (the KeyboardInterrupt is raised between its acquire and the `with` that would release it), and
+            # close() then blocks forever on the same lock.
+            while not server.stopped:
+                time.sleep(0.5)
         except KeyboardInterrupt:
             click.echo("SimCity stopped", err=True)
 

@@ -149,6 +149,10 @@ class SimCityServer:
         """Block until close() (or `timeout`); True once closed."""
         return self._stop.wait(timeout)
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def close(self) -> None:
         if not self._closed.acquire(blocking=False):
             return
