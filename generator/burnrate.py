@@ -8,6 +8,9 @@ from fractions import Fraction
 PAGE, TICKET = "page", "ticket"
 BASE_WINDOW = 300  # 5m: the only window that reads raw series
 WORKBOOK_PERIOD = 30 * 86400  # the period the Workbook's table is written for
+# Every `period` here is in seconds. A calendar period (month, week, quarter) has no fixed length, so the model passes
+# its nominal one (calendar_periods.NOMINAL: 30d, 7d, 90d): factors and detection times are those of that length,
+# while its budget is the share of its own events whatever its real length (docs/rules.md, "Calendar periods").
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,27 @@ def reset_bound(window: BurnWindow, base_window: int, evaluation: int) -> int:
     """Seconds from the end of an outage until the pair resolves, at most: its short window clears, the flap hold
     passes, the base rates ramp down, and two evaluations."""
     return window.short + flap_hold(window.short) + base_window + 2 * evaluation
+
+
+def slices_to_fire(
+    window: BurnWindow, period: int, error_budget: Decimal, slice_: int, evaluation: int, closed: bool = True
+) -> int | None:
+    """How many bad time slices in a row make a pair fire, or None when a long window's worth cannot.
+
+    A time-slice SLO records one verdict per evaluation, each the last completed slice's, so k bad slices are
+    k × slice / evaluation bad evaluations in a row; the pair fires once they are above its threshold ratio in both
+    windows. A window of w holds w / evaluation evaluations, one more where the range is closed at its start
+    (Prometheus 2): `closed` counts that one, so the answer holds on both (the generated tests use it); without it,
+    the fewest that can fire."""
+    threshold = threshold_ratio(window, period, error_budget)
+    per_slice = Fraction(slice_, evaluation)
+
+    def share(bad: Fraction, span: int) -> Fraction:
+        held = Fraction(span, evaluation) + (1 if closed else 0)
+        return min(bad, Fraction(span, evaluation)) / held
+
+    for k in range(1, window.long // slice_ + 1):
+        bad = k * per_slice
+        if share(bad, window.long) > threshold and share(bad, window.short) > threshold:
+            return k
+    return None

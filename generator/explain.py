@@ -8,12 +8,23 @@ short window, the flap hold, a base window and two evaluations.
 """
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import burnrate
 from .burnrate import BurnWindow
 from .durations import format_duration, format_number
-from .model import SLO, LatencySLI, ProbeSLI, Project, RatioSLI
+from .model import (
+    SLO,
+    TIMESLICE_EVALUATION,
+    FreshnessSLI,
+    LatencySLI,
+    ProbeSLI,
+    Project,
+    RatioSLI,
+    SLOAlert,
+    TimeSlices,
+)
 
 EVALUATION = 60  # the rule groups' evaluation interval, as in the generated tests
 ERROR_RATIOS = (Decimal(1), Decimal("0.1"), Decimal("0.02"))
@@ -45,14 +56,19 @@ def _selected(slo: SLO, target: str | None) -> bool:
 
 
 def explain_slo(slo: SLO) -> list[str]:
-    budget_minutes = float(slo.error_budget) * slo.period / 60
     lines = [
-        f"{slo.service}/{slo.name}: {format_number(slo.objective_percent)} % good over {slo.period_text} "
-        f"({_sli_words(slo)}); error budget {_percent(slo.error_budget)}, "
-        f"{_minutes_text(budget_minutes)} of total outage",
+        f"{slo.service}/{slo.name}: {format_number(slo.objective_percent)} % good over {slo.period_name} "
+        f"({_sli_words(slo)}); {budget_text(slo)}",
     ]
+    if slo.calendar:
+        lines.append(
+            f"  the budget counts {slo.period_span} and is whole again at its start; burn rates, times and "
+            f"minutes below use a nominal {slo.period_text}"
+        )
     if slo.alerting.min_events:
         lines.append(f"  no burn alert until the long window holds {slo.alerting.min_events} events (min_events)")
+    if slo.timeslices:
+        lines.extend(_timeslice_lines(slo, slo.timeslices))
     pairs = slo.burn_windows
     if pairs:
         lines.append(
@@ -70,14 +86,35 @@ def explain_slo(slo: SLO) -> list[str]:
     return lines
 
 
-def _pair_line(slo: SLO, pair: BurnWindow) -> str:
+@dataclass(frozen=True)
+class PairNumbers:
+    """What one burn pair does, as `slogen explain` prints it and the runbook pages show it."""
+
+    pair: str  # long/short, such as 1h/5m
+    burn: str  # such as 14.4×
+    fires_at: str  # the error ratio it fires at, such as 1.44 %
+    outcomes: tuple[str, ...]  # time to fire (budget spent by then) at each of ERROR_RATIOS, or "never"
+    resets: str  # the reset bound once the errors stop
+
+
+def pair_numbers(slo: SLO, pair: BurnWindow) -> PairNumbers:
     threshold = burnrate.threshold_ratio(pair, slo.period, slo.error_budget)
-    outcomes = "".join(f"{_detection(slo, pair, ratio):<17}" for ratio in ERROR_RATIOS)
     reset = burnrate.reset_bound(pair, slo.base_window, EVALUATION)
-    burn = format_number(pair.factor(slo.period)) + "×"
+    return PairNumbers(
+        _pair_name(pair),
+        format_number(pair.factor(slo.period)) + "×",
+        _percent(threshold),
+        tuple(_detection(slo, pair, ratio) for ratio in ERROR_RATIOS),
+        format_duration(_ceil_minute(reset)),
+    )
+
+
+def _pair_line(slo: SLO, pair: BurnWindow) -> str:
+    numbers = pair_numbers(slo, pair)
+    outcomes = "".join(f"{outcome:<17}" for outcome in numbers.outcomes)
     return (
-        f"  {pair.severity:<8}  {_pair_name(pair):<10}  {burn:<5}  {_percent(threshold):<9}  {outcomes}"
-        f"{format_duration(_ceil_minute(reset))}"
+        f"  {pair.severity:<8}  {numbers.pair:<10}  {numbers.burn:<5}  {numbers.fires_at:<9}  {outcomes}"
+        f"{numbers.resets}"
     )
 
 
@@ -92,33 +129,69 @@ def _detection(slo: SLO, pair: BurnWindow, error_ratio: Decimal) -> str:
 
 def _other_alerts(slo: SLO) -> list[str]:
     lines = []
-    sli = slo.sli
     for alert in slo.alerts:
-        labels = dict(alert.labels)
-        where = f"{labels['severity']} {labels['priority']}"
-        if alert.kind == "strike" and isinstance(sli, ProbeSLI):
-            scope = ", ".join(f"{k}={v}" for k, v in (alert.entry.match if alert.entry else ()))
-            every = f" in every {alert.entry.in_every}" if alert.entry and alert.entry.in_every else ""
-            first = format_duration((sli.strikes - 1) * sli.interval) if sli.strikes > 1 else "at once"
-            lines.append(
-                f"  strike {where}: {sli.strikes} failed run(s) in a row{' of ' + scope if scope else ''}{every}; "
-                f"fires on the last of them ({first} after the first)"
-            )
-        elif alert.kind == "absent" and slo.alerting.absent:
-            lines.append(f"  absent {where}: no sample of the SLI's series for {format_duration(slo.alerting.absent)}")
-        elif alert.kind == "uncomputable":
-            lines.append(f"  uncomputable {where}: the total flows but the SLI cannot be computed, for 10m")
+        words = alert_words(slo, alert)
+        if words and alert.kind != "burn":
+            labels = dict(alert.labels)
+            lines.append(f"  {alert.kind} {labels['severity']} {labels['priority']}: {words}")
     return lines
+
+
+def alert_words(slo: SLO, alert: SLOAlert) -> str | None:
+    """When an SLO's strike, absent or uncomputable alert fires, in words; None for kinds it does not know."""
+    sli = slo.sli
+    if alert.kind == "strike" and isinstance(sli, ProbeSLI):
+        scope = ", ".join(f"{k}={v}" for k, v in (alert.entry.match if alert.entry else ()))
+        every = f" in every {alert.entry.in_every}" if alert.entry and alert.entry.in_every else ""
+        first = format_duration((sli.strikes - 1) * sli.interval) if sli.strikes > 1 else "at once"
+        return (
+            f"{sli.strikes} failed run(s) in a row{' of ' + scope if scope else ''}{every}; "
+            f"fires on the last of them ({first} after the first)"
+        )
+    if alert.kind == "absent" and slo.alerting.absent:
+        groups = "; ".join(", ".join(f"{k}={v}" for k, v in group.items()) for group in slo.absent_groups)
+        per_group = f" from one of the expected groups ({groups})" if groups else ""
+        return f"no sample of the SLI's series{per_group} for {format_duration(slo.alerting.absent)}"
+    if alert.kind == "uncomputable":
+        return "the total flows but the SLI cannot be computed, for 10m"
+    if alert.kind == "overdue" and isinstance(sli, FreshnessSLI):
+        return f"no success for more than {format_duration(sli.every)}; resolves with the next success"
+    return None
+
+
+def budget_text(slo: SLO) -> str:
+    """The error budget as a share and as minutes of total outage over the period."""
+    budget_minutes = float(slo.error_budget) * slo.period / 60
+    return f"error budget {_percent(slo.error_budget)}, {_minutes_text(budget_minutes)} of total outage"
 
 
 def _sli_words(slo: SLO) -> str:
     sli = slo.sli
     if isinstance(sli, LatencySLI):
-        return f"requests faster than {format_number(sli.threshold)}s"
+        return sli.good_words
     if isinstance(sli, ProbeSLI):
         return f"probe runs every {format_duration(sli.interval)}"
+    if isinstance(sli, FreshnessSLI):
+        return f"time fresh: a success at least every {format_duration(sli.every)}"
     assert isinstance(sli, RatioSLI)
     return "ratio of events"
+
+
+def _timeslice_lines(slo: SLO, timeslices: TimeSlices) -> list[str]:
+    """What a good slice is, what the budget holds in slices, and how many bad slices in a row each pair needs."""
+    size = timeslices.slice_text
+    slices = float(slo.error_budget) * slo.period / timeslices.slice
+    lines = [
+        f"  counts {size} slices: a slice is bad when {timeslices.bad_words(slo.sli)} (without traffic: good); "
+        f"the budget holds {format_number(Decimal(format(slices, '.4g')))} bad slices; the error ratios below are "
+        f"shares of bad slice time, and their times grow by up to {size}, the wait for a slice's verdict"
+    ]
+    for pair in slo.burn_windows:
+        k = burnrate.slices_to_fire(pair, slo.period, slo.error_budget, timeslices.slice, TIMESLICE_EVALUATION, False)
+        if k is not None:
+            plural = "s" if k > 1 else ""
+            lines.append(f"  {pair.severity} {_pair_name(pair)} fires after {k} bad {size} slice{plural} in a row")
+    return lines
 
 
 def _pair_name(pair: BurnWindow) -> str:

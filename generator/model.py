@@ -4,21 +4,25 @@ Built from schema-valid documents. Everything a renderer needs (windows, thresho
 property here, so renderers ask the model and never recompute or read specs.
 """
 
+import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import ClassVar, Literal, assert_never
+from typing import Any, ClassVar, Literal, TypeVar, assert_never
 
 from . import burnrate, naming, routing, synth
 from .burnrate import PAGE, TICKET, BurnWindow
+from .calendar_periods import Calendar
 from .deploy import NOWHERE, Deploy
 from .deploy import build as build_deploy
 from .document import Document, Spec, SpecPath
 from .durations import format_duration, format_number, parse_duration, parse_latency
 from .findings import Finding
-from .routing import Routing
-from .selector import Matcher, Selector, SelectorError, parse_selector
+from .routing import MaintenanceWindow, Routing
+from .runbooks import Runbooks
+from .runbooks import build as build_runbooks
+from .selector import Matcher, Selector, SelectorError, parse_selector, parse_series, with_matchers
 from .source import Source, SpecError
 
 DEFAULT_PERIOD = "30d"
@@ -29,6 +33,9 @@ DEFAULT_STRIKES = 1
 # leaves one series without samples must not ticket.
 UNCOMPUTABLE_FOR = 600
 CURRENT_WINDOW = 3600  # "burning now" on dashboards: the Workbook's fastest page window
+# A time-slice SLO records one verdict per evaluation of its SLI rule group (render/rules.SLI_INTERVAL), so that
+# interval is its base window: the 5m burn windows then sum five verdicts.
+TIMESLICE_EVALUATION = 60
 # A zero-tolerance alert with `open` fires on an increase within this window until `open` counts the new case;
 # without `open` it holds this long after the last increase: a day's shifts see it, whoever acted on it or not.
 ZERO_TOLERANCE_WINDOW = "10m"
@@ -52,6 +59,14 @@ class SelectorField:
     def selector(self) -> Selector:
         assert self.parsed is not None, "renderers run only on specs without selector errors"
         return self.parsed
+
+    def scoped(self, scope: tuple[Matcher, ...]) -> "SelectorField":
+        """With the service's scope matchers added, but on labels the selector already matches (lint rule
+        scope-conflict names those that match another value)."""
+        if self.parsed is None or not scope:
+            return self
+        extra = tuple(m for m in scope if all(m.label != mine.label for mine in self.parsed.matchers))
+        return replace(self, parsed=Selector(self.parsed.metric, self.parsed.matchers + extra))
 
 
 def _duration(source: Source, path: SpecPath, text: str, allow_zero: bool = False) -> int:
@@ -85,8 +100,12 @@ class RatioSLI:
         return tuple(f for f in (self.total, self.errors, self.good) if f is not None)
 
     @property
+    def presence_parts(self) -> tuple[Selector, str]:
+        """The series whose absence means the SLI cannot be measured: its selector and metric suffix."""
+        return self.total.selector, ""
+
+    @property
     def presence(self) -> str:
-        """The series whose absence means the SLI cannot be measured."""
         return self.total.selector.render()
 
     @property
@@ -120,14 +139,54 @@ class LatencySLI:
     histogram: SelectorField
     threshold: Decimal  # seconds
     kind: ClassVar[str] = "latency"
+    unit: ClassVar[str] = "s"  # of the threshold and the buckets, as texts and lint findings print them
+    threshold_field: ClassVar[str] = "threshold"  # the spec field that holds the threshold
+    events: ClassVar[str] = "requests"
 
     @property
     def selectors(self) -> tuple[SelectorField, ...]:
         return (self.histogram,)
 
     @property
+    def threshold_text(self) -> str:
+        return f"{format_number(self.threshold)}{self.unit}"
+
+    @property
+    def good_words(self) -> str:
+        """Which events are good, for alert texts: those at or under the threshold."""
+        return f"requests faster than {self.threshold_text}"
+
+    @property
+    def bad_words(self) -> str:
+        return "slower ones"
+
+    @property
+    def presence_parts(self) -> tuple[Selector, str]:
+        return self.histogram.selector, "_count"
+
+    @property
     def presence(self) -> str:
         return self.histogram.selector.render("_count")
+
+
+@dataclass(frozen=True)
+class ValueSLI(LatencySLI):
+    """Observations of a unitless histogram (a layout-shift score) at or below `threshold` are good. Counted like a
+    latency from the threshold's bucket, so every latency rule, test and bucket check applies; only the unit the
+    texts print differs."""
+
+    kind: ClassVar[str] = "value"
+    unit: ClassVar[str] = ""
+    threshold_field: ClassVar[str] = "below"
+    events: ClassVar[str] = "observations"
+
+    @property
+    def good_words(self) -> str:
+        return f"observations at or below {self.threshold_text}"
+
+    @property
+    def bad_words(self) -> str:
+        return "larger ones"
 
 
 @dataclass(frozen=True)
@@ -186,6 +245,10 @@ class ProbeSLI:
         return (self.success,)
 
     @property
+    def presence_parts(self) -> tuple[Selector, str]:
+        return self.success.selector, ""
+
+    @property
     def presence(self) -> str:
         return self.success.selector.render()
 
@@ -205,7 +268,60 @@ class ProbeSLI:
         return selector.label_equalities().get("check", selector.metric)
 
 
-SLI = RatioSLI | LatencySLI | ProbeSLI
+@dataclass(frozen=True)
+class FreshnessSLI:
+    """Something succeeded at least every `every`: from a gauge holding the unix time of the last success, or
+    from a counter of successes (exactly one is set). Its events are the seconds of evaluation time, bad while
+    the last success is more than `every` ago, so the budget counts stale minutes."""
+
+    every: int
+    last_success: SelectorField | None = None
+    successes: SelectorField | None = None
+    kind: ClassVar[str] = "freshness"
+
+    @property
+    def source_field(self) -> SelectorField:
+        field_ = self.last_success or self.successes
+        assert field_ is not None, "the schema requires last_success or successes"
+        return field_
+
+    @property
+    def selectors(self) -> tuple[SelectorField, ...]:
+        return (self.source_field,)
+
+    @property
+    def presence_parts(self) -> tuple[Selector, str]:
+        return self.source_field.selector, ""
+
+    @property
+    def presence(self) -> str:
+        return self.source_field.selector.render()
+
+
+SLI = RatioSLI | LatencySLI | ProbeSLI | FreshnessSLI
+
+
+@dataclass(frozen=True)
+class TimeSlices:
+    """`budgeting: {timeslices}` (OpenSLO's Timeslices): the SLI is judged per clock-aligned slice, a slice is bad
+    when its error ratio is above `error_ratio_above`, and the objective counts good slices. The `quantile` form
+    (latency SLIs) is the same test: p95 above 2s is more than 5 % of requests slower than 2s, exactly so when 2s
+    is a bucket boundary, which latency-bucket checks."""
+
+    slice: int  # seconds; OpenSLO's timeSliceWindow
+    error_ratio_above: Decimal  # OpenSLO's timeSliceTarget is 1 - this
+    source: Source  # the `timeslices` mapping
+    quantile: Decimal | None = None  # the quantile form, as written, for texts
+
+    @property
+    def slice_text(self) -> str:
+        return format_duration(self.slice)
+
+    def bad_words(self, sli: "SLI") -> str:
+        """When a slice is bad, for texts: `its error ratio is above 1 %`, or `its p95 is above 2s`."""
+        if self.quantile is not None and isinstance(sli, LatencySLI):
+            return f"its p{format_number(self.quantile * 100)} is above {sli.threshold_text}"
+        return f"its error ratio is above {format_number(self.error_ratio_above * 100)} %"
 
 
 @dataclass(frozen=True)
@@ -217,12 +333,15 @@ class SLOAlerting:
     dashboard: str | None = None
     min_events: int | None = None
     absent: int | None = None
+    # `absent: {expect}`: the group_by labels and the values each must have; () for a bare duration.
+    absent_expect: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    absent_source: Source | None = None  # the mapping that holds `absent`: the SLO's alerting or the service's
     uncomputable: bool = True
     labels: tuple[tuple[str, str], ...] = ()
     annotations: tuple[tuple[str, str], ...] = ()
 
 
-AlertKind = Literal["burn", "strike", "absent", "uncomputable"]
+AlertKind = Literal["burn", "strike", "overdue", "absent", "uncomputable"]
 
 
 @dataclass(frozen=True)
@@ -274,6 +393,16 @@ class SLO:
     source: Source  # the SLO's mapping, or its key under `percentiles` for an expanded variant
     spec: Source  # the SLO's mapping in the spec
     service_labels: tuple[tuple[str, str], ...] = ()
+    # A calendar-aligned period; `period` is then its nominal length (calendar_periods.NOMINAL), which only the
+    # burn-rate arithmetic reads.
+    calendar: Calendar | None = None
+    # The service's exclusions this SLO applies (all of them unless the SLO's `exclude` names some), and the names
+    # its `exclude` gives that the service does not define (lint: exclusion-names), with their index.
+    exclusions: tuple[MaintenanceWindow, ...] = ()
+    unknown_exclusions: tuple[tuple[int, str], ...] = ()
+    # `budgeting: {timeslices}`: the base events are then seconds of evaluation time, bad while the last
+    # completed slice was bad (render/rules.timeslice_terms), as a freshness SLI's are while stale.
+    timeslices: TimeSlices | None = None
 
     @property
     def objective(self) -> Decimal:
@@ -295,7 +424,10 @@ class SLO:
 
     @property
     def base_window(self) -> int:
-        """The one window read from raw series: 5m, or one probe interval when probes are sparser."""
+        """The one window read from raw series: 5m, or one probe interval when probes are sparser. A time-slice
+        SLO's base series are evaluations, each the last completed slice's verdict: one evaluation interval."""
+        if self.timeslices is not None:
+            return TIMESLICE_EVALUATION
         if isinstance(self.sli, ProbeSLI):
             return max(burnrate.BASE_WINDOW, self.sli.interval)
         return burnrate.BASE_WINDOW
@@ -351,6 +483,44 @@ class SLO:
         return format_duration(self.period)
 
     @property
+    def period_name(self) -> str:
+        """The period as people read it: `30d`, or `calendar month (UTC)`."""
+        return self.calendar.name if self.calendar else self.period_text
+
+    @property
+    def period_span(self) -> str:
+        """Dashboard wording for the period's extent: `rolling 30d`, or `this calendar month (UTC)`."""
+        if self.calendar:
+            return f"this {self.calendar.name}"
+        return f"rolling {self.period_text}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in a panel title: `30d`, or `this month` (the budget since the month's start)."""
+        return f"this {self.calendar.unit}" if self.calendar else self.period_text
+
+    @property
+    def absent_groups(self) -> tuple[dict[str, str], ...]:
+        """Each group `alerting.absent.expect` expects, every combination of its values; () without expect."""
+        expect = self.alerting.absent_expect
+        if not expect:
+            return ()
+        labels = tuple(label for label, _values in expect)
+        combos = itertools.product(*(values for _label, values in expect))
+        return tuple(dict(zip(labels, combo, strict=True)) for combo in combos)
+
+    def presence_selectors(self) -> tuple[tuple[dict[str, str], Selector], ...]:
+        """What the absence ticket watches (with the suffix of sli.presence_parts): ({}, the SLI's presence
+        selector), or per expected group its labels and the selector narrowed to them. absent_over_time() carries a
+        selector's equality matchers onto its result, so a silent group's ticket carries the group's labels."""
+        selector, _suffix = self.sli.presence_parts
+        narrowed = []
+        for group in self.absent_groups or ({},):
+            extra = tuple(m for m in (Matcher(k, "=", v) for k, v in group.items()) if m not in selector.matchers)
+            narrowed.append((group, Selector(selector.metric, selector.matchers + extra)))
+        return tuple(narrowed)
+
+    @property
     def strike_window(self) -> int:
         """A probe SLO's strike alert looks back exactly `strikes` runs."""
         assert isinstance(self.sli, ProbeSLI)
@@ -378,6 +548,11 @@ class SLO:
             for window in self.burn_windows
         ]
         found.extend(self._strike_alerts())
+        if isinstance(self.sli, FreshnessSLI):
+            # A stale thing stays stale for hours: the age alert says so the evaluation after `every` has passed,
+            # at the SLO's priority (P2 tickets), long before any burn pair could.
+            severity = TICKET if self.alerting.priority == TICKET_PRIORITY else PAGE
+            found.append(SLOAlert("overdue", naming.overdue_alert(self.name), self._alert_labels(severity)))
         if self.alerting.absent:
             found.append(SLOAlert("absent", naming.absent_alert(self.name), self._alert_labels(TICKET)))
         if self.alerting.uncomputable and self.can_be_uncomputable:
@@ -482,6 +657,7 @@ class QuantileCondition:
     above: Decimal
     window: int
     group_by: tuple[str, ...]
+    min_events: int | None = None  # requests the window must hold, per group, before the quantile may fire
     kind: ClassVar[str] = "quantile"
 
 
@@ -598,10 +774,18 @@ class Service:
     dashboard_url: str | None
     dashboard_rows: tuple[DashboardRow, ...]
     documents: tuple[Document, ...] = field(compare=False)
+    exclusions: tuple[MaintenanceWindow, ...] = ()  # budget exclusions; each SLO's are SLO.exclusions
+    unitless: frozenset[str] = frozenset()  # histograms whose buckets are declared as numbers, not latencies
+    scope: tuple[Matcher, ...] = ()  # `scope`: matchers already added to every selector of the service
 
     @property
     def spec_files(self) -> tuple[str, ...]:
         return tuple(d.output_name for d in self.documents)
+
+    def alert_labels(self) -> list[tuple[str, dict[str, str]]]:
+        """(alert name, labels) of every alert the service's rules can fire, as the rule renderer labels them."""
+        found = [(alert.name, dict(alert.labels)) for slo in self.slos for alert in slo.alerts]
+        return found + [(alert.name, alert.rule_labels) for alert in self.alerts]
 
 
 @dataclass(frozen=True)
@@ -610,6 +794,8 @@ class Project:
     routing: Routing | None = None
     routing_documents: tuple[Document, ...] = field(default=(), compare=False)
     deploy: Deploy = NOWHERE  # the spec's `targets`; Deploy.documents: every spec that has a section
+    runbooks: Runbooks | None = None  # the spec's `runbooks` (output/docs/)
+    runbooks_documents: tuple[Document, ...] = field(default=(), compare=False)
 
     def slos(self) -> Iterator[SLO]:
         for service in self.services:
@@ -650,7 +836,14 @@ def build(documents: list[Document]) -> tuple[Project, list[Finding]]:
             findings.append(err.finding())
     targets_docs = tuple(d for d in documents if "targets" in d.data)
     targets = build_deploy(targets_docs[0].data["targets"], targets_docs) if targets_docs else NOWHERE
-    return Project(services, built, routing_docs, targets), findings
+    runbooks_docs = tuple(d for d in documents if "runbooks" in d.data)
+    pages = None
+    if runbooks_docs:
+        try:
+            pages = build_runbooks(runbooks_docs[0].data["runbooks"], Source(runbooks_docs[0], ("runbooks",)))
+        except SpecError as err:
+            findings.append(err.finding())
+    return Project(services, built, routing_docs, targets, pages, runbooks_docs), findings
 
 
 def _pairs(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
@@ -663,11 +856,17 @@ def _service(name: str, documents: list[Document], findings: list[Finding]) -> S
     slos: list[SLO] = []
     alerts: list[Alert] = []
     histograms: dict[str, tuple[Decimal, ...]] = {}
+    unitless: set[str] = set()
     rows: list[DashboardRow] = []
+    exclusions = tuple(
+        routing.maintenance_window(spec, Source(document, ("exclusions", i)))
+        for document in documents
+        for i, spec in enumerate(document.data.get("exclusions", []))
+    )
     for document in documents:
         data = document.data
         try:
-            period = _duration(Source(document), ("period",), data.get("period", DEFAULT_PERIOD))
+            period = _period(Source(document), data.get("period", DEFAULT_PERIOD))
         except SpecError as err:
             findings.append(err.finding())
             continue
@@ -675,7 +874,7 @@ def _service(name: str, documents: list[Document], findings: list[Finding]) -> S
         for index, spec in enumerate(data.get("slos", [])):
             source = Source(document, ("slos", index))
             try:
-                slos.extend(_slos(name, labels, spec, source, period, defaults))
+                slos.extend(_slos(name, labels, spec, source, period, defaults, exclusions))
             except SpecError as err:
                 findings.append(err.finding())
         for index, spec in enumerate(data.get("alerts", [])):
@@ -684,10 +883,17 @@ def _service(name: str, documents: list[Document], findings: list[Finding]) -> S
             except SpecError as err:
                 findings.append(err.finding())
         for metric, buckets in data.get("histograms", {}).items():
-            histograms[metric] = tuple(sorted(parse_latency(b) for b in buckets))
+            histograms[metric] = tuple(sorted(_bucket(b) for b in buckets))
+            if not isinstance(buckets[0], str):  # the schema keeps one list all latencies or all numbers
+                unitless.add(metric)
         for index, row in enumerate(data.get("dashboard", {}).get("rows", [])):
             rows.append(_row(row, Source(document, ("dashboard", "rows", index))))
     dashboard_url = next((d.data["dashboard"]["url"] for d in documents if "url" in d.data.get("dashboard", {})), None)
+    scope = tuple(Matcher(label, "=", value) for label, value in _pairs(first.get("scope")))
+    if scope:
+        slos = [replace(slo, sli=_scoped_fields(slo.sli, scope)) for slo in slos]
+        alerts = [_scoped_alert(alert, scope) for alert in alerts]
+        rows = [_scoped_row(row, scope) for row in rows]
     return Service(
         name,
         first.get("description", ""),
@@ -698,7 +904,64 @@ def _service(name: str, documents: list[Document], findings: list[Finding]) -> S
         dashboard_url,
         tuple(rows),
         tuple(documents),
+        exclusions,
+        unitless=frozenset(unitless),
+        scope=scope,
     )
+
+
+# --- a service's `scope`: matchers added to every selector it reads, written or in free PromQL -----------
+
+
+_D = TypeVar("_D")  # an SLI or alert condition: a frozen dataclass
+
+
+def _scoped_fields(obj: _D, scope: tuple[Matcher, ...]) -> _D:
+    """An SLI or alert condition with the scope added to each of its selector fields, whatever its kind."""
+    found: Any = obj
+    changes = {f.name: v.scoped(scope) for f in fields(found) if isinstance(v := getattr(found, f.name), SelectorField)}
+    return replace(found, **changes)  # type: ignore[no-any-return]
+
+
+def scoped_expr(expr: str, scope: tuple[Matcher, ...]) -> str:
+    """Free PromQL with the scope added to each selector; as written when the scanner cannot read it (lint rule
+    promql-expr reports such an expression)."""
+    try:
+        return with_matchers(expr, scope)
+    except SelectorError:
+        return expr
+
+
+def _scoped_series(series: str, scope: tuple[Matcher, ...]) -> str:
+    """An expr alert's test input series with the scope's labels, so the scoped expression still reads it."""
+    try:
+        parsed = parse_series(series)
+    except SelectorError:
+        return series
+    return with_matchers(series, scope) if parsed.metric else series
+
+
+def _scoped_alert(alert: "Alert", scope: tuple[Matcher, ...]) -> "Alert":
+    condition = alert.condition
+    if not isinstance(condition, ExprCondition):
+        return replace(alert, condition=_scoped_fields(condition, scope))
+    test = alert.test
+    if test is not None:
+        test = replace(test, series=tuple((_scoped_series(s, scope), v) for s, v in test.series))
+    return replace(alert, condition=replace(condition, expr=scoped_expr(condition.expr, scope)), test=test)
+
+
+def _scoped_row(row: "DashboardRow", scope: tuple[Matcher, ...]) -> "DashboardRow":
+    panels = tuple(
+        replace(panel, queries=tuple((scoped_expr(expr, scope), legend) for expr, legend in panel.queries))
+        for panel in row.panels
+    )
+    return replace(row, panels=panels)
+
+
+def _bucket(boundary: str | float) -> Decimal:
+    """A declared bucket boundary: a latency such as 250ms in seconds, or a unitless number as written."""
+    return parse_latency(boundary) if isinstance(boundary, str) else Decimal(str(boundary))
 
 
 def _windows(specs: list[Spec], source: Source) -> tuple[BurnWindow, ...]:
@@ -721,6 +984,10 @@ def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source, period: int)
     if "windows" in merged:
         windows_source = source if "windows" in spec else Source(source.document, ("alerting",))
         windows = _windows(merged["windows"], windows_source)
+    elif isinstance(sli, FreshnessSLI):
+        # The overdue alert fires the evaluation after `every` passes without a success; a burn pair would only
+        # repeat it later (a freshness SLI is stale for hours at a time), so only windows written in the spec count.
+        windows, windows_source = (), None
     elif isinstance(sli, ProbeSLI):
         # A probe pages through its strike alert: one failed run in an hour is already a 14.4× burn at
         # 99.9 %, so Workbook page pairs would page on every single failure and defeat the strike rule.
@@ -731,6 +998,9 @@ def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source, period: int)
         windows, windows_source = burnrate.default_windows(period), None
     windows = tuple(w for w in windows if merged.get(w.severity, True))
     absent_source = source if "absent" in spec else Source(source.document, ("alerting",))
+    absent = merged.get("absent")
+    absent_for = absent["for"] if isinstance(absent, dict) else absent
+    absent_path = ("absent", "for") if isinstance(absent, dict) else ("absent",)
     return SLOAlerting(
         windows=windows,
         windows_source=windows_source,
@@ -738,11 +1008,17 @@ def _alerting(spec: Spec, defaults: Spec, sli: SLI, source: Source, period: int)
         runbook=merged.get("runbook"),
         dashboard=merged.get("dashboard"),
         min_events=merged.get("min_events"),
-        absent=_duration(absent_source, ("absent",), merged["absent"]) if "absent" in merged else None,
+        absent=_duration(absent_source, absent_path, absent_for) if absent_for is not None else None,
+        absent_expect=_expect(absent["expect"]) if isinstance(absent, dict) else (),
+        absent_source=absent_source if absent is not None else None,
         uncomputable=merged.get("uncomputable", True),
         labels=_pairs(merged["labels"]),
         annotations=_pairs(merged["annotations"]),
     )
+
+
+def _expect(spec: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((label, tuple(values)) for label, values in sorted(spec.items()))
 
 
 def _sli(spec: Spec, source: Source, threshold: Decimal | None) -> SLI:
@@ -757,6 +1033,8 @@ def _sli(spec: Spec, source: Source, threshold: Decimal | None) -> SLI:
     if kind == "latency":
         assert threshold is not None, "_targets refuses a latency SLO without a threshold"
         return LatencySLI(_selector(body["histogram"], at.at("histogram")), threshold)
+    if kind == "value":
+        return ValueSLI(_selector(body["histogram"], at.at("histogram")), Decimal(str(body["below"])))
     if kind == "probe":
         return ProbeSLI(
             _selector(body["success"], at.at("success")),
@@ -766,6 +1044,12 @@ def _sli(spec: Spec, source: Source, threshold: Decimal | None) -> SLI:
                 ProbePriority(index, _pairs(entry["match"]), entry["priority"], entry.get("in_every"))
                 for index, entry in enumerate(body.get("priorities", ()))
             ),
+        )
+    if kind == "freshness":
+        return FreshnessSLI(
+            _duration(at, ("every",), body["every"]),
+            _selector(body["last_success"], at.at("last_success")) if "last_success" in body else None,
+            _selector(body["successes"], at.at("successes")) if "successes" in body else None,
         )
     raise AssertionError(f"the schema admits no SLI kind {kind!r}")
 
@@ -792,7 +1076,13 @@ def _targets(spec: Spec, source: Source) -> list[_Target]:
     """
     latency = spec["sli"].get("latency")
     threshold_given = latency is not None and "threshold" in latency
-    problem = _target_problem(spec, latency is not None, threshold_given) or _fraction_problem(spec)
+    # The quantile form of time slices carries the latency threshold: `above`.
+    above = spec.get("budgeting", {}).get("timeslices", {}).get("bad_when", {}).get("above")
+    problem = (
+        _timeslice_problem(spec, threshold_given, above)
+        or _target_problem(spec, latency is not None, threshold_given or above is not None)
+        or _fraction_problem(spec)
+    )
     if problem:
         path, message = problem
         raise SpecError(source, path, message, TARGET_RULE)
@@ -807,7 +1097,24 @@ def _targets(spec: Spec, source: Source) -> list[_Target]:
             for key, value in sorted(spec["percentiles"].items(), key=lambda kv: Decimal(kv[0][1:]))
         ]
     threshold = parse_latency(latency["threshold"]) if threshold_given else None
+    if above is not None and latency is not None:
+        threshold = parse_latency(above)
     return [_Target(spec["name"], Decimal(str(spec["objective"])), threshold, source)]
+
+
+def _timeslice_problem(spec: Spec, threshold_given: bool, above: str | None) -> tuple[SpecPath, str] | None:
+    if "budgeting" not in spec:
+        return None
+    if "percentiles" in spec:
+        return ("budgeting",), (
+            "percentiles set request-based objectives, time slices count good slices: write one SLO with objective "
+            "and budgeting.timeslices.bad_when: {quantile: 0.95, above: 2s}"
+        )
+    if above is not None and threshold_given:
+        return ("sli", "latency", "threshold"), (
+            "threshold and bad_when.above both given; the quantile form's above is the threshold, so drop threshold"
+        )
+    return None
 
 
 def _fraction_problem(spec: Spec) -> tuple[SpecPath, str] | None:
@@ -859,12 +1166,18 @@ def _slos(
     service_labels: tuple[tuple[str, str], ...],
     spec: Spec,
     source: Source,
-    default_period: int,
+    default_period: "Period",
     defaults: Spec,
+    exclusions: tuple[MaintenanceWindow, ...] = (),
 ) -> list[SLO]:
     """One SLO, or one per entry of the `percentiles` shorthand (pay-latency → pay-latency-p95, …)."""
-    period = _duration(source, ("period",), spec["period"]) if "period" in spec else default_period
+    period, calendar = _period(source, spec["period"]) if "period" in spec else default_period
+    names = spec.get("exclude")
+    chosen = exclusions if names is None else tuple(w for w in exclusions if w.name in names)
+    known = {w.name for w in exclusions}
+    unknown = tuple((i, n) for i, n in enumerate(names or ()) if n not in known)
     slos = []
+    timeslices = _timeslices(spec, source)
     for target in _targets(spec, source):
         sli = _sli(spec["sli"], source, target.threshold)
         slos.append(
@@ -881,9 +1194,58 @@ def _slos(
                 source=target.source,
                 spec=source,
                 service_labels=service_labels,
+                calendar=calendar,
+                exclusions=chosen,
+                unknown_exclusions=unknown,
+                timeslices=timeslices,
             )
         )
     return slos
+
+
+TIMESLICES_RULE = "timeslices"
+
+
+def _timeslices(spec: Spec, source: Source) -> TimeSlices | None:
+    """`budgeting.timeslices`, or None. Raises SpecError where a slice cannot be judged: on a probe or freshness
+    SLI (their events are runs or time already), or a quantile on anything but a latency SLI."""
+    body = spec.get("budgeting", {}).get("timeslices")
+    if body is None:
+        return None
+    at = source.at("budgeting", "timeslices")
+    kind = next(iter(spec["sli"]))
+    if kind not in ("ratio", "latency"):
+        raise SpecError(
+            source,
+            ("budgeting", "timeslices"),
+            f"time slices judge a ratio or latency SLI per slice; a {kind} SLI's events are already "
+            + ("probe runs" if kind == "probe" else "evaluation time")
+            + ", so drop budgeting",
+            TIMESLICES_RULE,
+        )
+    bad_when = body["bad_when"]
+    if "quantile" in bad_when:
+        if kind != "latency":
+            raise SpecError(
+                at,
+                ("bad_when", "quantile"),
+                "a quantile needs a latency SLI; for a ratio SLI write bad_when: {error_ratio_above: 0.01}",
+                TIMESLICES_RULE,
+            )
+        quantile = Decimal(str(bad_when["quantile"]))
+        return TimeSlices(_duration(at, ("slice",), body["slice"]), 1 - quantile, at, quantile)
+    return TimeSlices(_duration(at, ("slice",), body["slice"]), Decimal(str(bad_when["error_ratio_above"])), at)
+
+
+Period = tuple[int, Calendar | None]
+
+
+def _period(source: Source, value: str | Spec) -> Period:
+    """A rolling duration, or a calendar period with its nominal length for the burn-rate arithmetic."""
+    if isinstance(value, str):
+        return _duration(source, ("period",), value), None
+    calendar = Calendar(value["calendar"], value.get("timezone", "UTC"), source.at("period"))
+    return calendar.nominal, calendar
 
 
 def _condition(spec: Spec, source: Source) -> Condition:
@@ -897,6 +1259,7 @@ def _condition(spec: Spec, source: Source) -> Condition:
             parse_latency(body["above"]),
             _duration(source, ("quantile", "window"), body.get("window", "5m")),
             tuple(body.get("group_by", ())),
+            body.get("min_events"),
         )
     body = spec["zero_tolerance"]
     open_ = None

@@ -51,3 +51,14 @@ UNCOMPUTABLE_SUFFIX = "SLIUncomputable"
 
 def uncomputable_alert(slo_name: str) -> str:
     return f"{camel(slo_name)}{UNCOMPUTABLE_SUFFIX}"
+
+
+# Seconds since a freshness SLI's last success (its last_success gauge), for dashboards and people.
+FRESHNESS_AGE = f"{PREFIX}:freshness:age_seconds"
+# A successes counter tells no age: the successes within `every` instead (0 is stale, once the counter is `every` old).
+FRESHNESS_SUCCESSES = f"{PREFIX}:freshness:successes"
+
+
+def overdue_alert(slo_name: str) -> str:
+    """A freshness SLO's alert: rollback-drill → RollbackDrillOverdue."""
+    return f"{camel(slo_name)}Overdue"

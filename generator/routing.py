@@ -5,7 +5,7 @@ depend on the version (which receivers can read their URL from a file) live here
 and the lint rules ask one place.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .document import Spec
 from .durations import parse_duration
@@ -24,6 +24,9 @@ DEFAULT_LOCATION = "UTC"
 # (checked against the Alertmanager sources): slack `api_url_file` 0.22, webhook `url_file` 0.26,
 # discord `webhook_url_file` 0.27.
 URL_FILE_SINCE = {"slack": (0, 22), "webhook": (0, 26), "discord": (0, 27)}
+# email_configs' `auth_password_file` arrived in 0.25 (prometheus/alertmanager#3038, "SMTP config: add global and
+# local password file fields", released in v0.25.0).
+PASSWORD_FILE_SINCE = (0, 25)
 DISCORD_SINCE = (0, 25)  # discord_configs exist from 0.25, with an inline webhook_url only
 
 
@@ -33,13 +36,30 @@ def parse_version(text: str) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class Email:
+    """An email receiver's fields; the SMTP password only as the file that holds it."""
+
+    to: str
+    from_: str
+    smarthost: str
+    auth_username: str | None
+    password_file: str | None
+
+
+@dataclass(frozen=True)
 class Receiver:
     name: str
-    type: str  # slack | discord | webhook
-    url_file: str
+    type: str  # slack | discord | webhook | email
+    url_file: str | None  # None for email
     channel: str | None
     send_resolved: bool
     source: Source
+    email: Email | None = None  # email receivers only
+
+    @property
+    def secret_file(self) -> str | None:
+        """The file that holds this receiver's secret: its URL, or an email receiver's SMTP password."""
+        return self.email.password_file if self.email else self.url_file
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,9 @@ class Escalation:
 
     after: int
     receivers: tuple[str, ...]
+
+
+Match = tuple[tuple[str, tuple[str, ...]], ...]  # label → the values any of which matches
 
 
 @dataclass(frozen=True)
@@ -61,12 +84,17 @@ class Route:
     mute: tuple[str, ...]
     escalation: Escalation | None
     source: Source
+    match: Match = ()  # the route's `match` after its team's
+    team: str | None = None  # the team whose routes hold it
+
+    @property
+    def conditions(self) -> Match:
+        """Every label the route matches on, severity and priority first (the order of its Alertmanager matchers)."""
+        fixed = (("severity", self.severity), ("priority", self.priority))
+        return tuple((key, (value,)) for key, value in fixed if value is not None) + self.match
 
     def matches(self, labels: dict[str, str]) -> bool:
-        return all(
-            value is None or labels.get(key) == value
-            for key, value in (("severity", self.severity), ("priority", self.priority))
-        )
+        return all(labels.get(key) in values for key, values in self.conditions)
 
     @property
     def all_receivers(self) -> tuple[str, ...]:
@@ -95,9 +123,14 @@ class Routing:
     group_interval: int
     repeat_interval: int
     receivers: tuple[Receiver, ...]
-    routes: tuple[Route, ...]
+    routes: tuple[Route, ...]  # the teams' routes first, then routing.routes
     maintenance_windows: tuple[MaintenanceWindow, ...]
     source: Source
+    teams: tuple[str, ...] = ()
+
+    @property
+    def team_routes(self) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if r.team is not None)
 
     @property
     def version_text(self) -> str:
@@ -139,19 +172,44 @@ def build(data: Spec, source: Source) -> Routing:
         group_interval=_duration(data, "group_interval", source, DEFAULT_GROUP_INTERVAL),
         repeat_interval=_duration(data, "repeat_interval", source, DEFAULT_REPEAT_INTERVAL),
         receivers=tuple(_receiver(spec, source.at("receivers", i)) for i, spec in enumerate(data["receivers"])),
-        routes=tuple(_route(spec, source.at("routes", i)) for i, spec in enumerate(data["routes"])),
+        routes=_team_routes(data.get("teams", []), source)
+        + tuple(_route(spec, source.at("routes", i)) for i, spec in enumerate(data["routes"])),
         maintenance_windows=tuple(
-            _window(spec, source.at("maintenance_windows", i))
+            maintenance_window(spec, source.at("maintenance_windows", i))
             for i, spec in enumerate(data.get("maintenance_windows", []))
         ),
         source=source,
+        teams=tuple(team["name"] for team in data.get("teams", [])),
     )
 
 
 def _receiver(spec: Spec, source: Source) -> Receiver:
+    email = None
+    if spec["type"] == "email":
+        email = Email(spec["to"], spec["from"], spec["smarthost"], spec.get("auth_username"), spec.get("password_file"))
     return Receiver(
-        spec["name"], spec["type"], spec["url_file"], spec.get("channel"), spec.get("send_resolved", True), source
+        spec["name"],
+        spec["type"],
+        spec.get("url_file"),
+        spec.get("channel"),
+        spec.get("send_resolved", True),
+        source,
+        email,
     )
+
+
+def _match(spec: dict[str, str | list[str]] | None) -> Match:
+    return tuple((label, (value,) if isinstance(value, str) else tuple(value)) for label, value in (spec or {}).items())
+
+
+def _team_routes(teams: list[Spec], source: Source) -> tuple[Route, ...]:
+    """Each team's routes, each also matching the team's `match` (the team's labels first)."""
+    found = []
+    for t, team in enumerate(teams):
+        for r, spec in enumerate(team["routes"]):
+            route = _route(spec, source.at("teams", t, "routes", r))
+            found.append(replace(route, match=_match(team["match"]) + route.match, team=team["name"]))
+    return tuple(found)
 
 
 def _route(spec: Spec, source: Source) -> Route:
@@ -164,6 +222,7 @@ def _route(spec: Spec, source: Source) -> Route:
         tuple(spec.get("mute", ())),
         _escalation(spec["escalate"], source.at("escalate")) if "escalate" in spec else None,
         source,
+        _match(spec.get("match")),
     )
 
 
@@ -173,7 +232,8 @@ def _escalation(spec: Spec, source: Source) -> Escalation:
     return Escalation(after, tuple(spec["receivers"]))
 
 
-def _window(spec: Spec, source: Source) -> MaintenanceWindow:
+def maintenance_window(spec: Spec, source: Source) -> MaintenanceWindow:
+    """A routing maintenance window, or a service's budget exclusion: the same schedule syntax."""
     return MaintenanceWindow(
         spec["name"],
         tuple(spec.get("weekdays", ())),

@@ -6,6 +6,7 @@ selector is parsed into a value rather than pasted as text.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -255,8 +256,32 @@ def selectors_in(expr: str) -> tuple[Selector, ...]:
     has metric "". Reads identifiers, strings, brackets and braces, not the grammar, so it never misses a
     selector: a label or word it mistakes for a metric only adds a selector. Raises SelectorError on what it
     cannot read (a quoted UTF-8 metric or label name): callers then assume the expression reads everything."""
+    return tuple(selector for selector, _at, _braces in _scan(expr))
+
+
+def with_matchers(expr: str, extra: tuple[Matcher, ...]) -> str:
+    """The expression with `extra` added to every selector that has no matcher on their labels (a service's
+    `scope`). Raises SelectorError where selectors_in does. A word the scanner mistakes for a metric would get
+    braces too; the words it knows (functions, aggregations, keywords, label lists) are left alone."""
+    edits = []
+    for selector, at, braces in _scan(expr):
+        added = [m.render() for m in extra if all(m.label != mine.label for mine in selector.matchers)]
+        if not added:
+            continue
+        if not braces:
+            edits.append((at, "{" + ", ".join(added) + "}"))
+        else:
+            after_comma = not selector.matchers or expr[:at].rstrip().endswith(",")
+            edits.append((at, ("" if after_comma else ", ") + ", ".join(added)))
+    for at, text in reversed(edits):
+        expr = expr[:at] + text + expr[at:]
+    return expr
+
+
+def _scan(expr: str) -> Iterator[tuple[Selector, int, bool]]:
+    """Each selector, where a matcher would be inserted (before its `}`, or after a bare metric name), and whether
+    it has braces."""
     parser = _Parser(expr)
-    found: list[Selector] = []
     while parser.pos < len(expr):
         char = parser.peek()
         if char.isspace():
@@ -269,20 +294,21 @@ def selectors_in(expr: str) -> tuple[Selector, ...]:
             parser.pos = _end_of(expr, "]", parser.pos)
         elif char == "{":
             parser.pos += 1
-            found.append(Selector("", tuple(parser.matchers())))
+            matchers = tuple(parser.matchers())
+            yield Selector("", matchers), parser.pos - 1, True
         elif _METRIC.match(expr, parser.pos):
-            selector = _word(parser)
-            if selector is not None:
-                found.append(selector)
+            found = _word(parser)
+            if found is not None:
+                yield found
         else:
             number = _NUMBER.match(expr, parser.pos)
             parser.pos = number.end() if number else parser.pos + 1
-    return tuple(found)
 
 
-def _word(parser: _Parser) -> Selector | None:
+def _word(parser: _Parser) -> tuple[Selector, int, bool] | None:
     """The selector an identifier starts, or None for a keyword or function name (skipping a label list)."""
     word = parser.name(_METRIC, "an identifier")
+    end = parser.pos
     parser.skip_space()
     lowered = word.lower()
     if lowered in _LABEL_LISTS:
@@ -292,9 +318,10 @@ def _word(parser: _Parser) -> Selector | None:
     if lowered in _AGGREGATIONS or lowered in _KEYWORDS or parser.peek() == "(":
         return None
     if parser.peek() != "{":
-        return Selector(word, ())
+        return Selector(word, ()), end, False
     parser.pos += 1
-    return Selector(word, tuple(parser.matchers()))
+    matchers = tuple(parser.matchers())
+    return Selector(word, matchers), parser.pos - 1, True
 
 
 def _end_of(text: str, closing: str, pos: int) -> int:

@@ -125,6 +125,9 @@ def serialise(file: OutputFile) -> bytes:
     if file.path.endswith(".json"):
         # JSON has no comments; dashboards carry the header in their description instead.
         return (json.dumps(file.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    if file.path.endswith(".md"):
+        # Markdown: the renderer's text as it is; the header is an HTML comment, which no viewer shows.
+        return f"<!-- {header_text(file.sources)} -->\n{file.data}".encode()
     return f"# {header_text(file.sources)}\n{_yaml_text(file.data)}".encode()
 
 

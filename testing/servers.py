@@ -481,19 +481,20 @@ def _shorten(route: dict, timing: str, root: bool = False) -> None:
 
 
 def prometheus_config(
-    rule_files: list[Path], scrape: dict[str, str], alertmanager: str | None, interval: str = "1s"
+    rule_files: list[Path],
+    scrape: dict[str, str],
+    alertmanager: str | None,
+    interval: str = "1s",
+    target_labels: tuple[dict[str, str], ...] = ({},),
 ) -> dict:
-    """scrape: job name → URL of a /metrics-style endpoint on 127.0.0.1."""
+    """scrape: job name → URL of a /metrics-style endpoint on 127.0.0.1. Each endpoint is scraped once per entry of
+    `target_labels`, with those labels: one simulator then plays several deployments (Bookiji's env="launch" and
+    env="pilot", the stages' `scope`)."""
     jobs = []
     for job, url in scrape.items():
         parsed = urllib.parse.urlsplit(url)
-        jobs.append(
-            {
-                "job_name": job,
-                "metrics_path": parsed.path or "/metrics",
-                "static_configs": [{"targets": [parsed.netloc]}],
-            }
-        )
+        targets = [{"targets": [parsed.netloc], **({"labels": labels} if labels else {})} for labels in target_labels]
+        jobs.append({"job_name": job, "metrics_path": parsed.path or "/metrics", "static_configs": targets})
     timing = {"scrape_interval": interval, "scrape_timeout": interval, "evaluation_interval": interval}
     config: dict = {"global": timing, "rule_files": [str(p) for p in rule_files], "scrape_configs": jobs}
     if alertmanager:

@@ -63,7 +63,7 @@ def probe_runs(failing: dict[tuple[str, str], list[int]], runs: int) -> list[dic
             series.append(
                 {
                     "series": f'bookiji_synthetic_check_success{{job="bookiji-synthetics", check="{check}", '
-                    f'region="{region}"}}',
+                    f'region="{region}", env="launch"}}',  # the launch stage's scope reads env="launch"
                     "values": values,
                 }
             )
@@ -156,11 +156,11 @@ def test_double_charge_page_holds_until_refunded(rules, tmp_path, stage):
     charged, refunded = 20, 200  # minutes
     series = [
         {
-            "series": 'bookiji_payments_double_charge_total{job="bookiji", instance="app-1"}',
+            "series": f'bookiji_payments_double_charge_total{{job="bookiji", instance="app-1", env="{stage}"}}',
             "values": f"0x{charged} 1x240",
         },
         {
-            "series": 'bookiji_payments_double_charges_open{job="bookiji", instance="app-1"}',
+            "series": f'bookiji_payments_double_charges_open{{job="bookiji", instance="app-1", env="{stage}"}}',
             "values": f"0x{charged} 1x{refunded - charged - 1} 0x{260 - refunded}",
         },
     ]
@@ -180,10 +180,23 @@ def test_double_charge_page_holds_until_refunded(rules, tmp_path, stage):
 @pytest.mark.parametrize(
     ("labels", "escalation"),
     [
-        ({"severity": "page", "priority": "P0", "service": "bookiji", "slo": "availability"}, "escalation-slack"),
-        ({"severity": "page", "priority": "P1", "service": "bookiji", "slo": "error-rate"}, "escalation-slack"),
+        # Both stages' alerts carry team="bookiji" (the specs' labels), which the team's routes match.
         (
-            {"severity": "ticket", "priority": "P2", "service": "bookiji-pilot", "slo": "api-latency-p95"},
+            {"severity": "page", "priority": "P0", "service": "bookiji", "slo": "availability", "team": "bookiji"},
+            "escalation-slack",
+        ),
+        (
+            {"severity": "page", "priority": "P1", "service": "bookiji", "slo": "error-rate", "team": "bookiji"},
+            "escalation-slack",
+        ),
+        (
+            {
+                "severity": "ticket",
+                "priority": "P2",
+                "service": "bookiji-pilot",
+                "slo": "api-latency-p95",
+                "team": "bookiji",
+            },
             "escalation-slack",
         ),
     ],
@@ -207,9 +220,9 @@ def escalation_delays(output: Path) -> dict[tuple[str, ...], str]:
 
 def test_escalation_times_are_the_documents(output):
     assert escalation_delays(output) == {
-        ('priority="P0"', 'severity="page"'): "0s",
-        ('severity="page"',): "1h",
-        ('severity="ticket"',): "4h",
+        ('priority="P0"', 'severity="page"', 'team="bookiji"'): "0s",
+        ('severity="page"', 'team="bookiji"'): "1h",
+        ('severity="ticket"', 'team="bookiji"'): "4h",
     }
 
 
@@ -226,7 +239,8 @@ def test_missed_weekly_drill_opens_a_ticket(rules, tmp_path):
         values.append(str(count))
     series = [
         {
-            "series": 'bookiji_rollback_duration_seconds_count{job="bookiji", instance="app-1", drill="true", outcome="success"}',
+            "series": 'bookiji_rollback_duration_seconds_count{job="bookiji", instance="app-1", drill="true", '
+            'outcome="success", env="pilot"}',
             "values": " ".join(values),
         }
     ]
@@ -242,15 +256,18 @@ def test_missed_weekly_drill_opens_a_ticket(rules, tmp_path):
 # --- 6. Synthetic traffic ----------------------------------------------------------------------------------
 
 
-def http_series(traffic: str, code: str, per_minute: int, minutes: int) -> dict:
+def http_series(traffic: str, code: str, per_minute: int, minutes: int, env: str = "launch") -> dict:
+    """`env`: the stage whose scope reads the series (README §2.1)."""
     labels = f'job="bookiji", instance="app-1", route="/api/quote", method="POST", code="{code}", traffic="{traffic}"'
+    labels += f', env="{env}"'
     return {"series": f"bookiji_http_requests_total{{{labels}}}", "values": f"0+{per_minute}x{minutes}"}
 
 
-def latency_series(traffic: str, slow: bool, per_minute: int, minutes: int) -> list[dict]:
+def latency_series(traffic: str, slow: bool, per_minute: int, minutes: int, env: str = "launch") -> list[dict]:
     """Quote requests all faster than 100 ms, or all slower than 10 s."""
     bounds = ["0.1", "0.25", "0.4", "0.5", "0.7", "0.8", "1", "1.2", "1.5", "2", "3", "5", "10", "+Inf"]
     labels = f'job="bookiji", instance="app-1", route="/api/quote", method="POST", code="200", traffic="{traffic}"'
+    labels += f', env="{env}"'
     series = [
         {
             "series": f'bookiji_http_request_duration_seconds_bucket{{{labels}, le="{le}"}}',
@@ -271,10 +288,10 @@ def test_simcity_failure_scenarios_page_nobody(rules, tmp_path, stage):
     minutes = 90
     only = launch_rules(rules) if stage == "launch" else pilot_rules(rules)
     series = [
-        http_series("user", "200", 100, minutes),
-        http_series("synthetic", "500", 400, minutes),
-        *latency_series("user", False, 100, minutes),
-        *latency_series("synthetic", True, 400, minutes),
+        http_series("user", "200", 100, minutes, stage),
+        http_series("synthetic", "500", 400, minutes, stage),
+        *latency_series("user", False, 100, minutes, stage),
+        *latency_series("synthetic", True, 400, minutes, stage),
     ]
     checks = quiet(firing(severity="page"), range(5, minutes, 5))
     test = {"interval": "1m", "input_series": series, "promql_expr_test": checks}
@@ -297,7 +314,9 @@ def test_the_same_failures_from_users_do_page(rules, tmp_path):
 def test_launch_pages_on_dead_lettered_payments(rules, tmp_path):
     """Pilot: "Page when: DLQ depth > 0 for 5 min". The launch stage replaces the pilot's rules, so it must
     page too."""
-    series = [{"series": 'bookiji_outbox_dlq_depth{job="bookiji", instance="app-1"}', "values": "0x10 3x30"}]
+    series = [
+        {"series": 'bookiji_outbox_dlq_depth{job="bookiji", instance="app-1", env="launch"}', "values": "0x10 3x30"}
+    ]
     page = firing(alertname="OutboxDLQNotEmpty", service="bookiji", severity="page")
     checks = [*quiet(page, range(0, 16)), count_is(page, 16, 1)]
     test = {"interval": "1m", "input_series": series, "promql_expr_test": checks}

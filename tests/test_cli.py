@@ -17,6 +17,19 @@ FIXTURE = Path(__file__).parent / "fixtures" / "checkout.yaml"
 ROUTING = Path(__file__).parent / "fixtures" / "routing.yaml"  # service shop, and the project's routing
 CHECKOUT_OUTPUT = [  # what specs/checkout.yaml generates, the manifest included
     ".slogen-manifest",
+    "docs/index.md",
+    "docs/services/checkout.md",
+    "docs/services/checkout/ConfirmP99Slow.md",
+    "docs/services/checkout/HomepageProbeBudgetBurn.md",
+    "docs/services/checkout/HomepageProbeProbeFailing.md",
+    "docs/services/checkout/OutboxDLQNotEmpty.md",
+    "docs/services/checkout/PayLatencyP95BudgetBurn.md",
+    "docs/services/checkout/PayLatencyP95SLIUncomputable.md",
+    "docs/services/checkout/PayLatencyP99BudgetBurn.md",
+    "docs/services/checkout/PayLatencyP99SLIUncomputable.md",
+    "docs/services/checkout/RequestsAvailabilityBudgetBurn.md",
+    "docs/services/checkout/SearchLatencyBudgetBurn.md",
+    "docs/services/checkout/SearchLatencySLIUncomputable.md",
     "grafana/dashboards/checkout.json",
     "grafana/dashboards/slogen_overview.json",
     "grafana/provisioning/dashboards.yml",
@@ -58,7 +71,7 @@ def generate(out: str = "out"):
 def test_generate_writes_rules_tests_and_manifest(project):
     result = generate()
     assert sorted(snapshot(project / "out")) == CHECKOUT_OUTPUT
-    assert "slogen: wrote 6 files to out" in result.stderr
+    assert "slogen: wrote 19 files to out" in result.stderr
 
 
 def test_generated_files_carry_the_header_naming_the_spec(project):
@@ -171,7 +184,7 @@ def test_check_against_an_empty_output_directory_lists_every_file(project):
     (project / "out").mkdir()
     result = slogen("check", "--specs", "specs", "--out", "out")
     assert result.exit_code == 1
-    assert "6 file(s) in out differ" in result.stderr
+    assert "19 file(s) in out differ" in result.stderr
 
 
 def test_check_on_invalid_specs_exits_1_without_a_diff(project):
@@ -203,17 +216,19 @@ def test_generating_one_spec_leaves_the_other_specs_output_alone(two_services):
     after = snapshot(two_services)
     changed = sorted(p for p in before if before[p] != after.get(p))
     assert changed == [
+        "docs/services/checkout.md",  # the catalog and the burn alert's page show the new objective
+        "docs/services/checkout/RequestsAvailabilityBudgetBurn.md",
         "grafana/dashboards/checkout.json",
         "prometheus/rules/checkout.rules.yml",
         "prometheus/tests/checkout.test.yml",
     ]
     assert sorted(after) == sorted(before)  # shop's files and alertmanager/ are still there
     assert "removed" not in result.stderr
-    assert "slogen: wrote 4 files to out; left 6 file(s) of other specs as they were" in result.stderr
+    assert "slogen: wrote 16 files to out; left 14 file(s) of other specs as they were" in result.stderr
     assert (
-        "slogen: 2 file(s) also come from specs outside this run (specs/shop.yaml), so they were left as they "
-        "were: grafana/dashboards/slogen_overview.json, grafana/provisioning/dashboards.yml; run `slogen "
-        "generate` over every spec to update them"
+        "slogen: 3 file(s) also come from specs outside this run (specs/shop.yaml), so they were left as they "
+        "were: docs/index.md, grafana/dashboards/slogen_overview.json, grafana/provisioning/dashboards.yml; run "
+        "`slogen generate` over every spec to update them"
     ) in result.stderr
     assert slogen("check", "--specs", "specs", "--out", "out").exit_code == 1  # the overview and routing wait
     assert slogen("check", "--specs", "specs/checkout.yaml", "--out", "out").exit_code == 0
@@ -247,7 +262,8 @@ def test_deleting_a_spec_and_generating_its_directory_removes_its_output(two_ser
     assert result.exit_code == 0, result.output
     assert "slogen: removed out/prometheus/rules/shop.rules.yml\n" in result.stderr
     assert "slogen: removed out/alertmanager/alertmanager.yml\n" in result.stderr
-    assert len(snapshot(two_services)) == 6
+    assert "slogen: removed out/docs/services/shop.md\n" in result.stderr
+    assert sorted(snapshot(two_services)) == CHECKOUT_OUTPUT
 
 
 def test_check_prune_reports_the_files_a_pruning_run_would_remove(two_services):

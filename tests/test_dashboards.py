@@ -186,7 +186,7 @@ def test_the_spec_rows_follow_the_slo_rows_with_the_pilot_instrumentation(render
         "max by (state) (bookiji_outbox_messages",
         "max(bookiji_outbox_dlq_depth",
         "sum(rate(bookiji_access_log_writes_total",
-        'sum(rate(bookiji_access_log_write_failures_total{job="bookiji", traffic!="synthetic"}[5m])) '
+        'sum(rate(bookiji_access_log_write_failures_total{job="bookiji", traffic!="synthetic", env="pilot"}[5m])) '
         "/ sum(rate(bookiji_access_log_writes_total",
         "sum by (provider) (rate(bookiji_map_adapter_requests_total",
     ):

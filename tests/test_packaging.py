@@ -64,3 +64,10 @@ def test_starting_the_cli_loads_no_development_code():
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_wheel_holds_the_docs_templates():
+    """render/docs.py loads its jinja2 templates as package data; a wheel without them could not write docs/."""
+    templates = sorted((ROOT / "generator" / "render" / "templates").glob("*.j2"))
+    assert templates
+    assert {path.relative_to(ROOT) for path in templates} <= set(wheel_files())

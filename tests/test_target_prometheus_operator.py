@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from generator import amtool, kubernetes, pipeline, promtool
 from generator.cli import main
+from generator.render.alertmanager import UNKNOWN_ALERT
 from generator.render.rules import render_rules
 from generator.targets import RenderOptions
 from generator.targets import prometheus_operator as po
@@ -223,7 +224,8 @@ def test_every_alert_with_the_rule_labels_reaches_the_plain_config_s_receivers(b
     cases: list[amtool.RouteCase] = []
     for case in route_cases(bookiji):
         labels = {**case["labels"], "namespace": NAMESPACE}
-        assert labels in from_rules, case["alert"]
+        # The one case no rule fires: a new service's page, which no team routes (render_route_tests).
+        assert labels in from_rules or case["alert"] == UNKNOWN_ALERT, case["alert"]
         cases.append({**case, "labels": labels, "receivers": [PREFIX + r for r in case["receivers"]]})
     assert len(cases) > 100
     failed = [result.text() for result in amtool.test_routes(operator_config, cases) if not result.passed]

@@ -5,45 +5,19 @@ time zone or an end time before the start."""
 import zoneinfo
 from collections.abc import Callable, Iterator
 
+from ..calendar_periods import MONTHS, WEEKDAYS, clock_minutes, month_number, weekday_number
 from ..findings import Finding
 from ..model import Project
+from ..routing import MaintenanceWindow
 
 ID = "maintenance-range"
-_WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if project.routing is None:
-        return
-    for window in project.routing.maintenance_windows:
-        for field, values, order in (
-            ("weekdays", window.weekdays, _weekday),
-            ("months", window.months, _month),
-            ("days_of_month", window.days_of_month, int),
-        ):
-            for index, text in enumerate(values):
-                start, _, end = text.partition(":")
-                problem = _out_of_range(field, start, end)
-                if problem:
-                    yield window.source.finding((field, index), problem, ID)
-                elif end and _backwards(order, start, end):
-                    yield window.source.finding(
-                        (field, index), f"range {text!r} runs backwards; Alertmanager refuses it. {_advice(field)}", ID
-                    )
+    """Routing's maintenance windows, and the services' budget exclusions (the same schedule syntax; their locations
+    are promql-time-zone's to judge, as PromQL, not Alertmanager, reads them)."""
+    for window in project.routing.maintenance_windows if project.routing else ():
+        yield from _ranges(window)
         if not _known_location(window.location):
             yield window.source.finding(
                 ("location",),
@@ -51,14 +25,34 @@ def check(project: Project) -> Iterator[Finding]:
                 "Europe/Paris or America/New_York (case matters), or UTC",
                 ID,
             )
-        for index, (start, end) in enumerate(window.times):
-            if _minutes(end) <= _minutes(start):
+    for service in project.services:
+        for window in service.exclusions:
+            yield from _ranges(window)
+
+
+def _ranges(window: MaintenanceWindow) -> Iterator[Finding]:
+    for field, values, order in (
+        ("weekdays", window.weekdays, weekday_number),
+        ("months", window.months, month_number),
+        ("days_of_month", window.days_of_month, int),
+    ):
+        for index, text in enumerate(values):
+            start, _, end = text.partition(":")
+            problem = _out_of_range(field, start, end)
+            if problem:
+                yield window.source.finding((field, index), problem, ID)
+            elif end and _backwards(order, start, end):
                 yield window.source.finding(
-                    ("times", index),
-                    f"end {end} is not after start {start}; Alertmanager "
-                    "refuses it. Split a window that crosses midnight into two times",
-                    ID,
+                    (field, index), f"range {text!r} runs backwards; Alertmanager refuses it. {_advice(field)}", ID
                 )
+    for index, (start, end) in enumerate(window.times):
+        if clock_minutes(end) <= clock_minutes(start):
+            yield window.source.finding(
+                ("times", index),
+                f"end {end} is not after start {start}; Alertmanager "
+                "refuses it. Split a window that crosses midnight into two times",
+                ID,
+            )
 
 
 def _out_of_range(field: str, start: str, end: str) -> str | None:
@@ -76,7 +70,7 @@ def _out_of_range(field: str, start: str, end: str) -> str | None:
                 f"range {start}:{end} starts from the month's end but ends from its start; Alertmanager refuses it. "
                 "Write both ends from the end (-7:-1) or from the start"
             )
-    names = {"weekdays": _WEEKDAYS, "months": _MONTHS}.get(field, ())
+    names = {"weekdays": WEEKDAYS, "months": MONTHS}.get(field, ())
     for name in (start, end) if end else (start,):
         if names and not name.isdigit() and name.lower() not in names:
             return f"{name!r} is not a {field[:-1]}; Alertmanager refuses it. Write one of {', '.join(names)}"
@@ -108,19 +102,6 @@ def _backwards(order: Callable[[str], int], start: str, end: str) -> bool:
     except ValueError:
         return False  # the schema and Alertmanager report unknown names; this rule judges order only
     return (first >= 0) == (last >= 0) and first > last
-
-
-def _weekday(name: str) -> int:
-    return _WEEKDAYS.index(name.lower())
-
-
-def _month(name: str) -> int:
-    return int(name) if name.isdigit() else _MONTHS.index(name.lower()) + 1
-
-
-def _minutes(clock: str) -> int:
-    hours, _, minutes = clock.partition(":")
-    return int(hours) * 60 + int(minutes or 0)
 
 
 def _advice(field: str) -> str:

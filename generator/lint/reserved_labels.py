@@ -30,7 +30,7 @@ _SET_TO = {
     "description": "the SLO's description, on slogen:slo:info",
     "objective": "the SLO's objective, on slogen:slo:info",
     "period": "the SLO's period, on slogen:slo:info",
-    "sli": "the SLI kind (ratio, latency or probe), on slogen:slo:info",
+    "sli": "the SLI kind (ratio, latency, value, probe or freshness), on slogen:slo:info",
     "runbook_url": "alerting.runbook, on slogen:slo:info",
 }
 _SLO_ALERT_SET_TO = {

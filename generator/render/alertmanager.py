@@ -4,14 +4,19 @@ Secrets never pass through here: receivers name the file that holds a URL, and t
 chosen by the target Alertmanager version so that every version reads the URL from that file.
 """
 
+import re
+
 from .. import naming
 from ..durations import format_duration
 from ..model import LatencySLI, Project, QuantileCondition, Service
-from ..routing import URL_FILE_SINCE, MaintenanceWindow, Receiver, Route, Routing
+from ..routing import PASSWORD_FILE_SINCE, URL_FILE_SINCE, Email, MaintenanceWindow, Receiver, Route, Routing
 from ..secrets import find_secrets
+from ..selector import Matcher
 from . import JSON
 
 CONFIG_FILE = "alertmanager.yml"
+# The routing test case of a new service that no team routes yet (render_route_tests).
+UNKNOWN_SERVICE, UNKNOWN_ALERT = "slogen-new-service", "NewServicePage"
 SERVICE_DOWN = "P0"  # launch document: "P0 – Critical (Service Down)"
 # Slack's message format: Discord's /slack endpoint reads the same fields, and the launch document asks
 # for "JSON with text field".
@@ -70,11 +75,7 @@ def _duration(seconds: int) -> str:
 def route_configs(route: Route, group_by: tuple[str, ...]) -> list[JSON]:
     """The route's escalations, then one Alertmanager route per receiver. All but the last continue, so every
     receiver is notified: Alertmanager tries no sibling after a matching route without `continue`."""
-    matchers = [
-        f'{key}="{value}"'
-        for key, value in (("severity", route.severity), ("priority", route.priority))
-        if value is not None
-    ]
+    matchers = [_matcher(key, values) for key, values in route.conditions]
     children = _escalation_configs(route, matchers, group_by)
     for index, receiver in enumerate(route.receivers):
         child = _child(receiver, matchers, route, route.group_wait)
@@ -82,6 +83,13 @@ def route_configs(route: Route, group_by: tuple[str, ...]) -> list[JSON]:
             child["continue"] = True
         children.append(child)
     return children
+
+
+def _matcher(label: str, values: tuple[str, ...]) -> str:
+    """`label="value"`, or for several values `label=~"a|b"` (Alertmanager anchors the regex)."""
+    if len(values) == 1:
+        return Matcher(label, "=", values[0]).render()
+    return Matcher(label, "=~", "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", v) for v in values)).render()
 
 
 def _escalation_configs(route: Route, matchers: list[str], group_by: tuple[str, ...]) -> list[JSON]:
@@ -124,6 +132,8 @@ def supports_url_file(kind: str, version: tuple[int, int]) -> bool:
 
 
 def receiver_config(receiver: Receiver, version: tuple[int, int]) -> JSON:
+    if receiver.email is not None:
+        return {"name": receiver.name, "email_configs": [_email_config(receiver, receiver.email, version)]}
     if receiver.type == "webhook":
         assert supports_url_file("webhook", version), "lint rule receiver-version refuses webhooks before 0.26"
         return {
@@ -149,6 +159,17 @@ def receiver_config(receiver: Receiver, version: tuple[int, int]) -> JSON:
         slack["channel"] = receiver.channel
     slack.update({"title": TITLE, "text": TEXT})
     return {"name": receiver.name, "slack_configs": [slack]}
+
+
+def _email_config(receiver: Receiver, email: Email, version: tuple[int, int]) -> JSON:
+    config: JSON = {"to": email.to, "from": email.from_, "smarthost": email.smarthost}
+    if email.auth_username:
+        config["auth_username"] = email.auth_username
+    if email.password_file:
+        assert version >= PASSWORD_FILE_SINCE, "lint rule receiver-version refuses password_file before 0.25"
+        config["auth_password_file"] = email.password_file
+    config["send_resolved"] = receiver.send_resolved
+    return config
 
 
 def _time_interval(window: MaintenanceWindow) -> JSON:
@@ -203,7 +224,10 @@ def _probe_silences_latency(service: Service) -> list[JSON]:
             if alert.kind == "strike" and dict(alert.labels)["priority"] == SERVICE_DOWN
         }
     )
-    latency_slos = sorted(slo.name for slo in service.slos if isinstance(slo.sli, LatencySLI))
+    # Latencies only: a value SLI (a layout-shift score) measures pages that loaded, not how slow the service is.
+    latency_slos = sorted(
+        slo.name for slo in service.slos if isinstance(slo.sli, LatencySLI) and slo.sli.kind == "latency"
+    )
     latency_alerts = sorted(a.name for a in service.alerts if isinstance(a.condition, QuantileCondition))
     if not probes:
         return []
@@ -220,11 +244,7 @@ def _probe_silences_latency(service: Service) -> list[JSON]:
 
 def alert_labels(project: Project) -> list[tuple[str, dict[str, str]]]:
     """(alert name, labels) of every alert the generated rules can fire, as the rule renderer labels them."""
-    found: list[tuple[str, dict[str, str]]] = []
-    for service in project.services:
-        found.extend((alert.name, dict(alert.labels)) for slo in service.slos for alert in slo.alerts)
-        found.extend((alert.name, alert.rule_labels) for alert in service.alerts)
-    return found
+    return [found for service in project.services for found in service.alert_labels()]
 
 
 def render_route_tests(project: Project) -> JSON:
@@ -235,4 +255,14 @@ def render_route_tests(project: Project) -> JSON:
         {"alert": name, "labels": {"alertname": name, **labels}, "receivers": list(routing.receivers_for(labels))}
         for name, labels in alert_labels(project)
     ]
+    if routing.teams:
+        # A service no team names must not reach a team's receivers: a page of a service unknown to every spec.
+        labels = {"service": UNKNOWN_SERVICE, "severity": "page", "priority": "P1"}
+        cases.append(
+            {
+                "alert": UNKNOWN_ALERT,
+                "labels": {"alertname": UNKNOWN_ALERT, **labels},
+                "receivers": list(routing.receivers_for(labels)),
+            }
+        )
     return {"config": CONFIG_FILE, "tests": cases}

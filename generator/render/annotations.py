@@ -16,6 +16,7 @@ from ..model import (
     SLO,
     Alert,
     ExprCondition,
+    FreshnessSLI,
     LatencySLI,
     ProbeSLI,
     QuantileCondition,
@@ -57,9 +58,19 @@ _STRIKE_DESCRIPTION = _ENV.from_string(
     "[% if every %] in every [[ every ]][% endif %].[% elif entries %] [[ priority ]] by alerting.priority: "
     "no entry of sli.probe.priorities matches this series.[% endif %]"
 )
-_ABSENT_SUMMARY = _ENV.from_string("[[ slo.service ]]/[[ slo.name ]]: the SLI's series are missing")
+_OVERDUE_SUMMARY = _ENV.from_string(
+    "[[ slo.service ]]/[[ slo.name ]][[ where ]]: no success [% if age %]for [[ age ]][% else %]within [[ every ]]"
+    "[% endif %], due every [[ every ]]"
+)
+_OVERDUE_DESCRIPTION = _ENV.from_string(
+    "[[ selector ]] [% if age %]says the last success was [[ age ]] ago[% else %]has not increased in [[ every ]]"
+    "[% endif %]: more than the [[ every ]] [[ slo.name ]] allows. Every minute from now on is bad against its "
+    "[[ objective ]] % over [[ period ]]; it resolves with the next success."
+)
+_ABSENT_SUMMARY = _ENV.from_string("[[ slo.service ]]/[[ slo.name ]][[ where ]]: the SLI's series are missing")
 _ABSENT_DESCRIPTION = _ENV.from_string(
-    "No samples of [[ selector ]] for [[ absent ]]: the SLO cannot be measured and its burn-rate alerts are blind. "
+    "No samples of [[ selector ]][% if where %] from[[ where ]][% endif %] for [[ absent ]]: the SLO cannot be "
+    "measured[% if where %] there[% endif %] and its burn-rate alerts are blind. "
     "Check the exporter, the scrape job and the metric name."
 )
 
@@ -67,9 +78,9 @@ _UNCOMPUTABLE_LATENCY_SUMMARY = _ENV.from_string(
     '[[ slo.service ]]/[[ slo.name ]][[ where ]]: SLI cannot be computed, histogram bucket le="[[ le ]]" is missing'
 )
 _UNCOMPUTABLE_LATENCY_DESCRIPTION = _ENV.from_string(
-    "[[ count ]] counts [[ value ]] requests/s, but [[ bucket ]] has no series, so [[ slo.name ]] cannot tell "
-    "requests under [[ threshold ]] from slower ones: it records no error ratio and its burn-rate alerts stay "
-    "silent however slow the service gets. A deploy that changed the histogram's buckets usually causes this. "
+    "[[ count ]] [[ flow ]], but [[ bucket ]] has no series, so [[ slo.name ]] cannot tell "
+    "[[ events ]] under [[ threshold ]] from [[ bad ]]: it records no error ratio and its burn-rate alerts stay "
+    "silent however [[ worse ]] the service gets. A deploy that changed the histogram's buckets usually causes this. "
     "Check which buckets are exported now (count by (le) ([[ buckets ]])) and restore the bucket "
     'le="[[ le ]]", or set the SLO\'s threshold to a bucket that exists.'
 )
@@ -119,6 +130,11 @@ class Values:
         if self._value is None:
             return "{{ $value | humanize }}"
         return promtemplate.humanize(self._value)
+
+    def duration(self) -> str:
+        if self._value is None:
+            return "{{ $value | humanizeDuration }}"
+        return promtemplate.humanize_duration(self._value)
 
     def percentage(self) -> str:
         if self._value is None:
@@ -194,8 +210,27 @@ def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
     return {"summary": _STRIKE_SUMMARY.render(common), "description": _STRIKE_DESCRIPTION.render(common)}
 
 
-def absent(slo: SLO, selector: str, duration: int) -> dict[str, str]:
-    common = dict(slo=slo, selector=selector, absent=format_duration(duration))
+def overdue(slo: SLO, values: Values) -> dict[str, str]:
+    """How long since the last success (the gauge's $value is the age; the counter's says only "within every")."""
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI)
+    common = dict(
+        slo=slo,
+        where=_where(slo, values),
+        every=format_duration(sli.every),
+        age=values.duration() if sli.last_success is not None else None,
+        selector=values.literal(sli.presence),
+        objective=format_number(slo.objective_percent),
+        period=slo.period_text,
+    )
+    return {"summary": _OVERDUE_SUMMARY.render(common), "description": _OVERDUE_DESCRIPTION.render(common)}
+
+
+def absent(slo: SLO, selector: str, duration: int, values: Values) -> dict[str, str]:
+    """Per expected group (alerting.absent.expect), the ticket names the silent group."""
+    expect = tuple(label for label, _values in slo.alerting.absent_expect)
+    where = "".join(f" {name}={values.label(name)}" for name in expect)
+    common = dict(slo=slo, selector=selector, absent=format_duration(duration), where=where)
     return {"summary": _ABSENT_SUMMARY.render(common), "description": _ABSENT_DESCRIPTION.render(common)}
 
 
@@ -208,11 +243,17 @@ def uncomputable(slo: SLO, values: Values) -> dict[str, str]:
             slo=slo,
             where=where,
             le=le,
-            value=values.value(),
+            # A time-slice SLO's alert value is the judged series (1), not a rate.
+            flow=f"counts {values.value()} {sli.events}/s"
+            if slo.timeslices is None
+            else f"has samples in the last {slo.timeslices.slice_text} slice",
             count=values.literal(histogram.render("_count")),
             bucket=values.literal(histogram.render("_bucket", (Matcher("le", "=", le),))),
             buckets=values.literal(histogram.render("_bucket")),
-            threshold=f"{le}s",
+            threshold=sli.threshold_text,
+            events=sli.events,
+            bad=sli.bad_words,
+            worse="slow" if sli.kind == "latency" else "bad",
         )
         return {
             "summary": _UNCOMPUTABLE_LATENCY_SUMMARY.render(common),
@@ -258,9 +299,12 @@ def slo_alert(slo: SLO, alert: SLOAlert, service_dashboard: str | None, values: 
     elif alert.kind == "strike":
         found = strike(slo, alert, values)
         written.update(slo.alerting.annotations)
+    elif alert.kind == "overdue":
+        found = overdue(slo, values)
+        written.update(slo.alerting.annotations)
     elif alert.kind == "absent":
         assert slo.alerting.absent is not None
-        found = absent(slo, values.literal(slo.sli.presence), slo.alerting.absent)
+        found = absent(slo, values.literal(slo.sli.presence), slo.alerting.absent, values)
     elif alert.kind == "uncomputable":
         found = uncomputable(slo, values)
     else:

@@ -14,9 +14,10 @@ from typing import Any
 import attr
 from grafanalib import core
 
+from .. import naming
 from ..burnrate import PAGE, TICKET
 from ..durations import format_duration, format_number
-from ..model import SLO, LatencySLI, Project, Service
+from ..model import SLO, FreshnessSLI, LatencySLI, Project, Service, TimeSlices
 from ..model import Panel as SpecPanel
 from ..write import header_text
 from . import JSON
@@ -34,6 +35,7 @@ GRID_WIDTH = 24
 STAT_HEIGHT, CHART_HEIGHT, OPS_HEIGHT = 4, 8, 8
 OPS_PER_LINE = 4
 BURN_UNIT = "suffix:×"
+CURRENT_HOUR = 3600  # the window of the bad-slices panel: the Workbook's fastest page window
 FIRING_MAPPINGS = [
     {"type": "value", "options": {"0": {"text": "OK", "color": "green", "index": 0}}},
     {"type": "range", "options": {"from": 1, "to": None, "result": {"text": "FIRING", "color": "red", "index": 1}}},
@@ -233,7 +235,18 @@ def _runbook_links(slo: SLO) -> list[JSON]:
 
 def _slo_title(slo: SLO) -> str:
     per = f", per {', '.join(slo.group_by)}" if slo.group_by else ""
-    return f"{slo.name}: {format_number(slo.objective_percent)} % over {slo.period_text}{per}"
+    over = f"per {slo.period_name}" if slo.calendar else f"over {slo.period_text}"
+    return f"{slo.name}: {format_number(slo.objective_percent)} % {over}{per}"
+
+
+def _whose_budget(slo: SLO) -> str:
+    """`the 30d`, or `this month's` (calendar: the budget since the month's start)."""
+    return f"{slo.period_label}'s" if slo.calendar else f"the {slo.period_text}"
+
+
+def _nominal(slo: SLO) -> str:
+    """A calendar period's burn rates are relative to its nominal length (docs/rules.md, "Calendar periods")."""
+    return f" (a {slo.calendar.unit}'s nominal length)" if slo.calendar else ""
 
 
 def _headline(slo: SLO) -> list[tuple[int, core.Panel]]:
@@ -257,8 +270,8 @@ def _headline(slo: SLO) -> list[tuple[int, core.Panel]]:
         (
             4,
             _stat(
-                f"SLI ({slo.period_text}){worst}",
-                f"Good events over the rolling {slo.period_text}; red below the objective.",
+                f"SLI ({slo.period_label}){worst}",
+                f"Good events over the {slo.period_span}; red below the objective.",
                 [(q.period_sli(slo), "")],
                 "percentunit",
                 compat.steps(((None, "red"), (float(slo.objective), "green"))),
@@ -270,7 +283,7 @@ def _headline(slo: SLO) -> list[tuple[int, core.Panel]]:
             4,
             _stat(
                 f"Error budget remaining{worst}",
-                f"Share of the {slo.period_text} error budget still unspent; red below 0 (SLO breached).",
+                f"Share of {_whose_budget(slo)} error budget still unspent; red below 0 (SLO breached).",
                 [(q.budget_remaining(slo), "")],
                 "percentunit",
                 _budget_steps(),
@@ -284,7 +297,7 @@ def _headline(slo: SLO) -> list[tuple[int, core.Panel]]:
             _stat(
                 f"Burn rate ({now})",
                 f"Error ratio over {now} ÷ error budget: 1× spends the budget exactly in "
-                f"{slo.period_text}; red from the first page threshold.",
+                f"{slo.period_text}{_nominal(slo)}; red from the first page threshold.",
                 [(q.current_burn(slo), "")],
                 BURN_UNIT,
                 _burn_steps(slo),
@@ -329,20 +342,21 @@ def _charts(slo: SLO) -> list[tuple[int, core.Panel]]:
         "SLI over the shortest recorded window and over the period, against the objective.",
         [
             (q.window_sli(slo, base), q.group_legend(slo, f"SLI {format_duration(base)}")),
-            (q.period_sli_series(slo), q.group_legend(slo, f"SLI {slo.period_text}")),
+            (q.period_sli_series(slo), q.group_legend(slo, f"SLI {slo.period_label}")),
             (q.objective(slo), "objective"),
         ],
         "percentunit",
         links=links,
     )
     burndown = _timeseries(
-        f"Error budget burn-down ({slo.period_text})",
+        f"Error budget burn-down ({slo.period_label})",
         "Budget left over the whole period; below 0 the SLO is breached.",
         [(q.remaining_series(slo), q.group_legend(slo, "budget remaining"))],
         "percentunit",
         compat.steps(((None, "red"), (0, "green"))),
         links,
-        timeFrom=slo.period_text,
+        # A calendar period's longest length, so the chart shows where the budget became whole again.
+        timeFrom=format_duration(slo.calendar.longest) if slo.calendar else slo.period_text,
     )
     windows = sorted({w for pair in slo.burn_windows for w in (pair.long, pair.short)}) or [slo.current_window or base]
     factors = _alert_factors(slo)
@@ -376,20 +390,80 @@ def _details(slo: SLO) -> list[tuple[int, core.Panel]]:
         mappings=[{"type": "value", "options": {"1": {"text": "firing", "color": "red"}}}],
         no_value="no alert fired in this range",
     )
+    if isinstance(slo.sli, FreshnessSLI):
+        return [(8, traffic), (8, _freshness(slo, slo.sli)), (8, timeline)]
+    if slo.timeslices is not None:
+        # Its events are evaluations, so "Events and errors" would chart 1s and 0s: show the slices instead.
+        ratio, bad = _timeslices(slo, slo.timeslices)
+        if isinstance(slo.sli, LatencySLI):
+            return [(6, ratio), (6, bad), (6, _latency(slo, slo.sli)), (6, timeline)]
+        return [(8, ratio), (8, bad), (8, timeline)]
     if not isinstance(slo.sli, LatencySLI):
         return [(12, traffic), (12, timeline)]
-    threshold = float(slo.sli.threshold)
-    latency = _timeseries(
-        f"Latency percentiles vs {format_number(slo.sli.threshold)} s threshold",
+    return [(8, traffic), (8, _latency(slo, slo.sli)), (8, timeline)]
+
+
+def _latency(slo: SLO, sli: LatencySLI) -> core.Panel:
+    return _timeseries(
+        f"Latency percentiles vs {format_number(sli.threshold)} s threshold"
+        if sli.kind == "latency"
+        else f"Percentiles vs {sli.threshold_text} threshold",
         "Percentiles of the SLI's histogram; the dashed line is the SLO threshold.",
         [
             (q.latency_quantile(slo, quantile), q.group_legend(slo, f"p{format_number(Decimal(quantile) * 100)}"))
             for quantile in q.latency_quantiles(slo)
         ],
-        "s",
-        compat.steps(((None, "green"), (threshold, "red"))),
+        "s" if sli.kind == "latency" else "none",
+        compat.steps(((None, "green"), (float(sli.threshold), "red"))),
     )
-    return [(8, traffic), (8, latency), (8, timeline)]
+
+
+def _timeslices(slo: SLO, timeslices: TimeSlices) -> tuple[core.Panel, core.Panel]:
+    """The SLI over each slice against the threshold that makes it bad, and the bad slices of the last hour."""
+    size, above = timeslices.slice_text, timeslices.error_ratio_above
+    ratio = _timeseries(
+        f"Error ratio per {size} slice vs {format_number(above * 100)} %",
+        f"The SLI's error ratio over the last {size} at each point; a slice whose ratio ends above the dashed line "
+        f"is bad ({timeslices.bad_words(slo.sli)}). A slice without traffic is good.",
+        [(q.slice_error_ratio(slo, timeslices), q.group_legend(slo, "error ratio"))],
+        "percentunit",
+        compat.steps(((None, "green"), (float(above), "red"))),
+        minimum=0,
+    )
+    budget = format_number(Decimal(format(float(slo.error_budget) * slo.period / timeslices.slice, ".4g")))
+    bad = _timeseries(
+        f"Bad {size} slices in the last hour",
+        f"Slices judged bad within the last hour. The {slo.period_name} budget holds {budget} of them.",
+        [(q.bad_slices(slo, timeslices, CURRENT_HOUR), q.group_legend(slo, "bad slices"))],
+        "short",
+        minimum=0,
+    )
+    return ratio, bad
+
+
+def _freshness(slo: SLO, sli: FreshnessSLI) -> core.Panel:
+    """The age against `every` (a counter: its successes within `every`, stale at 0), where the overdue alert fires."""
+    query, unit = q.freshness(slo)
+    every = format_duration(sli.every)
+    if sli.last_success is not None:
+        return _timeseries(
+            f"Time since last success vs every {every}",
+            f"Seconds since the last success; above the dashed line ({every}) the SLO is stale and "
+            f"{naming.overdue_alert(slo.name)} fires.",
+            [(query, q.group_legend(slo, "age"))],
+            unit,
+            compat.steps(((None, "green"), (float(sli.every), "red"))),
+            minimum=0,
+        )
+    return _timeseries(
+        f"Successes within {every}",
+        f"Successes counted within the last {every}; at 0 (once the counter is {every} old) the SLO is stale and "
+        f"{naming.overdue_alert(slo.name)} fires.",
+        [(query, q.group_legend(slo, f"successes in {every}"))],
+        unit,
+        compat.steps(((None, "red"), (1, "green"))),
+        minimum=0,
+    )
 
 
 def _breakdown(slo: SLO) -> core.Panel:

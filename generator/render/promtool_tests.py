@@ -12,13 +12,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import assert_never
 
-from .. import burnrate, promtemplate
+from .. import burnrate, naming, promtemplate
 from ..burnrate import PAGE, TICKET, BurnWindow
 from ..durations import format_duration, format_number
 from ..model import (
     SLO,
     Alert,
     ExprCondition,
+    FreshnessSLI,
     LatencySLI,
     ProbeSLI,
     QuantileCondition,
@@ -27,6 +28,7 @@ from ..model import (
     SLOAlert,
     ZeroToleranceCondition,
 )
+from ..promql import PROMETHEUS
 from ..selector import Matcher, Selector
 from ..synth import SynthesisError, counter_values, group_value, label_values, series_labels, series_text
 from . import JSON, annotations
@@ -41,9 +43,10 @@ Counts = list[tuple[int, Decimal]]  # (minutes, counter increase per minute), as
 def render_tests(service: Service, rule_file: str) -> JSON:
     tests: list[JSON] = []
     for slo in service.slos:
-        if sparse_probe(slo):
-            continue  # a file of its own: render_sparse_probe_tests
-        tests.extend(probe_tests(slo, service) if isinstance(slo.sli, ProbeSLI) else slo_tests(slo, service))
+        # Else files of their own; a time-slice SLO's: render/timeslice_tests.py.
+        if not sparse_probe(slo) and not isinstance(slo.sli, FreshnessSLI) and slo.timeslices is None:
+            tests.extend(probe_tests(slo, service) if isinstance(slo.sli, ProbeSLI) else slo_tests(slo, service))
+        tests.extend(absent_tests(slo, service))
     for alert in service.alerts:
         if not sparse_alert_test(alert):  # a file of its own: render_sparse_alert_tests
             tests.extend(symptom_tests(alert, service))
@@ -142,6 +145,15 @@ def _checkable(test: JSON) -> JSON:
     if not checks:
         return test
     return {**test, "alert_rule_test": kept, "promql_expr_test": [*test.get("promql_expr_test", []), *checks]}
+
+
+def _slo_alerts_selector(slo: SLO) -> str:
+    """Every alert of the SLO; with alerting.absent.expect, but its absence ticket: these tests feed one group, so
+    the other expected groups are silent and rightly ticket (absent_tests checks that ticket)."""
+    alerts = _alerts_selector(**slo.identity)
+    if not slo.alerting.absent_expect:
+        return alerts
+    return alerts[:-1] + ", " + Matcher("alertname", "!=", naming.absent_alert(slo.name)).render() + "}"
 
 
 def _quiet(selector: str, minutes: int) -> JSON:
@@ -340,7 +352,7 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
                 "interval": "1m",
                 "input_series": traffic(slo, service, phases, rate),
                 "promql_expr_test": [
-                    _quiet(_alerts_selector(**mine), 60),
+                    _quiet(_slo_alerts_selector(slo), 60),
                     _firing(
                         alertname,
                         [fired_labels(_expression_labels(slo), dict(fastest.labels), None)],
@@ -372,6 +384,54 @@ def slo_tests(slo: SLO, service: Service) -> list[JSON]:
         )
     tests.extend(uncomputable_tests(slo, service, alert, rate) for alert in _uncomputable(slo))
     return tests
+
+
+# --- the per-group absence ticket ----------------------------------------------------------------------
+
+ABSENT_LEAD = 10  # minutes every group reports before the first one goes quiet
+
+
+def absent_labels(selector: Selector) -> dict[str, str]:
+    """The labels absent_over_time() gives its result: each label with exactly one matcher, an equality (Prometheus
+    createLabelsForAbsentFunction drops a label that any other matcher names)."""
+    named = [m.label for m in selector.matchers]
+    return {m.label: m.value for m in selector.matchers if m.op == "=" and named.count(m.label) == 1}
+
+
+def absent_tests(slo: SLO, service: Service) -> list[JSON]:
+    """With alerting.absent.expect: every expected group reports and the ticket is quiet; the first group goes
+    quiet and, once it has sent nothing for `absent`, the ticket fires for that group alone. Checked a minute
+    either side of that instant: Prometheus 2 reads the range's start as inside, Prometheus 3 as outside."""
+    watched = slo.presence_selectors()
+    alert = next((a for a in slo.alerts if a.kind == "absent"), None)
+    if alert is None or not slo.alerting.absent_expect:
+        return []
+    absent, suffix = _minutes(slo.alerting.absent or 0), slo.sli.presence_parts[1]
+    last = ABSENT_LEAD + absent  # the quiet group's last sample, after a full window of every group reporting
+    series = [
+        _input_series_named(selector.metric + suffix, selector, group, f"1x{last if i == 0 else last + absent + 2}")
+        for i, (group, selector) in enumerate(watched)
+    ]
+    silent = absent_labels(watched[0][1])
+    values = Values(1, silent)
+    fired = {
+        "exp_labels": fired_labels(silent, dict(alert.labels), 1),
+        "exp_annotations": annotations.slo_alert(slo, alert, service.dashboard_url, values),
+    }
+    where = ", ".join(f"{k}={v}" for k, v in watched[0][0].items())
+    return [
+        {
+            "name": f"{slo.name}: every expected group reports, then {where} goes quiet and tickets alone after "
+            f"{format_duration(slo.alerting.absent or 0)}",
+            "interval": "1m",
+            "input_series": series,
+            "alert_rule_test": [
+                {"eval_time": _at(last), "alertname": alert.name, "exp_alerts": []},
+                {"eval_time": _at(last + absent - 1), "alertname": alert.name, "exp_alerts": []},
+                {"eval_time": _at(last + absent + 1), "alertname": alert.name, "exp_alerts": [fired]},
+            ],
+        }
+    ]
 
 
 # --- the uncomputable-SLI ticket -----------------------------------------------------------------------
@@ -626,7 +686,7 @@ def _strike_test(slo: SLO, service: Service, scenario: _StrikeScenario, tick: in
     ]
     strikes_firing = _alerts_selector(alertstate="firing", alertname=alertname, **mine)
     checks = [
-        quiet(_alerts_selector(**mine), interval * (lone_failure - 1)),
+        quiet(_slo_alerts_selector(slo), interval * (lone_failure - 1)),
         quiet(strikes_firing, fired - tick),
         _firing(alertname, [labels for _alert, _series, labels in expected], at(fired + tick), **mine),
         quiet(strikes_firing, (streak + strikes) * interval + tick),
@@ -709,7 +769,7 @@ def symptom_tests(alert: Alert, service: Service, tick: int = STEP) -> list[JSON
             }
         ]
     if isinstance(condition, QuantileCondition):
-        return [_quantile_test(alert, service, condition, name)]
+        return [_quantile_test(alert, service, condition, name), *_quantile_guard_tests(alert, service, condition)]
     if isinstance(condition, ZeroToleranceCondition):
         return _zero_tolerance_tests(alert, service, condition, tick)
     assert_never(condition)
@@ -721,8 +781,10 @@ def _quantile_test(alert: Alert, service: Service, condition: QuantileCondition,
     labels = series_labels((histogram,), fixed=group)
     fast_minutes, slow_needed = _quantile_crossing(condition)
     slow_minutes = slow_needed + _minutes(alert.for_) + 2
-    every = [(fast_minutes, TRAFFIC_PER_MINUTE), (slow_minutes, TRAFFIC_PER_MINUTE)]
-    fast = [(fast_minutes, TRAFFIC_PER_MINUTE), (slow_minutes, Decimal(0))]
+    # With min_events, enough traffic that the window holds twice the guard even while it fills.
+    rate = max(TRAFFIC_PER_MINUTE, Decimal(2 * (condition.min_events or 0) * STEP // condition.window))
+    every = [(fast_minutes, rate), (slow_minutes, rate)]
+    fast = [(fast_minutes, rate), (slow_minutes, Decimal(0))]
     series = [
         _series(histogram.metric + "_bucket", {**labels, "le": format_number(b)}, fast)
         for b in histogram_boundaries(service, histogram.metric)
@@ -743,6 +805,62 @@ def _quantile_test(alert: Alert, service: Service, condition: QuantileCondition,
         "input_series": series,
         "promql_expr_test": _symptom_checks(alert, service, fast_minutes + slow_needed, group),
     }
+
+
+def _quantile_guard_tests(alert: Alert, service: Service, condition: QuantileCondition) -> list[JSON]:
+    """With min_events: every request slow, the window holding exactly min_events requests fires; min_events - 1
+    stays quiet. Two samples per window, each adding half the window's requests: increase() then counts exactly the
+    window's requests on Prometheus 2 (closed ranges, no extrapolation) and 3 (left-open ranges, extrapolated by
+    exactly 2), in float arithmetic without rounding, so the guard's `>=` is tested at its edge."""
+    guard = condition.min_events
+    if not guard or condition.window % 2:
+        return []
+    histogram = condition.histogram.selector
+    group = {g: group_value(g, (histogram,)) for g in condition.group_by}
+    labels = series_labels((histogram,), fixed=group)
+    step = condition.window // 2
+    # Evaluated two full windows in, after `for`, and never one evaluation before that on the quiet side either.
+    checked = _minutes(2 * condition.window + alert.for_) + 1
+    samples = checked * STEP // step + 2
+
+    def series(requests: int) -> list[JSON]:
+        per_sample = format_number(Decimal(requests) / 2)
+        slow = {"values": f"0+{per_sample}x{samples}"}
+        boundaries = histogram_boundaries(service, histogram.metric)
+        found = [
+            {
+                "series": series_text(histogram.metric + "_bucket", {**labels, "le": format_number(b)}),
+                "values": f"0x{samples}",
+            }
+            for b in boundaries
+            if b <= condition.above
+        ]
+        found += [
+            {"series": series_text(histogram.metric + "_bucket", {**labels, "le": format_number(b)}), **slow}
+            for b in boundaries
+            if b > condition.above
+        ]
+        found.append({"series": series_text(histogram.metric + "_bucket", {**labels, "le": "+Inf"}), **slow})
+        found.append({"series": series_text(histogram.metric + "_count", labels), **slow})
+        return found
+
+    firing = _alerts_selector(alertstate="firing", alertname=alert.name, service=alert.service)
+    expected = fired_labels(group, alert.rule_labels, None)
+    window = format_duration(condition.window)
+    return [
+        {
+            "name": f"{alert.name}: every request slow, {guard} in {window} (min_events) fires",
+            "interval": format_duration(step),
+            "input_series": series(guard),
+            "promql_expr_test": [_firing(alert.name, [expected], _at(checked), service=alert.service)],
+        },
+        {
+            "name": f"{alert.name}: every request slow, {guard - 1} in {window} (below min_events) stays quiet",
+            "interval": format_duration(step),
+            "input_series": series(guard - 1),
+            "promql_expr_test": [_quiet(firing, m) for m in (checked - 1, checked)],
+        },
+    ]
 
 
 def _quantile_crossing(condition: QuantileCondition) -> tuple[int, int]:
@@ -839,4 +957,108 @@ def _zero_tolerance_tests(alert: Alert, service: Service, condition: ZeroToleran
 
 def _input_series(selector: Selector, group: dict[str, str], values: str) -> JSON:
     """One input series of `selector`'s metric that it selects, in the alert's group."""
-    return {"series": series_text(selector.metric, series_labels((selector,), fixed=group)), "values": values}
+    return _input_series_named(selector.metric, selector, group, values)
+
+
+def _input_series_named(metric: str, selector: Selector, group: dict[str, str], values: str) -> JSON:
+    """One input series named `metric` (selector's metric, or its `_count`) with labels `selector` selects."""
+    return {"series": series_text(metric, series_labels((selector,), fixed=group)), "values": values}
+
+
+# --- freshness: a gap longer than `every`, evaluated FRESHNESS_TICKS times per `every` -------------------------
+
+FRESHNESS_TICKS = 12  # a gap of `every` spans hours or days: a dozen evaluations per `every`, whatever it is
+RECOVERY = 3  # ticks after `every` at which the next success lands
+
+
+def freshness_tick(slo: SLO) -> int:
+    """The longest duration that divides `every` at least FRESHNESS_TICKS times, so `every` falls on a tick."""
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI)
+    return next((d for d in range(sli.every // FRESHNESS_TICKS, 0, -1) if sli.every % d == 0), 1)
+
+
+def render_freshness_tests(service: Service, rule_file: str) -> list[tuple[SLO, JSON]]:
+    """One test document per freshness SLO, evaluated at its freshness_tick."""
+    documents = []
+    for slo in service.slos:
+        if isinstance(slo.sli, FreshnessSLI):
+            tick = freshness_tick(slo)
+            tests = list(map(_checkable, freshness_tests(slo, service, tick)))
+            documents.append(
+                (slo, {"rule_files": [rule_file], "evaluation_interval": format_duration(tick), "tests": tests})
+            )
+    return documents
+
+
+def freshness_tests(slo: SLO, service: Service, tick: int) -> list[JSON]:
+    """A success at 0, then none until `every` + RECOVERY ticks: quiet while fresh, the overdue alert fires at the
+    first evaluation past `every` (the gauge: quiet at exactly `every`) and resolves when the next success lands;
+    the period ratio then counts the stale evaluations, and the gauge's age is recorded.
+
+    The counter's success lands between two samples (0 and one tick): increase() loses it once the sample before it
+    leaves the range, which Prometheus 2 reads as closed at its start and Prometheus 3 as open. So the counter's
+    boundary is checked a tick either side of `every`, and its stale evaluations are one more or one less."""
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI)
+    alert = next(a for a in slo.alerts if a.kind == "overdue")
+    group, ticks = _group_labels(slo), sli.every // tick
+    recovery = ticks + RECOVERY
+    gauge = sli.last_success is not None
+    values = f"0x{recovery - 1} {recovery * tick}x2" if gauge else f"0 1x{recovery - 2} 2x2"
+    selector = sli.source_field.selector
+    series = {"series": series_text(selector.metric, series_labels((selector,), fixed=group)), "values": values}
+    quiet_at = ticks if gauge else ticks - 1
+    fires_at = ticks + 1
+    age = fires_at * tick if gauge else 0
+    exp = {
+        "exp_labels": fired_labels(group, dict(alert.labels), age),
+        "exp_annotations": annotations.slo_alert(slo, alert, service.dashboard_url, Values(age, group)),
+    }
+    checks = [
+        {"alertname": alert.name, "eval_time": _at_seconds(tick * (ticks // 2)), "exp_alerts": []},
+        {"alertname": alert.name, "eval_time": _at_seconds(tick * quiet_at), "exp_alerts": []},
+        {"alertname": alert.name, "eval_time": _at_seconds(tick * fires_at), "exp_alerts": [exp]},
+        {"alertname": alert.name, "eval_time": _at_seconds(tick * recovery), "exp_alerts": []},
+    ]
+    # The stale share of the evaluations so far, a tick after the recovery: each evaluation is one event
+    # (rules.freshness_terms), stale from `every` + 1 tick (the counter's: maybe from `every`) to the recovery.
+    # promtool evaluates the groups in no fixed order, so the period ratio may not count that tick's evaluation yet.
+    stale = RECOVERY - 1
+    low, high = stale / (recovery + 2), (stale if gauge else stale + 1) / (recovery + 1)
+    ratio = PROMETHEUS.series(naming.PERIOD_RATIO, slo.identity)
+    expr_checks = [
+        {
+            "expr": f"count({ratio} >= {low!r} <= {high!r})",
+            "eval_time": _at_seconds(tick * (recovery + 1)),
+            "exp_samples": [{"labels": "{}", "value": 1}],
+        }
+    ]
+    if gauge:
+        age_series = series_text(naming.FRESHNESS_AGE, {**group, **slo.series_labels})
+        expr_checks.append(
+            {
+                "expr": PROMETHEUS.series(naming.FRESHNESS_AGE, slo.identity),
+                "eval_time": _at_seconds(tick * fires_at),
+                "exp_samples": [{"labels": age_series, "value": fires_at * tick}],
+            }
+        )
+    what = "gauge" if gauge else "counter"
+    return [
+        {
+            "name": f"{slo.service}/{slo.name}: no success for longer than {format_duration(sli.every)} ({what})",
+            "interval": format_duration(tick),
+            "input_series": [series],
+            "alert_rule_test": checks,
+            "promql_expr_test": expr_checks,
+        }
+    ]
+
+
+def _at_seconds(seconds: int) -> str:
+    return format_duration(seconds) if seconds else "0s"
+
+
+def ql_series(name: str, labels: dict[str, str]) -> str:
+    """A recorded series selected by its labels (render/period_tests.py reads it too)."""
+    return PROMETHEUS.series(name, labels)

@@ -9,11 +9,13 @@ from decimal import Decimal
 from typing import assert_never
 
 from .. import burnrate, naming
+from ..calendar_periods import parse_offset
 from ..durations import format_duration, format_number
 from ..model import (
     SLO,
     Alert,
     ExprCondition,
+    FreshnessSLI,
     LatencySLI,
     ProbePriority,
     ProbeSLI,
@@ -24,7 +26,7 @@ from ..model import (
     ZeroToleranceCondition,
 )
 from ..promql import PROMETHEUS, PromQL
-from . import annotations
+from . import annotations, time_promql
 from .annotations import Values
 
 SLI_INTERVAL = 60  # the events guard turns summed per-second rates into counts with this step
@@ -81,20 +83,10 @@ def base_expressions(slo: SLO, ql: PromQL = PROMETHEUS) -> tuple[str, str]:
     by, window = slo.group_by, slo.base_window
     recorded_total = ql.sum(ql.series(naming.total_rate(window), slo.identity), by)
     sli = slo.sli
-    if isinstance(sli, RatioSLI):
-        total = ql.sum(ql.rate(ql.selector(sli.total.selector), window), by)
-        # A counter that has never been incremented may not exist yet: count it as zero, not as missing.
-        zero = f"0 * {recorded_total}"
-        if sli.errors is not None:
-            return f"{ql.sum(ql.rate(ql.selector(sli.errors.selector), window), by)} or {zero}", total
-        assert sli.good is not None, "the schema requires errors or good"
-        good = f"({ql.sum(ql.rate(ql.selector(sli.good.selector), window), by)} or {zero})"
-        return ql.clamp_min(f"{total} - {good}", 0), total
-    if isinstance(sli, LatencySLI):
-        histogram = sli.histogram.selector
-        total = ql.sum(ql.rate(histogram.render("_count"), window), by)
-        good = ql.sum(ql.rate(ql.bucket(histogram, sli.threshold), window), by)
-        return ql.clamp_min(f"{total} - {good}", 0), total
+    if slo.timeslices is not None:
+        return timeslice_terms(slo, ql)
+    if isinstance(sli, RatioSLI | LatencySLI):
+        return event_terms(slo, window, f"0 * {recorded_total}", ql)
     if isinstance(sli, ProbeSLI):
         # Probe runs are sparse; count samples over one interval so no lookback gap hides them, and divide
         # by the window so the base series is a per-second rate like every other SLI kind.
@@ -102,7 +94,87 @@ def base_expressions(slo: SLO, ql: PromQL = PROMETHEUS) -> tuple[str, str]:
         runs = ql.sum(ql.over_time("count", selector, window), by)
         successes = ql.sum(ql.over_time("sum", selector, window), by)
         return f"({runs} - {successes}) / {window}", f"{runs} / {window}"
+    if isinstance(sli, FreshnessSLI):
+        # One event per second of evaluation time, bad while stale: every window's ratio is its stale share of
+        # time, and the budget counts stale minutes.
+        _overdue, stale, measured = freshness_terms(slo, ql)
+        return stale, f"0 * ({measured}) + 1"
     assert_never(sli)
+
+
+def event_terms(slo: SLO, window: int, zero: str | None, ql: PromQL = PROMETHEUS) -> tuple[str, str]:
+    """(bad events per second, events per second) of a ratio or latency SLI over `window`, from the raw series.
+    `zero` stands in for a good or errors counter that does not exist yet (times zero, so a stale value cannot
+    change the result); None: zero times the raw total."""
+    by, sli = slo.group_by, slo.sli
+    if isinstance(sli, RatioSLI):
+        total = ql.sum(ql.rate(ql.selector(sli.total.selector), window), by)
+        # A counter that has never been incremented may not exist yet: count it as zero, not as missing.
+        zero = zero or f"0 * {total}"
+        if sli.errors is not None:
+            return f"{ql.sum(ql.rate(ql.selector(sli.errors.selector), window), by)} or {zero}", total
+        assert sli.good is not None, "the schema requires errors or good"
+        good = f"({ql.sum(ql.rate(ql.selector(sli.good.selector), window), by)} or {zero})"
+        return ql.clamp_min(f"{total} - {good}", 0), total
+    assert isinstance(sli, LatencySLI), "time slices and event terms judge ratio and latency SLIs only"
+    histogram = sli.histogram.selector
+    total = ql.sum(ql.rate(histogram.render("_count"), window), by)
+    good = ql.sum(ql.rate(ql.bucket(histogram, sli.threshold), window), by)
+    return ql.clamp_min(f"{total} - {good}", 0), total
+
+
+def timeslice_terms(slo: SLO, ql: PromQL = PROMETHEUS) -> tuple[str, str]:
+    """(bad, judged) per group at each evaluation: 1 while the last completed slice was bad, else 0; and 1 for each
+    group that slice judged. Each evaluation is one event, as a freshness SLI's are, so every window's ratio is
+    the share of bad slice time in it and the budget counts bad slices.
+
+    A subquery `[s:s]` steps at multiples of s since the epoch, so it holds the one slice boundary of the last s:
+    slices line up with the clock (whole minutes, hours, months), each is judged once, at its end, over its own
+    samples, and read by every evaluation until the next boundary. A slice without traffic is 0/0, which `> bool`
+    judges good: no request failed in it, and a month's slice count stays the clock's (43200 minutes). A group
+    with fewer than two samples in the slice (a scrape gap, a series not yet born) is not judged, so not counted.
+    """
+    timeslices = slo.timeslices
+    assert timeslices is not None
+    errors, total = event_terms(slo, timeslices.slice, None, ql)
+    step = f"[{timeslices.slice_text}:{timeslices.slice_text}]"
+    bad = f"({errors}) / ({total}) > bool {format_number(timeslices.error_ratio_above)}"
+    return f"last_over_time(({bad}){step})", f"last_over_time((0 * ({total}) + 1){step})"
+
+
+def freshness_terms(slo: SLO, ql: PromQL = PROMETHEUS) -> tuple[str, str, str]:
+    """(overdue, stale, measured) per group_by group: `overdue` returns a series exactly when the last success is
+    more than `every` ago (the age in seconds for the gauge, 0 for the counter); `stale` is 1 then and 0 otherwise;
+    `measured` returns a series for each group that can be judged.
+
+    Each reads `every` back, so a selector that stops reporting stays judged (and turns stale) for `every` after its
+    last sample; after that the SLI has no data (alerting.absent tickets then).
+    The gauge: age = time() - the last success; stale when age > every, so at exactly `every` it is still fresh.
+    The counter: stale when increase() over `every` saw no success, but only for a group that existed `every` ago:
+    a series born within `every` is fresh (a counter born at 1 is a success increase() cannot see; one born at 0 is
+    a consumer that just started). The success is known to within one scrape, so this turns stale `every` after the
+    last sample that did not count it yet.
+    """
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI)
+    every = format_number(Decimal(sli.every))
+    if sli.last_success is not None:
+        age = freshness_age(slo, ql)
+        return f"{age} > {every}", f"{age} > bool {every}", age
+    assert sli.successes is not None, "the schema requires last_success or successes"
+    counter, by = ql.selector(sli.successes.selector), slo.group_by
+    successes = ql.sum(ql.increase(counter, sli.every), by)
+    born = ql.aggregate("count", ql.over_time("last", counter, burnrate.BASE_WINDOW, offset=sli.every), by)
+    overdue = f"{successes} == 0\n{ql.on('and', by)}\n{born}"
+    return overdue, f"({successes} == bool 0 {ql.on('and', by)} {born})\nor\n0 * {successes}", successes
+
+
+def freshness_age(slo: SLO, ql: PromQL = PROMETHEUS) -> str:
+    """Seconds since the last success of a last_success gauge, per group (the newest of the group's series)."""
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI) and sli.last_success is not None
+    last = ql.over_time("last", ql.selector(sli.last_success.selector), sli.every)
+    return f"time() - {ql.aggregate('max', last, slo.group_by)}"
 
 
 def _record(name: str, expr: str, labels: dict[str, str] | None = None) -> Rule:
@@ -119,6 +191,25 @@ def _base_series(slo: SLO, ql: PromQL) -> tuple[str, str]:
     )
 
 
+def _unless_excluded(slo: SLO, expr: str) -> str:
+    """A base rate with the minutes of the SLO's budget exclusions taken out. Applied here, so every window's
+    ratio, the period's and the burn alerts agree that those minutes never happened."""
+    if not slo.exclusions:
+        return expr
+    offsets = tuple(parse_offset(w.location) for w in slo.exclusions)
+    assert None not in offsets, "lint (promql-time-zone) refuses exclusion locations without a fixed offset"
+    excluded = time_promql.excluded(slo.exclusions, tuple(o for o in offsets if o is not None), slo.base_window)
+    return f"({expr})\nunless on()\n({excluded})"
+
+
+def _period_ratio(slo: SLO, ql: PromQL) -> str:
+    """Errors over events within the period: rolling, or since the start of the current calendar period."""
+    if slo.calendar is None:
+        return _summed_ratio(slo, slo.period, ql)
+    errors, total = (time_promql.calendar_sum(s, slo.calendar, SLI_INTERVAL) for s in _base_series(slo, ql))
+    return f"{errors}\n/\n{total}"
+
+
 def _summed_ratio(slo: SLO, window: int, ql: PromQL) -> str:
     """Errors over events within `window`, summed from the recorded base rates."""
     errors, total = _base_series(slo, ql)
@@ -133,11 +224,15 @@ def _window_ratio(slo: SLO, window: int, ql: PromQL) -> str:
 
 def sli_rules(slo: SLO, service: Service, ql: PromQL = PROMETHEUS) -> list[Rule]:
     """Base rates, every window's error ratio, then the alerts that read them, in order."""
-    errors, total = base_expressions(slo, ql)
+    errors, total = (_unless_excluded(slo, expr) for expr in base_expressions(slo, ql))
     rules = [
         _record(naming.total_rate(slo.base_window), total, slo.series_labels),
         _record(naming.errors_rate(slo.base_window), errors, slo.series_labels),
     ]
+    if isinstance(slo.sli, FreshnessSLI):
+        # What the dashboards show against `every`: the age, or for a counter (which tells no age) its successes.
+        name = naming.FRESHNESS_AGE if slo.sli.last_success is not None else naming.FRESHNESS_SUCCESSES
+        rules.append(_record(name, freshness_terms(slo, ql)[2], slo.series_labels))
     rules.extend(
         _record(naming.error_ratio(window), _window_ratio(slo, window, ql), slo.identity)
         for window in slo.ratio_windows
@@ -176,13 +271,13 @@ def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
         **labels,
         "description": slo.description,
         "objective": format_number(slo.objective_percent),
-        "period": slo.period_text,
+        "period": slo.period_name,
         "sli": slo.sli.kind,
     }
     if slo.alerting.runbook:
         info["runbook_url"] = slo.alerting.runbook
     return [
-        _record(naming.PERIOD_RATIO, _summed_ratio(slo, slo.period, ql), identity),
+        _record(naming.PERIOD_RATIO, _period_ratio(slo, ql), identity),
         _record(naming.PERIOD_BURN, f"{period_ratio} / {budget}", identity),
         _record(naming.BUDGET_REMAINING, f"1 - {period_ratio} / {budget}", identity),
         _record(naming.OBJECTIVE, ql.vector(slo.objective), labels),
@@ -212,9 +307,14 @@ def slo_alert_expr(slo: SLO, alert: SLOAlert, ql: PromQL = PROMETHEUS) -> str:
         return _burn_expr(slo, alert, ql)
     if alert.kind == "strike":
         return _strike_expr(slo, alert.entry, alert.earlier, ql)
+    if alert.kind == "overdue":
+        return freshness_terms(slo, ql)[0]
     if alert.kind == "absent":
         assert slo.alerting.absent is not None
-        return ql.over_time("absent", slo.sli.presence, slo.alerting.absent)
+        # Per expected group one absent_over_time, which carries the group's labels (model.SLO.presence_selectors).
+        suffix = slo.sli.presence_parts[1]
+        watched = (ql.over_time("absent", s.render(suffix), slo.alerting.absent) for _g, s in slo.presence_selectors())
+        return "\nor\n".join(watched)
     if alert.kind == "uncomputable":
         return _uncomputable_expr(slo, ql)
     assert_never(alert.kind)
@@ -315,7 +415,13 @@ def symptom_expr(alert: Alert, ql: PromQL = PROMETHEUS) -> str:
     if isinstance(condition, QuantileCondition):
         buckets = ql.rate(condition.histogram.selector.render("_bucket"), condition.window)
         quantile = ql.histogram_quantile(format_number(condition.q), buckets, condition.group_by)
-        return f"{quantile} > {format_number(condition.above)}"
+        expr = f"{quantile} > {format_number(condition.above)}"
+        if condition.min_events:
+            # The quantile of a handful of requests is one slow request: count the window's requests per group.
+            count = condition.histogram.selector.render("_count")
+            events = ql.sum(ql.increase(count, condition.window), condition.group_by)
+            expr += f"\nand\n{events} >= {condition.min_events}"
+        return expr
     if isinstance(condition, ZeroToleranceCondition):
         return _zero_tolerance_expr(condition, ql)
     assert_never(condition)

@@ -1,15 +1,18 @@
 """The PromQL dashboards read, derived from the model and the recorded series of render/rules.py.
 
 Headline values of a `group_by` SLO show the worst group (lowest budget, fastest burn); the breakdown
-panels show every group. Dashboards never read raw series except for latency percentiles.
+panels show every group. Dashboards never read raw series except for latency percentiles and a time-slice SLO's
+error ratio per slice.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from .. import naming
 from ..durations import format_duration, format_number
-from ..model import SLO, LatencySLI, ProbeSLI
+from ..model import SLO, FreshnessSLI, LatencySLI, ProbeSLI, TimeSlices
 from ..promql import PROMETHEUS, PromQL
+from . import rules
 
 ql: PromQL = PROMETHEUS  # dashboards query whatever the data source speaks; Prometheus's spelling is the common one
 BY_SLO = ("service", "slo")
@@ -80,8 +83,8 @@ def exhaustion(slo: SLO) -> str:
 
 def _alert_names(slo: SLO) -> str:
     """The SLO's alert names as a regex alternation (burn, absence, strike: the order dashboards always had; then
-    uncomputable)."""
-    order = {"burn": 0, "absent": 1, "strike": 2, "uncomputable": 3}
+    uncomputable, then a freshness SLO's overdue alert)."""
+    order = {"burn": 0, "absent": 1, "strike": 2, "uncomputable": 3, "overdue": 4}
     return "|".join(dict.fromkeys(alert.name for alert in sorted(slo.alerts, key=lambda a: order[a.kind])))
 
 
@@ -125,13 +128,39 @@ def events(slo: SLO) -> tuple[str, str]:
 
 
 def event_unit(slo: SLO) -> str:
-    return "short" if isinstance(slo.sli, ProbeSLI) else "reqps"
+    return "short" if isinstance(slo.sli, ProbeSLI | FreshnessSLI) else "reqps"
+
+
+def freshness(slo: SLO) -> tuple[str, str]:
+    """(query, unit) of what a freshness SLO is judged on: the age in seconds, or a counter's successes within
+    `every`."""
+    sli = slo.sli
+    assert isinstance(sli, FreshnessSLI)
+    if sli.last_success is not None:
+        return _series(slo, naming.FRESHNESS_AGE), "s"
+    return _series(slo, naming.FRESHNESS_SUCCESSES), "short"
+
+
+def slice_error_ratio(slo: SLO, timeslices: TimeSlices) -> str:
+    """The SLI's error ratio over the last slice, as the rules judge each slice at its end."""
+    errors, total = rules.event_terms(slo, timeslices.slice, None, ql)
+    return f"({errors}) / ({total})"
+
+
+def bad_slices(slo: SLO, timeslices: TimeSlices, window: int) -> str:
+    """Slices judged bad within `window`: every evaluation reads the last verdict, so each slice is read
+    slice / evaluation times."""
+    bad = f"sum_over_time({_series(slo, naming.errors_rate(slo.base_window))}[{format_duration(window)}])"
+    readings = Decimal(timeslices.slice) / slo.base_window
+    return bad if readings == 1 else f"{bad} / {format_number(readings)}"
 
 
 def latency_quantiles(slo: SLO) -> tuple[str, ...]:
-    """p50, p90, p99 and the SLO's own percentile, as quantiles of the SLI's histogram."""
+    """p50, p90, p99 and the SLO's own percentile (a time-slice quantile's, else the objective's), as quantiles of
+    the SLI's histogram."""
     assert isinstance(slo.sli, LatencySLI)
-    wanted = sorted({"0.5", "0.9", "0.99", format_number(slo.objective)}, key=float)
+    own = slo.timeslices.quantile if slo.timeslices and slo.timeslices.quantile else slo.objective
+    wanted = sorted({"0.5", "0.9", "0.99", format_number(own)}, key=float)
     return tuple(wanted)
 
 

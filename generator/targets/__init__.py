@@ -12,6 +12,7 @@ from ..testplan import Step
 from ..write import OutputFile
 from . import (
     alertmanager,
+    docs,
     grafana,
     grafana_operator,
     grafana_sidecar,
@@ -48,7 +49,7 @@ DEPLOY_TARGETS: tuple[DeployTarget, ...] = (
     grafana_operator,
 )
 # The plain files, which every run writes, then the deploy targets.
-TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager, *DEPLOY_TARGETS)
+TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager, docs, *DEPLOY_TARGETS)
 
 
 def deploy_checks(out: Path) -> list[Step]:

@@ -1,8 +1,15 @@
 """Prometheus rule files and the promtool unit tests that prove them, one pair per service."""
 
 from ..model import Project, Service
-from ..render.promtool_tests import render_sparse_alert_tests, render_sparse_probe_tests, render_tests
+from ..render.period_tests import render_period_tests
+from ..render.promtool_tests import (
+    render_freshness_tests,
+    render_sparse_alert_tests,
+    render_sparse_probe_tests,
+    render_tests,
+)
 from ..render.rules import render_rules
+from ..render.timeslice_tests import render_timeslice_tests
 from ..synth import SynthesisError
 from ..write import OutputFile
 from .base import RenderError, RenderOptions
@@ -17,6 +24,9 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
         tests = render_tests(service, f"../rules/{rule_file}")
         sparse = render_sparse_probe_tests(service, f"../rules/{rule_file}")
         sparse_alerts = render_sparse_alert_tests(service, f"../rules/{rule_file}")
+        freshness = render_freshness_tests(service, f"../rules/{rule_file}")
+        periods = render_period_tests(service, f"../rules/{rule_file}")
+        timeslices = render_timeslice_tests(service, f"../rules/{rule_file}")
     except SynthesisError as err:
         raise RenderError(
             service.documents[0].finding(("service",), f"cannot generate tests: {err}", "synthesis")
@@ -34,6 +44,21 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
         *(
             OutputFile(f"{TESTS_DIR}/{service.name}.{alert.name}.test.yml", doc, service.spec_files)
             for alert, doc in sparse_alerts
+        ),
+        # A freshness gap spans `every` (hours, days), evaluated a dozen times per `every`.
+        *(
+            OutputFile(f"{TESTS_DIR}/{service.name}.{slo.name}.test.yml", doc, service.spec_files)
+            for slo, doc in freshness
+        ),
+        # A calendar boundary is days of promtool time away, and so may be an exclusion (render/period_tests.py).
+        *(
+            OutputFile(f"{TESTS_DIR}/{service.name}.{slo.name}.{what}.test.yml", doc, service.spec_files)
+            for slo, what, doc in periods
+        ),
+        # A slice is judged over its own samples, fed every 15s (render/timeslice_tests.py).
+        *(
+            OutputFile(f"{TESTS_DIR}/{service.name}.{slo.name}.test.yml", doc, service.spec_files)
+            for slo, doc in timeslices
         ),
     ]
 

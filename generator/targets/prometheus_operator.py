@@ -230,8 +230,21 @@ _CONFIGS: dict[str, tuple[str, str, dict[str, str]]] = {
         "apiURL",
         {"send_resolved": "sendResolved", "title": "title", "message": "message"},
     ),
+    # The SMTP password is the Secret key here (EmailConfig.authPassword, a SecretKeySelector).
+    "email_configs": (
+        "emailConfigs",
+        "authPassword",
+        {
+            "to": "to",
+            "from": "from",
+            "smarthost": "smarthost",
+            "auth_username": "authUsername",
+            "send_resolved": "sendResolved",
+        },
+    ),
 }
-_URL_FILE_KEYS = ("api_url_file", "url_file", "webhook_url_file")
+# The fields that name a secret's file: a URL's, or an email receiver's SMTP password's.
+_URL_FILE_KEYS = ("api_url_file", "url_file", "webhook_url_file", "auth_password_file")
 
 
 def _receiver(receiver: JSON, settings: PrometheusOperator) -> JSON:
@@ -251,7 +264,7 @@ def _receiver_config(config: JSON, secret_field: str, renamed: dict[str, str], n
     out: JSON = {}
     for field, value in config.items():
         if field in _URL_FILE_KEYS:
-            out[secret_field] = {"name": name, "key": key}  # the URL stays in the Secret; only its name is written
+            out[secret_field] = {"name": name, "key": key}  # the secret stays in the Secret; only its name is written
         elif field in renamed:
             out[renamed[field]] = value
         else:
@@ -361,17 +374,29 @@ def _plain_route(obj: JSON, route: JSON) -> JSON:
 
 def _plain_receiver(obj: JSON, receiver: JSON, secret_value: Callable[[str, str], str]) -> JSON:
     out: JSON = {"name": operator_name(obj, receiver["name"])}
-    url_keys = {"slackConfigs": "api_url", "webhookConfigs": "url", "discordConfigs": "webhook_url"}
+    url_keys = {
+        "slackConfigs": "api_url",
+        "webhookConfigs": "url",
+        "discordConfigs": "webhook_url",
+        "emailConfigs": "auth_password",
+    }
     for kind, (plain_kind, secret_field, renamed) in {c[0]: (k, c[1], c[2]) for k, c in _CONFIGS.items()}.items():
         back = {camel: plain for plain, camel in renamed.items()}
         if kind in receiver:
             out[plain_kind] = [
-                {
-                    **{back[f]: v for f, v in config.items() if f != secret_field},
-                    url_keys[kind]: secret_value(config[secret_field]["name"], config[secret_field]["key"]),
-                }
-                for config in receiver[kind]
+                _plain_config(config, back, secret_field, url_keys[kind], secret_value) for config in receiver[kind]
             ]
+    return out
+
+
+def _plain_config(
+    config: JSON, back: dict[str, str], secret_field: str, plain_key: str, secret_value: Callable[[str, str], str]
+) -> JSON:
+    """One receiver config as the operator writes it: the Secret key's value inline (an email receiver without a
+    password has no Secret)."""
+    out = {back[f]: v for f, v in config.items() if f != secret_field}
+    if secret_field in config:
+        out[plain_key] = secret_value(config[secret_field]["name"], config[secret_field]["key"])
     return out
 
 

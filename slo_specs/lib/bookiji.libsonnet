@@ -74,6 +74,7 @@ local routes = {
 // Bucket boundaries. Every latency threshold in a spec must be one of these, so each bucket list
 // contains the thresholds of the seed documents plus a spread around them. Keep ms below 1 s and s
 // from 1 s up: the same spelling is used for thresholds.
+local clsBuckets = [0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1];
 local buckets = {
   [metrics.httpDuration]: ['5ms', '10ms', '25ms', '50ms', '100ms', '250ms', '400ms', '500ms', '700ms',
                            '800ms', '1s', '1.2s', '1.5s', '2s', '3s', '5s', '10s'],
@@ -88,11 +89,9 @@ local buckets = {
   [metrics.privacyDuration]: ['1s', '5s', '10s', '30s', '60s', '120s', '300s', '600s'],
   [metrics.rollbackDuration]: ['5s', '10s', '30s', '60s', '120s', '300s'],
   [metrics.sessionDuration]: ['10s', '30s', '60s', '120s', '300s', '600s', '1800s', '3600s'],
+  // CLS is a unitless score: its buckets are numbers, and its SLO a `value` SLI with `below`.
+  [metrics.cls]: clsBuckets,
 };
-
-// CLS is a unitless score, not a latency, so it cannot be declared under `histograms`.
-// Its buckets are part of the contract all the same (see the README).
-local clsBuckets = ['0.01', '0.05', '0.1', '0.15', '0.25', '0.5', '1'];
 
 // `metric{job="<jobName>", <matchers>}`; matchers are PromQL matcher strings such as 'code=~"5.."'.
 local selJob(jobName, metric, matchers=[]) =
@@ -116,7 +115,7 @@ local runbooks = {
   providerSlowDown: runbookBase + 'incident-002-provider-slow-down',
   privacySlowness: runbookBase + 'incident-003-privacy-export-delete-slowness',
   latencyRegression: runbookBase + 'incident-004-latency-regression',
-  // Not in either document: these pages must be written before the alerts go live (README lists them).
+  // Not in either document: written for these alerts in runbooks.libsonnet (README §3.3).
   doubleCharge: runbookBase + 'payments-double-charge',
   accessLogWriteFailures: runbookBase + 'access-log-write-failures',
   apiErrors: runbookBase + 'api-errors',
@@ -174,7 +173,7 @@ local runbooks = {
 
   // A symptom alert on a histogram quantile. for_ = null fires on the first evaluation.
   quantileAlert(name, severity, priority, histogram, q, above, window, for_, summary, description,
-                runbook, group_by=[]):: {
+                runbook, group_by=[], min_events=null):: {
     name: name,
     severity: severity,
     priority: priority,
@@ -184,6 +183,7 @@ local runbooks = {
       above: above,
       window: window,
       [if group_by != [] then 'group_by']: group_by,
+      [if min_events != null then 'min_events']: min_events,
     },
     [if for_ != null then 'for']: for_,
     summary: summary,

@@ -14,6 +14,11 @@ APP = "app"  # scraped by the `bookiji` job on /metrics
 PROBE = "probe"  # the synthetic checkers, job `bookiji-synthetics`, on /probe/metrics
 TARGETS = (APP, PROBE)
 JOBS = {APP: "bookiji", PROBE: "bookiji-synthetics"}
+# The deployment stage, a target label the scrape config sets (README §2: the label `env` on every series). Each
+# stage's spec scopes its selectors to its own (`scope: {env: …}`); SimCity is scraped once per stage, so one
+# simulator feeds both.
+STAGES = ("launch", "pilot")
+STAGE_LABELS = tuple({"env": stage} for stage in STAGES)
 
 COUNTER, GAUGE, HISTOGRAM = "counter", "gauge", "histogram"
 

@@ -29,6 +29,7 @@ def write_history(
     rps: float = 20.0,
     schedule: Schedule = (),
     families: Iterable[str] | None = None,
+    target_labels: dict[str, str] | None = None,
 ) -> dict:
     """Write samples every `step` seconds over [start, end) (unix seconds) to `path`, then return the ground
     truth: counts at the last sample (every counter starts at 0 at `start`).
@@ -36,6 +37,8 @@ def write_history(
     `schedule` lists (unix time, scenario) switches; `families` limits the file to these metric families
     (contract names, e.g. ["bookiji_http_requests_total"]) — all of them by default. 30 days at step 60 of
     the HTTP request counter alone is 2.3 M samples (~300 MB); every family for a day is ~15 M samples.
+    `target_labels` are added to every series after job and instance, as a scrape config's target labels would be
+    (Bookiji's `env`, which each stage's `scope` reads).
     """
     times = _times(start, end, step)
     switches = _switches(schedule)
@@ -45,11 +48,21 @@ def write_history(
     series = samples = 0
     with open(partial, "w", encoding="utf-8", newline="\n") as out:
         for family in chosen:
-            written = _write_family(out, family, Simulator(seed, rps, families=[family.name]), times, switches)
+            simulator = Simulator(seed, rps, families=[family.name])
+            written = _write_family(out, family, simulator, times, switches, target_labels or {})
             series, samples = series + written[0], samples + written[1]
         out.write("# EOF\n")
     os.replace(partial, target)
     return _truth(seed, rps, times, switches, chosen) | {"series": series, "samples": samples}
+
+
+def truth_until(
+    start: int, until: int, step: int = 60, seed: int = 1, rps: float = 20.0, schedule: Schedule = ()
+) -> dict:
+    """The ground truth write_history(start, …) returns, read at the sample at `until` instead of the last one: the
+    difference of two such truths counts the events between them (a calendar period's, since its start)."""
+    times = _times(start, until + step, step)
+    return _truth(seed, rps, times, _switches(schedule), c.resolve(["bookiji_http_requests_total"]))
 
 
 def _times(start: int, end: int, step: int) -> range:
@@ -85,12 +98,18 @@ def _timeline(simulator: Simulator, times: range, switches: list[tuple[float, st
 
 
 def _write_family(
-    out, family: c.Family, simulator: Simulator, times: range, switches: list[tuple[float, str]]
+    out,
+    family: c.Family,
+    simulator: Simulator,
+    times: range,
+    switches: list[tuple[float, str]],
+    target_labels: dict[str, str],
 ) -> tuple[int, int]:
     """Writes the family's samples; returns (series, samples) written. Synthetic traffic's series start with the
     first scenario that runs it, so both depend on the schedule."""
     out.write(openmetrics_header(family))
-    prefix = label_text(("job", "instance"), (c.JOBS[family.target], INSTANCE))
+    names = ("job", "instance", *target_labels)
+    prefix = label_text(names, (c.JOBS[family.target], INSTANCE, *target_labels.values()))
     per_child = len(family.buckets) + 3 if family.kind == c.HISTOGRAM else 1
     children = samples = 0
     for at in _timeline(simulator, times, switches):

@@ -29,6 +29,7 @@ from testing.servers import (
     wait_for,
     write_yaml,
 )
+from testing.simcity import contract
 
 OUTPUT = Path(__file__).parents[2] / "output"
 RULE_FILES = sorted((OUTPUT / prometheus_target.RULES_DIR).glob("*.rules.yml"))
@@ -90,10 +91,39 @@ def running_stack(tmp: Path, seed: int = 1) -> Iterator[Stack]:
             rules,
             {"bookiji": f"{simulator.url}/metrics", "bookiji-synthetics": f"{simulator.url}/probe/metrics"},
             alertmanager.url,
+            target_labels=contract.STAGE_LABELS,
         )
         prometheus = stack.enter_context(Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom"))
         prometheus.start()
         yield Stack(simulator, prometheus, alertmanager, capture, rules)
+
+
+@contextlib.contextmanager
+def one_spec_stack(tmp: Path, spec: str, rules: tuple | None = None) -> Iterator[tuple[Any, Prometheus]]:
+    """SimCity and a Prometheus that evaluates only the rules generated from `spec` (one service, named by the spec's
+    `service`), at the e2e's fast schedule; `rules` overrides the lint rules (for seconds-scale specs)."""
+    from generator import lint, pipeline  # the generator, not the committed output: the spec is the test's own
+    from generator.write import render_tree, write
+    from testing.simcity import serve
+
+    spec_file = tmp / "spec.yaml"
+    spec_file.write_text(spec)
+    outcome = pipeline.generate([spec_file], lint.RULES if rules is None else rules)
+    assert outcome.ok, [f.text() for f in outcome.findings]
+    write(tmp / "out", render_tree(outcome.files))
+    [generated] = sorted((tmp / "out" / prometheus_target.RULES_DIR).glob("*.rules.yml"))
+    rule_file = fast_rule_file(generated, tmp / generated.name)
+    with serve(host="127.0.0.1", port=0, seed=1, rps=20.0, tick=1.0) as simulator:
+        config = prometheus_config([rule_file], {"bookiji": f"{simulator.url}/metrics"}, None)
+        with Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom") as prometheus:
+            prometheus.start()
+            yield simulator, prometheus
+
+
+def instant_value(prometheus: Prometheus, expr: str) -> float | None:
+    """The first sample's value of an instant query, or None when it returns nothing."""
+    result = prometheus.query(expr)
+    return float(result[0]["value"][1]) if result else None
 
 
 def assert_every_rule_loaded_cleanly(ruler: str, loaded_groups: list[dict], rule_files: list[Path]) -> None:

@@ -12,13 +12,17 @@ import itertools
 import shutil
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator import naming, pipeline
 from generator.backfill import LAST_SECOND
+from generator.calendar_periods import MONDAY_AFTER_EPOCH, NOMINAL, Calendar
 from generator.promtool import LABEL_ENCODINGS, group_phase
+from generator.render.rules import period_rules
 from testing.servers import Prometheus, binary, write_yaml
 
 from .stack import RULE_FILES
@@ -83,12 +87,27 @@ def base_group_name(rule_file: Path) -> str:
     )
 
 
+def calendar_week_ratio() -> str:
+    """The period ratio slogen generates for the error-rate SLO made a calendar week (UTC): the same base records,
+    summed since Monday 00:00."""
+    outcome = pipeline.check([Path(__file__).parents[2] / "slo_specs" / "bookiji.jsonnet"])
+    assert outcome.project is not None, [f.text() for f in outcome.findings]
+    slo = next(s for s in outcome.project.slos() if (s.service, s.name) == (SERVICE, SLO))
+    week = replace(slo, period=NOMINAL["week"], calendar=Calendar("week", "UTC", slo.spec))
+    return next(str(rule["expr"]) for rule in period_rules(week) if rule["record"] == naming.PERIOD_RATIO)
+
+
+def week_start(t: int) -> int:
+    """The Monday 00:00 UTC at or before `t`."""
+    return (t - MONDAY_AFTER_EPOCH) // (7 * DAY) * (7 * DAY) + MONDAY_AFTER_EPOCH
+
+
 def exact_budget_remaining(truth: dict, budget: float) -> float:
     return 1 - (truth["requests_errors"] / truth["requests_total"]) / budget
 
 
 def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Path):
-    from testing.simcity import write_history
+    from testing.simcity import truth_until, write_history
 
     rules = generated_rules(SERVICE, SLO)
     base = [rules["slogen:sli_errors:rate5m"], rules["slogen:sli_total:rate5m"]]
@@ -109,7 +128,15 @@ def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Pat
     ]
     history = tmp_path / "history.om"
     truth = write_history(
-        history, start, end, step=STEP, seed=1, rps=20.0, schedule=schedule, families=["bookiji_http_requests_total"]
+        history,
+        start,
+        end,
+        step=STEP,
+        seed=1,
+        rps=20.0,
+        schedule=schedule,
+        families=["bookiji_http_requests_total"],
+        target_labels={"env": "launch"},  # the launch stage's scope (slo_specs/bookiji.jsonnet)
     )
     expected = exact_budget_remaining(truth, budget)
     assert 0.05 < expected < 0.95, f"the schedule should spend part of the budget, not {1 - expected:.1%} of it"
@@ -147,11 +174,22 @@ def test_error_budget_remaining_over_30_days_of_backfilled_history(tmp_path: Pat
         [evaluations] = prometheus.query(f"count_over_time({TOTAL_RATE}[30d])", at=end)
         [ratio] = prometheus.query(period_expr, at=end)
         [remaining] = prometheus.query(remaining_expr.replace(RATIO_PERIOD, f"({period_expr})"), at=end)
+        # A calendar week: the week of `end` less a day (so it holds at least a day), read before its end.
+        monday = week_start(end - DAY)
+        at = min(end, monday + 7 * DAY - 3600)
+        [week] = prometheus.query(calendar_week_ratio(), at=at)
     measured = float(remaining["value"][1])
     # Every minute but the first, whose 5m window holds a single raw sample: promtool dropped no evaluation.
     assert float(evaluations["value"][1]) == 30 * DAY // STEP - 1
     assert float(ratio["value"][1]) == pytest.approx(truth["requests_errors"] / truth["requests_total"], rel=TOLERANCE)
     # remaining = 1 − ratio / budget: a relative error e in the ratio moves it by e · (1 − remaining).
+    # The week's ratio is the truth of the events after Monday 00:00: samples up to `at` minus those up to Monday.
+    # The first base rates after Monday still hold the minutes before it, and the last ones miss minutes they do
+    # not reach yet: under five minutes' events at each end of the week so far.
+    since = truth_until(start, at, STEP, 1, 20.0, schedule), truth_until(start, monday, STEP, 1, 20.0, schedule)
+    week_errors = since[0]["requests_errors"] - since[1]["requests_errors"]
+    week_total = since[0]["requests_total"] - since[1]["requests_total"]
+    assert float(week["value"][1]) == pytest.approx(week_errors / week_total, rel=10 * STEP / (at - monday))
     assert measured == pytest.approx(expected, abs=TOLERANCE * (1 - expected)), (
         f"error budget remaining {measured:.5f} from Prometheus, {expected:.5f} exact "
         f"({truth['requests_errors']} bad of {truth['requests_total']} events)"

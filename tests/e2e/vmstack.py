@@ -36,6 +36,7 @@ from testing.servers import (
     wait_for,
     write_yaml,
 )
+from testing.simcity import contract
 
 from .stack import ALERTMANAGER_CONFIG, RULE_FILES, never_in_maintenance, run_by_hand
 
@@ -88,6 +89,7 @@ def forwarding_prometheus_config(rule_files: list[Path], simulator_url: str, vic
         {"bookiji": f"{simulator_url}/metrics", "bookiji-synthetics": f"{simulator_url}/probe/metrics"},
         None,
         interval=EVALUATION,
+        target_labels=contract.STAGE_LABELS,
     )
     config["remote_write"] = [
         {

@@ -85,7 +85,7 @@ def test_reserved_in_alert_labels(where, text, label, what):
         ("description", "the SLO's description, on slogen:slo:info"),
         ("objective", "the SLO's objective, on slogen:slo:info"),
         ("period", "the SLO's period, on slogen:slo:info"),
-        ("sli", "the SLI kind (ratio, latency or probe), on slogen:slo:info"),
+        ("sli", "the SLI kind (ratio, latency, value, probe or freshness), on slogen:slo:info"),
         ("runbook_url", "alerting.runbook, on slogen:slo:info"),
     ],
 )

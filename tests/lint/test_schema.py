@@ -132,7 +132,7 @@ def test_schema_sli_with_two_kinds():
     finding = only(check_text(SLI_TWO_KINDS), "schema")
     assert finding.text() == (
         "spec.yaml:7:7: slos[0].sli: has 2 entries (latency, ratio), expected one "
-        "(an sli has exactly one of ratio, latency or probe)"
+        "(an sli has exactly one of ratio, latency, value, probe or freshness)"
     )
 
 
@@ -142,7 +142,7 @@ def test_schema_sli_with_no_kind():
     )
     finding = only(check_text(text), "schema")
     assert at(finding) == "spec.yaml:6:10"
-    assert finding.message == "must not be empty (an sli has exactly one of ratio, latency or probe)"
+    assert finding.message == "must not be empty (an sli has exactly one of ratio, latency, value, probe or freshness)"
 
 
 RATIO_BOTH = spec("""\
