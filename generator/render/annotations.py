@@ -170,7 +170,7 @@ def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
     common = dict(
         slo=slo,
         where=_where(slo, values),
-        period=slo.period_text,
+        period=slo.period_name,
         factor=format_number(window.factor(slo.period)),
         long=format_duration(window.long),
         short=format_duration(window.short),
@@ -201,7 +201,7 @@ def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
         every=every,
         window=format_duration(slo.strike_window),
         objective=format_number(slo.objective_percent),
-        period=slo.period_text,
+        period=slo.period_name,
         entry=entry,
         entries=sli.priorities,
         priority=dict(alert.labels)["priority"],
@@ -221,7 +221,7 @@ def overdue(slo: SLO, values: Values) -> dict[str, str]:
         age=values.duration() if sli.last_success is not None else None,
         selector=values.literal(sli.presence),
         objective=format_number(slo.objective_percent),
-        period=slo.period_text,
+        period=slo.period_name,
     )
     return {"summary": _OVERDUE_SUMMARY.render(common), "description": _OVERDUE_DESCRIPTION.render(common)}
 
