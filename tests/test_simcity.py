@@ -689,13 +689,26 @@ def read_banner(stream: IO[bytes], last: str, timeout: float = 60) -> list[str]:
     return lines
 
 
-def test_main_runs_until_interrupted():
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    "inherited",
+    [None, _ignore_sigint],
+    ids=["foreground", "started-with-sigint-ignored"],
+)
+def test_main_runs_until_interrupted(inherited):
+    """A shell starts background jobs (`make test &`, a CI step run with `&`) with SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler: SimCity must still stop on the SIGINT that "Ctrl-C stops it" promises
+    (a clean-clone run started in the background waited 60 s for it, twice)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "testing.simcity", "--port", "0", "--scenario", "map_provider_down", "--rps", "5"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         bufsize=0,
+        preexec_fn=inherited,
     )
     try:
         banner = read_banner(process.stdout, "/api/simcity/status")

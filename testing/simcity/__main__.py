@@ -3,6 +3,7 @@
 It was `slogen simcity` until SimCity left the product package: a user's `pip install slogen` does not ship it.
 """
 
+import signal
 import sys
 import time
 
@@ -31,6 +32,9 @@ def _listen(host: str, port: int, seed: int, rps: float) -> SimCityServer:
 @click.option("--scenario", type=click.Choice(sorted(SCENARIOS)), default="healthy", show_default=True)
 def main(host: str, port: int, seed: int, rps: float, scenario: str) -> None:
     """Run the SimCity synthetic Bookiji traffic simulator in the foreground until Ctrl-C."""
+    # A shell starts background jobs with SIGINT ignored, and Python then raises no KeyboardInterrupt: "Ctrl-C
+    # stops it" (and the SIGINT that tests and scripts send) must hold however SimCity was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with _listen(host, port, seed, rps) as server:
         # Ctrl-C may land while the banner prints, so the whole foreground part handles it.
         try:
@@ -40,9 +44,6 @@ def main(host: str, port: int, seed: int, rps: float, scenario: str) -> None:
             )
             for method, route, what in ENDPOINTS:
                 click.echo(f"  {method:<4} {server.url}{route}  {what}")
-            # Sleep, not Event.wait: a Ctrl-C that lands inside Event.wait can leave the event's lock held
-            # (the KeyboardInterrupt is raised between its acquire and the `with` that would release it), and
-            # close() then blocks forever on the same lock.
             while not server.stopped:
                 time.sleep(0.5)
         except KeyboardInterrupt:
