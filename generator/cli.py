@@ -11,12 +11,29 @@ from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__, backfill, budget, deploy, explain, inputs, pipeline, promtool, report, scaffold, testplan
+from . import (
+    __version__,
+    backfill,
+    budget,
+    deploy,
+    explain,
+    importers,
+    inputs,
+    pipeline,
+    promtool,
+    report,
+    scaffold,
+    testplan,
+)
+from .document import display_name
 from .findings import ERROR, WARNING, Finding
+from .importers import emit as import_emit
+from .importers import sources as import_sources
 from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
 from .targets import RenderOptions, deploy_checks, prometheus
 from .targets import alertmanager as alertmanager_target
+from .validate import SCHEMA_FILE
 from .write import LockTimeout, Plan, drift, output_lock, plan, render_tree, spec_name, write
 
 DEFAULT_SPECS = Path("slo_specs")
@@ -571,6 +588,88 @@ def _routing_exists(specs: Path) -> bool:
         return False
     project = pipeline.check([specs]).project
     return project is not None and project.routing is not None
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the specs' SLOs in another tool's format."""
+
+
+@export_group.command("openslo")
+@specs_input
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write <service>.openslo.yaml here (default: stdout).",
+)
+@run_limits
+def export_openslo(
+    paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path | None, max_seconds: float, max_memory: int
+) -> None:
+    """OpenSLO v1 documents (Service, SLI, SLO, AlertCondition + AlertPolicy per burn-rate pair) for every SLO."""
+    from .render import openslo
+
+    specs = _spec_paths(paths, more_specs)
+    with _within(max_seconds, max_memory):
+        outcome = pipeline.check(specs)
+    _report(outcome.findings, "text")
+    if not outcome.ok or outcome.project is None:
+        _fail("specs are invalid; fix them first")
+    for service in outcome.project.services:
+        exported = openslo.service_documents(service)
+        for reason in exported.skipped:
+            click.echo(f"slogen: {reason}", err=True)
+        text = openslo.stream_text(exported.documents)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{service.name}.openslo.yaml").write_text(text, encoding="utf-8")
+
+
+@main.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(importers.IMPORTERS)))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SPECS,
+    show_default=True,
+    help="Directory the specs go in, one <service>.yaml per service.",
+)
+@click.option("--allow-partial", is_flag=True, help="Exit 0 even when some items were left out (they stay comments).")
+@run_limits
+def import_command(
+    fmt: str, files: tuple[Path, ...], out: Path, allow_partial: bool, max_seconds: float, max_memory: int
+) -> None:
+    """Turn another tool's SLO files into slogen specs. Anything that does not map is reported with its
+    file:line and kept as a comment in the spec; then the specs are validated as `slogen validate` would."""
+    with _within(max_seconds, max_memory):
+        documents, problems = import_sources.load(list(files))
+        if problems:
+            _report(problems, "text")
+            sys.exit(1)
+        imported = importers.IMPORTERS[fmt].convert(documents)
+        texts = import_emit.render(imported, fmt, [display_name(f) for f in files])
+    clash = next((out / name for name in texts if (out / name).exists()), None)
+    if clash is not None:
+        _fail(f"{clash} already exists; slogen import never overwrites a spec: move it or pick another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (out / name).write_text(text, encoding="utf-8")
+        click.echo(f"slogen: wrote {out / name}", err=True)
+    if texts and not (out / SCHEMA_FILE).exists():  # what the modeline points at, as `slogen init` writes it
+        (out / SCHEMA_FILE).write_text(scaffold.schema_text(), encoding="utf-8")
+    _report(imported.left_out, "text")
+    outcome = pipeline.check([out / name for name in texts]) if texts else pipeline.Outcome()
+    _report(outcome.findings, "text")
+    if not texts or not outcome.ok:
+        _fail("nothing was imported" if not texts else "the imported specs are not valid yet; see above")
+    if imported.left_out and not allow_partial:
+        _fail(
+            f"{len(imported.left_out)} item(s) left out (see above and the `left out:` comments); "
+            "pass --allow-partial to accept"
+        )
 
 
 @main.command()

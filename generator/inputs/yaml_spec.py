@@ -1,6 +1,8 @@
 """YAML specs, loaded with safe_load semantics while recording the line and column of every value."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ import yaml
 from ..document import Document, LoadError, Position, SpecPath
 from .limits import MAX_DEPTH, MAX_NODES, too_deep, too_many
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "SUFFIXES", "load"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "SUFFIXES", "load", "load_all"]
 
 SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 _NULL_SPELLINGS = ("", "~", "null", "Null", "NULL")
@@ -97,9 +99,36 @@ def load(path: Path, display: str, root: Path, text: str) -> Document:
     return Document(display, data, positions, key_positions)
 
 
-def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+def load_all(display: str, text: str) -> list[Document]:
+    """Every document of a multi-document file (`---`), each with its own positions, which are lines of the
+    whole file. For `slogen import`: other tools' files hold several documents; slogen's own specs hold one."""
+    documents = []
+    with _parsing(text) as loader:
+        while loader.check_node():
+            node, builder = loader.get_node(), _NodeBuilder(loader, dates_as_text=True)
+            data = builder.build(node, ()) if node is not None else None
+            if data is not None:
+                documents.append(Document(display, data, builder.positions, builder.key_positions))
+    return documents
+
+
+@contextmanager
+def _parsing(text: str) -> Iterator[_SpecLoader]:
+    """A loader for `text`; PyYAML's errors leave it as LoadErrors in the spec author's words."""
+    loader = _reader(text)
     try:
-        loader = _SpecLoader(text)  # the reader checks every character here, before any parsing
+        yield loader
+    except yaml.MarkedYAMLError as err:
+        raise _syntax_error(err) from None
+    except yaml.YAMLError as err:
+        raise LoadError(f"YAML error: {err}") from None
+    finally:
+        loader.dispose()
+
+
+def _reader(text: str) -> _SpecLoader:
+    try:
+        return _SpecLoader(text)  # the reader checks every character here, before any parsing
     except yaml.reader.ReaderError as err:
         before = text[: err.position]
         line, column = before.count("\n") + 1, err.position - before.rfind("\n")
@@ -109,29 +138,33 @@ def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath,
             line,
             column,
         ) from None
-    try:
+
+
+def _syntax_error(err: yaml.MarkedYAMLError) -> LoadError:
+    mark = err.problem_mark or err.context_mark
+    # PyYAML's error types allow both marks to be missing; then point at the file like other LoadErrors.
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return LoadError(f"YAML syntax error: {_plain_words(err)}", line, column)
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+    with _parsing(text) as loader:
         node = loader.get_single_node()
         builder = _NodeBuilder(loader)
         data = builder.build(node, ()) if node is not None else None
-        if data is None:
-            raise LoadError("the file is empty; a spec starts with apiVersion: slogen/v1")
-        return data, builder.positions, builder.key_positions
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        # PyYAML's error types allow both marks to be missing; then point at the file like other LoadErrors.
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError(f"YAML syntax error: {_plain_words(err)}", line, column) from None
-    except yaml.YAMLError as err:
-        raise LoadError(f"YAML error: {err}") from None
-    finally:
-        loader.dispose()
+    if data is None:
+        raise LoadError("the file is empty; a spec starts with apiVersion: slogen/v1")
+    return data, builder.positions, builder.key_positions
 
 
 class _NodeBuilder:
     """Builds plain data from a YAML node graph with safe_load semantics, recording positions."""
 
-    def __init__(self, loader: _SpecLoader):
+    def __init__(self, loader: _SpecLoader, dates_as_text: bool = False):
         self.loader = loader
+        # Other tools' files (slogen import) write timestamps unquoted (OpenSLO's `startTime: 2022-01-01 12:00:00`);
+        # their importers read them as text. In a slogen spec a date is always a mistake.
+        self.dates_as_text = dates_as_text
         self.positions: dict[SpecPath, Position] = {}
         self.key_positions: dict[SpecPath, Position] = {}
         self.visited = 0
@@ -146,6 +179,8 @@ class _NodeBuilder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp" and self.dates_as_text:
+            return str(node.value)
         if node.tag == "tag:yaml.org,2002:timestamp":
             raise LoadError(
                 f"{_short(node.value)} reads as a date; quote it if you mean text",

@@ -1,0 +1,34 @@
+"""What every importer returns: slogen specs as plain data, one per service, and what it could not carry over.
+
+An importer reads other tools' SLO files (already loaded as Documents, so every left-out item has a file:line:col)
+and never drops anything silently: an item it cannot map is a LeftOut finding, reported by `slogen import` and
+written into the generated spec as a YAML comment.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..document import Document, SpecPath
+from ..findings import Finding
+
+RULE = "import"
+
+
+@dataclass
+class Imported:
+    """Specs by service name (each a dict the slogen schema accepts), and the findings for what was left out."""
+
+    specs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    left_out: list[Finding] = field(default_factory=list)
+    # Where each left-out item's comment goes in the written specs: (service, SLO name or ""), by finding.
+    # Items an importer does not place go at the top of every spec written (emit.py).
+    places: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def leave_out(
+        self, document: Document, path: SpecPath, what: str, why: str, service: str = "", slo: str = ""
+    ) -> None:
+        """`what` (in the source's own words) was not imported, and `why`; the finding points at the source.
+        `service` and `slo` name the spec (and the SLO in it) whose comment should carry it, when known."""
+        self.left_out.append(document.finding(path, f"{what} was not imported: {why}", RULE, "warning"))
+        if service:
+            self.places[len(self.left_out) - 1] = (service, slo)
