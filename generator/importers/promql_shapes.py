@@ -14,7 +14,7 @@ from typing import Any
 import promql_parser
 
 from ..selector import SelectorError, parse_selector
-from .sloth_promql import WINDOW, _describe, _is, _unwrap
+from .sloth_promql import WINDOW, describe, is_node, unwrap
 
 _COUNTER_FUNCTIONS = ("rate", "irate", "increase")
 _SHAPE = "one counter: `sum(rate(<selector>[<range>]))`, optionally `by (…)`, or the bare selector"
@@ -33,26 +33,26 @@ class Counter:
 def counter(query: str) -> Counter:
     """The counter a query reads and the labels it sums by. Raises ShapeError for any other shape."""
     try:
-        expr = _unwrap(promql_parser.parse(WINDOW.sub("5m", query)))
+        expr = unwrap(promql_parser.parse(WINDOW.sub("5m", query)))
     except ValueError as err:
         raise ShapeError(f"it is not valid PromQL ({err})") from None
     group_by: tuple[str, ...] = ()
-    if _is(expr, "AggregateExpr"):
+    if is_node(expr, "AggregateExpr"):
         if str(expr.op) != "sum" or expr.param is not None:
-            raise ShapeError(f"it is {_describe(expr)}, not {_SHAPE}")
+            raise ShapeError(f"it is {describe(expr)}, not {_SHAPE}")
         if expr.modifier is not None:
             if str(expr.modifier.type).endswith("Without"):
                 raise ShapeError("`sum without (…)` keeps every other label; slogen needs the labels to keep (`by`)")
             group_by = tuple(expr.modifier.labels)
-        expr = _unwrap(expr.expr)
+        expr = unwrap(expr.expr)
     return Counter(_selector(expr), group_by)
 
 
 def _selector(expr: Any) -> str:
-    if _is(expr, "Call") and expr.func.name in _COUNTER_FUNCTIONS and _is(expr.args[0], "MatrixSelector"):
+    if is_node(expr, "Call") and expr.func.name in _COUNTER_FUNCTIONS and is_node(expr.args[0], "MatrixSelector"):
         expr = expr.args[0].vector_selector
-    if not _is(expr, "VectorSelector"):
-        raise ShapeError(f"it is {_describe(expr)}, not {_SHAPE}")
+    if not is_node(expr, "VectorSelector"):
+        raise ShapeError(f"it is {describe(expr)}, not {_SHAPE}")
     if expr.offset is not None or expr.at is not None:
         raise ShapeError("it reads the counter with `offset` or `@`; slogen's windows end now")
     try:

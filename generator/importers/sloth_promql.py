@@ -53,7 +53,7 @@ class Counters:
 def events(error_query: str, total_query: str) -> Counters:
     total = summed(_parse(total_query, "total"), "total")
     error = _without_zero_fallback(_parse(error_query, "error"))
-    if _is(error, "BinaryExpr") and str(error.op) == "-":
+    if is_node(error, "BinaryExpr") and str(error.op) == "-":
         minuend = summed(error.lhs, "error")
         if minuend != total:
             raise QueryError(
@@ -66,11 +66,11 @@ def events(error_query: str, total_query: str) -> Counters:
 
 
 def error_ratio(query: str) -> Counters:
-    expr = _unwrap(_parse(query, "error"))
+    expr = unwrap(_parse(query, "error"))
     kind = "errors"
-    if _is(expr, "BinaryExpr") and str(expr.op) == "-" and _is(expr.lhs, "NumberLiteral") and expr.lhs.val == 1:
-        expr, kind = _unwrap(expr.rhs), "good"
-    if not (_is(expr, "BinaryExpr") and str(expr.op) == "/"):
+    if is_node(expr, "BinaryExpr") and str(expr.op) == "-" and is_node(expr.lhs, "NumberLiteral") and expr.lhs.val == 1:
+        expr, kind = unwrap(expr.rhs), "good"
+    if not (is_node(expr, "BinaryExpr") and str(expr.op) == "/"):
         raise QueryError(
             f"slogen reads a raw error ratio only as `<errors> / <total>` or `1 - (<good> / <total>)`, each side "
             f"{_SHAPE}"
@@ -101,12 +101,12 @@ def _parse(query: str, side: str) -> Any:
         raise QueryError(f"it is not valid PromQL ({err})", side) from None
 
 
-def _is(expr: Any, kind: str) -> bool:
+def is_node(expr: Any, kind: str) -> bool:
     return type(expr).__name__ == kind
 
 
-def _unwrap(expr: Any) -> Any:
-    while _is(expr, "ParenExpr"):
+def unwrap(expr: Any) -> Any:
+    while is_node(expr, "ParenExpr"):
         expr = expr.expr
     return expr
 
@@ -114,27 +114,28 @@ def _unwrap(expr: Any) -> Any:
 def _without_zero_fallback(expr: Any) -> Any:
     """`<errors> or on() vector(0)`: Sloth users' guard for an error counter that does not exist yet, which
     slogen's rules already count as 0 (spec reference §1.4)."""
-    expr = _unwrap(expr)
-    if _is(expr, "BinaryExpr") and str(expr.op).lower() == "or":
-        fallback = _unwrap(expr.rhs)
-        if _is(fallback, "Call") and fallback.func.name == "vector" and str(fallback.args[0]) in ("0", "0.0"):
+    expr = unwrap(expr)
+    if is_node(expr, "BinaryExpr") and str(expr.op).lower() == "or":
+        fallback = unwrap(expr.rhs)
+        if is_node(fallback, "Call") and fallback.func.name == "vector" and str(fallback.args[0]) in ("0", "0.0"):
             return expr.lhs
     return expr
 
 
 def summed(expr: Any, side: str) -> Sum:
     """`sum [by (…)] (rate|increase(<selector>[{{.window}}]))`, or QueryError saying what differs."""
-    expr = _unwrap(expr)
-    if not (_is(expr, "AggregateExpr") and str(expr.op) == "sum" and expr.param is None):
-        raise QueryError(f"it is {_describe(expr)}, not {_SHAPE}", side)
+    expr = unwrap(expr)
+    if not (is_node(expr, "AggregateExpr") and str(expr.op) == "sum" and expr.param is None):
+        raise QueryError(f"it is {describe(expr)}, not {_SHAPE}", side)
     labels: tuple[str, ...] = ()
     if expr.modifier is not None:
         if str(expr.modifier.type).endswith("Without"):
             raise QueryError("`sum without (…)` keeps every other label; slogen needs the labels to keep (`by`)", side)
         labels = tuple(expr.modifier.labels)
-    inner = _unwrap(expr.expr)
-    if not (_is(inner, "Call") and inner.func.name in _COUNTER_FUNCTIONS and _is(inner.args[0], "MatrixSelector")):
-        raise QueryError(f"it sums {_describe(inner)}, not rate() of a counter: {_SHAPE}", side)
+    inner = unwrap(expr.expr)
+    counted = is_node(inner, "Call") and inner.func.name in _COUNTER_FUNCTIONS
+    if not (counted and is_node(inner.args[0], "MatrixSelector")):
+        raise QueryError(f"it sums {describe(inner)}, not rate() of a counter: {_SHAPE}", side)
     matrix = inner.args[0]
     if matrix.range.total_seconds() != _PLACEHOLDER_SECONDS:
         raise QueryError(
@@ -151,15 +152,15 @@ def summed(expr: Any, side: str) -> Sum:
         raise QueryError(f"slogen cannot write its selector `{vector}` ({err})", side) from None
 
 
-def _describe(expr: Any) -> str:
-    if _is(expr, "Call"):
+def describe(expr: Any) -> str:
+    if is_node(expr, "Call"):
         return f"`{expr.func.name}(…)`"
-    if _is(expr, "AggregateExpr"):
+    if is_node(expr, "AggregateExpr"):
         return f"`{expr.op}(…)`"
-    if _is(expr, "BinaryExpr"):
+    if is_node(expr, "BinaryExpr"):
         return f"an expression with `{expr.op}`"
-    if _is(expr, "SubqueryExpr"):
+    if is_node(expr, "SubqueryExpr"):
         return "a subquery (`[…:]`)"
-    if _is(expr, "VectorSelector"):
+    if is_node(expr, "VectorSelector"):
         return "a bare series (no rate over the window)"
     return "another expression"
