@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test unit validate check lint tools bench fuzz clean
+.PHONY: generate test unit validate check lint tools bench fuzz demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ $(BENCH_STAMP): $(STAMP)
 # Measures on this machine and rewrites docs/benchmarks.md and its chart (about 12 minutes on 2 cores).
 bench: $(BENCH_STAMP) tools
 	$(BIN)/python -m bench
+
+# A real Prometheus with the generated rules, SimCity in DEMO_SCENARIO and `slogen serve` at
+# http://127.0.0.1:$(DEMO_PORT)/status, all on 127.0.0.1; Ctrl-C stops everything (docs/serve.md).
+DEMO_SCENARIO ?= healthy
+DEMO_PORT ?= 8080
+
+demo: $(STAMP) tools
+	$(BIN)/python -m tests.e2e.demo --scenario $(DEMO_SCENARIO) --port $(DEMO_PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

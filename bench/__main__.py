@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from . import accuracy, detection, gap, rules_cost, scale
+from . import accuracy, detection, gap, rules_cost, scale, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -30,6 +30,7 @@ BENCHMARKS = {
     "detection": detection,
     "scale": scale,
     "gap": gap,
+    "serve": serve,
 }
 
 

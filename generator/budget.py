@@ -36,17 +36,26 @@ class RunLimits:
     memory_mib: int = MEMORY_MIB  # 0: no memory limit
 
 
-def resident_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process and of its children, which it waits for (Linux /proc)."""
+def resident_bytes(pid: int | str = "self", forked: bool = False) -> int:
+    """Resident memory of a process and of its children, which it waits for (Linux /proc). A child counts only
+    the memory it does not share with its parent: a worker forked to render (pipeline.WORKERS_FROM) shares the
+    whole model with the run, and counting its resident size would count the model once per worker."""
     total = 0
     try:
-        total = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+        total = _private_bytes(pid) if forked else int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
-                total += resident_bytes(child)
+                total += resident_bytes(child, forked=True)
     except (OSError, ValueError, IndexError):
         pass  # a child that has just exited holds nothing
     return total
+
+
+def _private_bytes(pid: int | str) -> int:
+    """Pages only this process maps (smaps_rollup's Private_Clean and Private_Dirty): for a child that exec'd
+    another program (promtool, the Jsonnet evaluator), nearly all of its resident memory."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Private_"))
 
 
 @contextmanager

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 PAGE, TICKET = "page", "ticket"
 BASE_WINDOW = 300  # 5m: the only window that reads raw series
@@ -61,6 +62,7 @@ def budget_for(factor: Decimal, long: int, period: int) -> Decimal:
     return Decimal(format(factor * long / period, ".12g"))
 
 
+@lru_cache(maxsize=64)  # a fleet has a few periods and thousands of SLOs; the result is immutable
 def default_windows(period: int) -> tuple[BurnWindow, ...]:
     """The Workbook's pairs for `period`: both windows scaled by period / 30d and rounded to clean durations.
 

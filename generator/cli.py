@@ -15,9 +15,9 @@ from . import (
     __version__,
     backfill,
     budget,
+    cache,
     deploy,
     explain,
-    importers,
     inputs,
     pipeline,
     promtool,
@@ -26,15 +26,17 @@ from . import (
     testplan,
 )
 from .document import display_name
+from .durations import parse_duration
 from .findings import ERROR, WARNING, Finding
-from .importers import emit as import_emit
-from .importers import sources as import_sources
+from .inputs import importers
+from .inputs.importers import emit as import_emit
+from .inputs.importers import sources as import_sources
 from .load import discover
 from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
 from .targets import RenderOptions, deploy_checks, prometheus
 from .targets import alertmanager as alertmanager_target
 from .validate import SCHEMA_FILE
-from .write import LockTimeout, Plan, drift, output_lock, plan, render_tree, spec_name, write
+from .write import LockTimeout, Plan, drift, output_lock, plan, spec_name, write, write_files
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
@@ -225,14 +227,17 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
 def _rendered(specs: list[Path], out: Path, options: RenderOptions, limits: budget.RunLimits) -> dict[str, bytes]:
     """Every file a run over these specs generates into `out`, serialised, within the run's limits; nothing is
     written yet (a run stopped at a limit writes nothing)."""
+    cached = cache.for_output(out)  # beside output/: what earlier runs derived from unchanged specs
     with _within(limits.seconds, limits.memory_mib):
-        outcome = pipeline.generate(
-            specs, options=options, progress=_progress("rendering"), names=lambda spec: spec_name(spec, out)
+        outcome, tree = pipeline.generate_tree(
+            specs, options, names=lambda spec: spec_name(spec, out), cached=cached, progress=_progress("rendering")
         )
         _report(outcome.findings, "text")
         if not outcome.ok:
             _fail("specs are invalid; nothing was written")
-        return render_tree(outcome.files, progress=_progress("serialising"))
+        if cached:
+            cached.prune()
+        return tree
 
 
 @contextmanager
@@ -615,16 +620,16 @@ def export_openslo(
     _report(outcome.findings, "text")
     if not outcome.ok or outcome.project is None:
         _fail("specs are invalid; fix them first")
+    texts: dict[str, str] = {}
     for service in outcome.project.services:
         exported = openslo.service_documents(service)
         for reason in exported.skipped:
             click.echo(f"slogen: {reason}", err=True)
-        text = openslo.stream_text(exported.documents)
-        if out is None:
-            click.echo(text, nl=False)
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{service.name}.openslo.yaml").write_text(text, encoding="utf-8")
+        texts[f"{service.name}.openslo.yaml"] = openslo.stream_text(exported.documents)
+    if out is None:
+        click.echo("".join(texts.values()), nl=False)
+    else:
+        write_files(out, texts)
 
 
 @main.command("import")
@@ -638,28 +643,40 @@ def export_openslo(
     help="Directory the specs go in, one <service>.yaml per service.",
 )
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even when some items were left out (they stay comments).")
+@click.option(
+    "--default-slo-period",
+    metavar="DURATION",
+    help="sloth only: the --default-slo-period you ran Sloth with (default 30d); picks the AlertWindows given.",
+)
 @run_limits
 def import_command(
-    fmt: str, files: tuple[Path, ...], out: Path, allow_partial: bool, max_seconds: float, max_memory: int
+    fmt: str,
+    files: tuple[Path, ...],
+    out: Path,
+    allow_partial: bool,
+    default_slo_period: str | None,
+    max_seconds: float,
+    max_memory: int,
 ) -> None:
     """Turn another tool's SLO files into slogen specs. Anything that does not map is reported with its
     file:line and kept as a comment in the spec; then the specs are validated as `slogen validate` would."""
+    options = importers.ImportOptions(_import_period(fmt, default_slo_period))
     with _within(max_seconds, max_memory):
         documents, problems = import_sources.load(list(files))
         if problems:
             _report(problems, "text")
             sys.exit(1)
-        imported = importers.IMPORTERS[fmt].convert(documents)
+        imported = importers.IMPORTERS[fmt].convert(documents, options)
         texts = import_emit.render(imported, fmt, [display_name(f) for f in files])
     clash = next((out / name for name in texts if (out / name).exists()), None)
     if clash is not None:
         _fail(f"{clash} already exists; slogen import never overwrites a spec: move it or pick another --out")
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        (out / name).write_text(text, encoding="utf-8")
-        click.echo(f"slogen: wrote {out / name}", err=True)
     if texts and not (out / SCHEMA_FILE).exists():  # what the modeline points at, as `slogen init` writes it
-        (out / SCHEMA_FILE).write_text(scaffold.schema_text(), encoding="utf-8")
+        texts = {**texts, SCHEMA_FILE: scaffold.schema_text()}
+    write_files(out, texts)
+    for name in texts:
+        click.echo(f"slogen: wrote {out / name}", err=True)
+    texts.pop(SCHEMA_FILE, None)
     _report(imported.left_out, "text")
     outcome = pipeline.check([out / name for name in texts]) if texts else pipeline.Outcome()
     _report(outcome.findings, "text")
@@ -672,6 +689,17 @@ def import_command(
         )
 
 
+def _import_period(fmt: str, period: str | None) -> int | None:
+    if period is None:
+        return None
+    if fmt != "sloth":
+        raise click.UsageError(f"--default-slo-period is Sloth's flag; {fmt} files carry their own periods")
+    try:
+        return parse_duration(period)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--default-slo-period") from None
+
+
 @main.command()
 def schema() -> None:
     """Print the spec's JSON Schema (also at generator/schema/slogen-v1.schema.json)."""
@@ -680,3 +708,56 @@ def schema() -> None:
     from .validate import SCHEMA_FILE
 
     click.echo(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
+
+
+def _optional_prometheus_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return None if value is None else _prometheus_url(ctx, param, value)
+
+
+@main.command("serve")
+@specs_input
+@click.option(
+    "--prometheus",
+    "prometheus_url",
+    callback=_optional_prometheus_url,
+    metavar="URL",
+    help="The Prometheus that evaluates the generated rules, e.g. http://127.0.0.1:9090. Without it: the catalog only.",
+)
+@click.option("--grafana", metavar="URL", help="Grafana's base URL, for links to the SLO dashboards.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. The pages have no login: keep it local, or put a proxy with one in front.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0 picks a free port.")
+@run_limits
+def serve_command(
+    paths: tuple[Path, ...],
+    more_specs: tuple[Path, ...],
+    prometheus_url: str | None,
+    grafana: str | None,
+    host: str,
+    port: int,
+    max_seconds: float,
+    max_memory: int,
+) -> None:
+    """Serve the SLO catalog, live status (with --prometheus) and one page per SLO, read-only, until Ctrl-C."""
+    from .serve import app, prometheus, server  # only this command needs uvicorn and Starlette
+
+    specs = _spec_paths(paths, more_specs)
+    with _within(max_seconds, max_memory):  # the limits bound reading the specs, not the hours of serving
+        outcome = pipeline.check(specs)
+    _report(outcome.findings, "text")
+    if not outcome.ok or outcome.project is None:
+        _fail("specs are invalid; fix them first")
+    source = prometheus.HTTPPrometheus(prometheus_url) if prometheus_url else None
+    asgi = app.create_app(outcome.project, app.Settings(source, grafana))
+    try:
+        sock = server.bind(host, port)
+    except server.BindError as err:
+        _fail(str(err))
+    slos = sum(len(s.slos) for s in outcome.project.services)
+    live = f"live from {prometheus_url}" if prometheus_url else "catalog only (no --prometheus)"
+    click.echo(f"slogen serve: {server.url_of(sock)}/ ({slos} SLO(s), {live}); Ctrl-C stops it", err=True)
+    server.run(asgi, sock)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from . import inputs
 from .document import Document, LoadError
+from .inputs import importers
 
 # A real spec is a few KiB (Bookiji's largest is 28 KiB). PyYAML reads about 0.2 MiB/s, and the fuzzer's 1 MB
 # spec took 6 s to generate (over 10 s on a busy machine), where a 50 MB file took minutes and gigabytes before
@@ -34,17 +35,48 @@ def load(path: Path, display: str, root: Path) -> Document:
     if not path.resolve().is_relative_to(root.resolve()):
         # The same confinement as Jsonnet imports: `ln -s /etc/passwd specs/x.yaml` must not print the file.
         raise LoadError(f"{display} is a link to a file outside the specs directory; slogen reads only files inside it")
+    text = read_text(path, MAX_SPEC_BYTES)
+    loader = inputs.loader_for(path) or inputs.yaml_spec.load  # a file named on the command line: read as YAML
+    try:
+        document = loader(path, display, root, text)
+    except LoadError:
+        # Other tools' files often hold several documents (`---`), which a slogen spec may not: name the tool.
+        if loader is inputs.yaml_spec.load:
+            for data in _documents(display, text):
+                _refuse_foreign(data, display)
+        raise
+    _refuse_foreign(document.data, display)
+    return document
+
+
+def _documents(display: str, text: str) -> list[object]:
+    try:
+        return [document.data for document in inputs.yaml_spec.load_all(display, text)]
+    except LoadError:
+        return []
+
+
+def _refuse_foreign(data: object, display: str) -> None:
+    """A Sloth, OpenSLO or Pyrra file is refused with the command that converts it."""
+    foreign = importers.recognise(data)
+    if foreign is not None:
+        raise LoadError(
+            f"this is {foreign.DESCRIPTION}, not a slogen spec; convert it with `slogen import {foreign.FORMAT} "
+            f"{display}` (see docs/migrating-from-{foreign.FORMAT}.md)"
+        )
+
+
+def read_text(path: Path, limit: int, what: str = "spec file") -> str:
+    """The file's UTF-8 text, refused above `limit` bytes. Raises LoadError."""
     try:
         with path.open("rb") as file:
-            raw = file.read(MAX_SPEC_BYTES + 1)  # bounded even where the size on disk says nothing (a device)
-        if len(raw) > MAX_SPEC_BYTES:
+            raw = file.read(limit + 1)  # bounded even where the size on disk says nothing (a device)
+        if len(raw) > limit:
             size = max(path.stat().st_size, len(raw)) / 2**10
             raise LoadError(
-                f"spec file is {size:.0f} KiB, above the {MAX_SPEC_BYTES // 2**10} KiB limit slogen reads; "
+                f"{what} is {size:.0f} KiB, above the {limit // 2**10} KiB limit slogen reads; "
                 "split it into several files"
             )
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise LoadError(f"cannot read the file: {err}") from None
-    loader = inputs.loader_for(path) or inputs.yaml_spec.load  # a file named on the command line: read as YAML
-    return loader(path, display, root, text)

@@ -10,19 +10,28 @@ OBJECTIVE = f"{PREFIX}:objective:ratio"
 ERROR_BUDGET = f"{PREFIX}:error_budget:ratio"
 PERIOD_SECONDS = f"{PREFIX}:period:seconds"
 INFO = f"{PREFIX}:slo:info"
+# The burn factor of each burn-rate alert (labels severity, long_window, short_window): what dashboards draw as
+# thresholds without knowing the SLO.
+BURN_THRESHOLD = f"{PREFIX}:burn_rate:threshold"
+
+
+# The names below end in their window (5m, 1h, 3d); dashboards that serve every SLO match the prefixes.
+ERRORS_RATE_PREFIX = f"{PREFIX}:sli_errors:rate"
+TOTAL_RATE_PREFIX = f"{PREFIX}:sli_total:rate"
+ERROR_RATIO_PREFIX = f"{PREFIX}:sli_error:ratio_rate"
 
 
 def errors_rate(base_window: int) -> str:
     """Bad events per second over the base window, the only series read from raw data."""
-    return f"{PREFIX}:sli_errors:rate{format_duration(base_window)}"
+    return f"{ERRORS_RATE_PREFIX}{format_duration(base_window)}"
 
 
 def total_rate(base_window: int) -> str:
-    return f"{PREFIX}:sli_total:rate{format_duration(base_window)}"
+    return f"{TOTAL_RATE_PREFIX}{format_duration(base_window)}"
 
 
 def error_ratio(window: int) -> str:
-    return f"{PREFIX}:sli_error:ratio_rate{format_duration(window)}"
+    return f"{ERROR_RATIO_PREFIX}{format_duration(window)}"
 
 
 def window_events(window: int) -> str:

@@ -63,6 +63,7 @@ def _go_refuses(pattern: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=2**16)  # synth tries the same few candidate values against every service's same regexes
 def regex_fullmatch(pattern: str, text: str) -> bool:
     """Whether an RE2-valid matcher regex matches all of text, as Prometheus anchors it (^(?:…)$)."""
     return re2.fullmatch(pattern, text, options=_re2_options()) is not None

@@ -2,6 +2,7 @@
 written in promtool's expanding notation."""
 
 import itertools
+import math
 import re
 import warnings
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ else:
 from .durations import format_number
 from .selector import Matcher, Selector, regex_error, regex_fullmatch
 
+SERIES_SEARCH = 20_000  # label combinations series_labels tries before it gives up
 _GENERIC_VALUES = ("200", "500", "ok", "error", "slogen", "x", "1", "0", "a")
 # One node of re's parse tree: an opcode and an argument whose shape depends on the opcode.
 _Node: TypeAlias = tuple[int, Any]
@@ -126,8 +128,20 @@ def series_labels(
     fixed = dict(fixed or {})
     names = sorted({m.label for s in match + miss for m in s.matchers} - set(fixed) - {"__name__"})
     options = [_candidates(name, match + miss) for name in names]
-    for combination in itertools.islice(itertools.product(*options), 20_000):
-        labels = {**fixed, **{n: v for n, v in zip(names, combination, strict=True) if v != ""}}
+    # Only the first SERIES_SEARCH combinations of all candidates are tried. Values that some `match` matcher on
+    # their label refuses can never be part of an answer, so they are skipped up front (a fleet's subset check of
+    # errors against total otherwise tries all 20,000); each kept combination's place in the full product still
+    # decides whether it is within the limit, so the answer is the one the full search finds.
+    on_label = {n: [m for s in match for m in s.matchers if m.label == n] for n in names}
+    accepted = [
+        [(i, v) for i, v in enumerate(values) if all(m.matches(v) for m in on_label[n])]
+        for n, values in zip(names, options, strict=True)
+    ]
+    places = [math.prod(len(values) for values in options[k + 1 :]) for k in range(len(options))]
+    for combination in itertools.product(*accepted):
+        if sum(i * place for (i, _), place in zip(combination, places, strict=True)) >= SERIES_SEARCH:
+            break
+        labels = {**fixed, **{n: v for n, (_, v) in zip(names, combination, strict=True) if v != ""}}
         if all(s.matches(metric, labels) for s in match) and not any(s.matches(metric, labels) for s in miss):
             return labels
     wanted = " and ".join(s.render() for s in match)

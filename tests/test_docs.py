@@ -214,6 +214,14 @@ def test_bookiji_alert_pages_give_the_launch_documents_response_times(bookiji):
     assert "| P1 | High (performance degradation) | 15m | 1h | 2h |" in files["docs/index.md"].data
 
 
+def test_slo_alert_pages_link_the_slo_detail_dashboard_and_symptom_alerts_do_not(bookiji):
+    _outcome, files = bookiji
+    burn = files["docs/services/bookiji/AvailabilityBudgetBurn.md"].data
+    assert "`/d/slogen_slo_detail?var-service=bookiji&var-slo=availability`" in burn
+    symptom = files["docs/services/bookiji-pilot/PaymentsDoubleCharge.md"].data
+    assert "slogen_slo_detail" not in symptom
+
+
 def test_bookiji_has_no_runbook_url_without_text(bookiji):
     outcome, _files = bookiji
     assert not [f for f in outcome.findings if f.rule.startswith("runbook")]

@@ -1,4 +1,4 @@
-"""OpenSLO: `slogen import openslo` (generator/importers/openslo.py) and `slogen export openslo`
+"""OpenSLO: `slogen import openslo` (generator/inputs/importers/openslo.py) and `slogen export openslo`
 (generator/render/openslo.py), against OpenSLO's published examples and v1 schema and Sloth's v1alpha examples
 (tests/fixtures/import/openslo/SOURCES.md), with real promtool for what imports."""
 
@@ -14,8 +14,8 @@ from referencing import Registry, Resource
 
 from generator import pipeline
 from generator.cli import main
-from generator.importers import openslo
-from generator.importers.promql_shapes import Counter, ShapeError, counter
+from generator.inputs.importers import openslo
+from generator.inputs.importers.promql_shapes import Counter, ShapeError, counter
 from generator.inputs.yaml_spec import load_all
 from generator.model import SLO
 
@@ -74,7 +74,7 @@ def test_v1_features_map_to_slogen_fields_and_the_rest_is_left_out_with_file_and
     spec = result.specs["checkout"]
     assert spec["description"] == "Takes the money." and spec["labels"] == {"team": "payments"}
     slos = {slo["name"]: slo for slo in spec["slos"]}
-    assert list(slos) == ["availability", "latency-fast", "latency-most", "downtime-minutes"]
+    assert list(slos) == ["availability", "latency-fast", "latency-most", "downtime-minutes", "raw-counters"]
     assert slos["availability"] == {
         "name": "availability",
         "description": "Requests that do not fail.",
@@ -105,14 +105,25 @@ def test_v1_features_map_to_slogen_fields_and_the_rest_is_left_out_with_file_and
         "timeslices": {"slice": "1m", "bad_when": {"error_ratio_above": 0.01}}
     }
     assert slos["downtime-minutes"]["period"] == "28d"
+    # a raw ratio of two counters is the ratio SLI of those counters (rawType success: good over total)
+    assert (slos["raw-counters"]["sli"], slos["raw-counters"]["group_by"]) == (
+        {
+            "ratio": {
+                "good": 'http_requests_total{job="checkout", code!~"5.."}',
+                "total": 'http_requests_total{job="checkout"}',
+            }
+        },
+        ["route"],
+    )
     assert left_out(result) == [
         "v1-features.yaml:64: notification target 'pagerduty-payments' was not imported: where alerts go is slogen's "
         "`routing` (slo_specs/README.md §5): write the receiver there",
         "v1-features.yaml:165: metric source of type 'Datadog' was not imported: slogen reads Prometheus only",
-        "v1-features.yaml:190: raw ratio (failure) of SLO 'raw-ratio' was not imported: a precomputed ratio cannot "
-        "be summed over slogen's windows: give the good (or bad) and total counters",
-        result.left_out[3].file.split("/")[-1] + ":211: " + result.left_out[3].message,
-        "v1-features.yaml:232: query 'sum(rate(a_total[5m])) / sum(rate(b_total[5m]))' was not imported: it is an "
+        "v1-features.yaml:193: raw ratio 'job:error_ratio:rate5m{job=\"checkout\"}' was not imported: it is a bare "
+        "series (no rate over the window), not a ratio of two counters: `sum(rate(<a>[…])) / sum(rate(<b>[…]))`; a "
+        "precomputed ratio cannot be summed over slogen's windows: give the counters it is computed from",
+        result.left_out[3].file.split("/")[-1] + ":233: " + result.left_out[3].message,
+        "v1-features.yaml:254: query 'sum(rate(a_total[5m])) / sum(rate(b_total[5m]))' was not imported: it is an "
         "expression with `/`, not one counter: `sum(rate(<selector>[<range>]))`, optionally `by (…)`, or the bare "
         "selector",
     ]

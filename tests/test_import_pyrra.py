@@ -3,6 +3,7 @@ and generate rules that pass promtool, or are refused item by item with a reason
 reads the series Pyrra's own `…:burnrate5m` recording rule reads."""
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.importers import pyrra
-from generator.importers.base import Imported
+from generator.inputs.importers import pyrra
+from generator.inputs.importers.base import Imported
 from generator.inputs.yaml_spec import load_all
 from tests.promtool_harness import run_promtool_test
 
@@ -96,7 +97,7 @@ def test_a_ratio_keeps_pyrras_selectors_target_window_and_grouping(everything):
                 "total": 'prometheus_operator_reconcile_operations_total{job="prometheus-operator"}',
             }
         },
-        "alerting": {"absent": "1m"},
+        "alerting": {"windows": pyrra.pyrra_windows(14 * 86400), "absent": "1m"},
     }
 
 
@@ -120,6 +121,46 @@ def test_a_latency_whose_sides_differ_keeps_pyrras_exact_series_as_good_over_tot
     assert imported.specs["shop"]["slos"][0]["sli"] == {
         "ratio": {"good": 'x_bucket{job="a", code="200", le="0.5"}', "total": 'x_count{job="a"}'}
     }
+
+
+@pytest.mark.parametrize("window", ["28d", "30d", "14d", "7d", "90d"])
+def test_the_burn_pairs_are_pyrras_own_for_the_slo_window(window):
+    """Pyrra's pairs, as bench/shapes/pyrra.py reproduces them from Pyrra's rules.go and proves against Pyrra's
+    test table: same windows, and slogen's factor reads back as Pyrra's 14, 7, 2 and 1."""
+    from bench.shapes.pyrra import _Objective
+    from generator.burnrate import BurnWindow
+    from generator.durations import parse_duration
+
+    document = {
+        "metadata": {"name": "x"},
+        "spec": {
+            "target": "99",
+            "window": window,
+            "indicator": {"ratio": {"errors": {"metric": "e"}, "total": {"metric": "t"}}},
+        },
+    }
+    period = parse_duration(window)
+    expected = [
+        (
+            "page" if w["severity"] == "critical" else "ticket",
+            w["long_ns"] // 10**9,
+            w["short_ns"] // 10**9,
+            w["factor"],
+        )
+        for w in _Objective(document).windows()
+    ]
+    imported = [
+        (
+            w["severity"],
+            parse_duration(w["long"]),
+            parse_duration(w["short"]),
+            BurnWindow(
+                w["severity"], parse_duration(w["long"]), parse_duration(w["short"]), Decimal(str(w["budget"])) / 100
+            ).factor(period),
+        )
+        for w in pyrra.pyrra_windows(period)
+    ]
+    assert imported == expected
 
 
 def test_a_bool_gauge_is_a_probe_counting_failed_samples(everything):

@@ -9,8 +9,10 @@ import yaml
 from click.testing import CliRunner
 
 from generator import cli, promtool
-from generator.importers import sloth
-from generator.importers.sloth_promql import QueryError, error_ratio, events
+from generator.durations import parse_duration
+from generator.inputs.importers import sloth
+from generator.inputs.importers.base import ImportOptions
+from generator.inputs.importers.sloth_promql import QueryError, error_ratio, events
 from generator.inputs.yaml_spec import load_all
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "sloth"
@@ -22,9 +24,12 @@ def run(*args: str | Path):
     return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
-def imported(name: str) -> sloth.Imported:
-    path = FIXTURES / name
-    return sloth.convert(load_all(str(path), path.read_text(encoding="utf-8")))
+def imported(*names: str, period: str | None = None) -> sloth.Imported:
+    documents = []
+    for name in names:
+        path = FIXTURES / name
+        documents += load_all(str(path), path.read_text(encoding="utf-8"))
+    return sloth.convert(documents, ImportOptions(parse_duration(period) if period else None))
 
 
 # --- the PromQL shapes ----------------------------------------------------------------------------------------
@@ -100,6 +105,7 @@ EXPECTED = {
 
 
 def test_every_vendored_example_is_covered():
+    # windows/ holds AlertWindows catalogs, tested with the period below
     assert sorted(p.name for p in FIXTURES.glob("*.yml")) == sorted(EXPECTED)
 
 
@@ -156,6 +162,104 @@ def test_imported_example_passes_promtool(name, tmp_path):
     assert generated.exit_code == 0, generated.output
     tested = run("test", "--out", out)
     assert tested.exit_code == 0, tested.output
+
+
+# --- the period and the alert windows Sloth was run with -------------------------------------------------------
+
+
+def test_the_default_30d_period_and_sloths_built_in_windows_are_slogens_defaults_and_not_written():
+    spec = imported("getting-started.yml").specs["myservice"]
+    assert "period" not in spec and "windows" not in spec["slos"][0]["alerting"]
+
+
+def test_a_28d_period_is_written_and_left_to_slogens_pairs():
+    """Sloth's built-in 28d catalog keeps the Workbook's budget shares, which makes its 3d/6h ticket a 0.93×
+    burn that slogen refuses (it cannot exhaust the budget in 28d); slogen's 28d default keeps the factors."""
+    result = imported("getting-started.yml", period="28d")
+    spec = result.specs["myservice"]
+    assert spec["period"] == "28d" and "windows" not in spec["slos"][0]["alerting"]
+
+
+def test_an_alert_windows_catalog_for_the_period_becomes_the_slos_windows():
+    result = imported("getting-started.yml", "windows/7d.yaml", "windows/custom-30d.yaml", period="7d")
+    slo = result.specs["myservice"]["slos"][0]
+    assert result.specs["myservice"]["period"] == "7d"
+    assert slo["alerting"]["windows"] == [
+        {"severity": "page", "long": "1h", "short": "5m", "budget": 8},
+        {"severity": "page", "long": "6h", "short": "30m", "budget": 12.5},
+        {"severity": "ticket", "long": "1d", "short": "2h", "budget": 20},
+        {"severity": "ticket", "long": "3d", "short": "6h", "budget": 42},
+    ]
+    unused = [f for f in result.left_out if f.file.endswith("custom-30d.yaml")]
+    assert [(f.line, f.path) for f in unused] == [(4, "spec.sloPeriod")]
+    assert "pass --default-slo-period 30d" in unused[0].message
+
+
+def test_a_custom_30d_catalog_replaces_the_defaults():
+    slo = imported("getting-started.yml", "windows/custom-30d.yaml").specs["myservice"]["slos"][0]
+    assert [(w["long"], w["short"], w["budget"]) for w in slo["alerting"]["windows"]] == [
+        ("30m", "2m", 1),
+        ("3h", "15m", 2),
+        ("12h", "1h", 5),
+        ("1d12h", "3h", 5),
+    ]
+
+
+def test_disabled_alerts_get_no_windows():
+    slo = imported("no-alerts.yml", period="28d").specs["myapp"]["slos"][0]
+    assert slo["alerting"] == {"page": False, "ticket": False}
+
+
+def test_a_broken_catalog_is_reported_with_its_position():
+    documents = load_all(
+        "w.yaml",
+        "apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nspec:\n  sloPeriod: 7d\n  page:\n"
+        "    quick: {errorBudgetPercent: 0, shortWindow: 5m, longWindow: 1h}\n",
+    )
+    result = sloth.convert(documents, ImportOptions(7 * 86400))
+    assert [(f.line, f.path) for f in result.left_out] == [(6, "spec.page.quick.errorBudgetPercent")]
+    assert "is not a percent in (0, 100]" in result.left_out[0].message
+
+
+def test_imported_custom_catalog_generates_and_passes_promtool(tmp_path):
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    sources = (FIXTURES / "getting-started.yml", FIXTURES / "windows" / "custom-30d.yaml")
+    imported_run = run("import", "sloth", *sources, "--out", specs, "--allow-partial")
+    assert imported_run.exit_code == 0, imported_run.output
+    generated = run("generate", "--specs", specs, "--out", out)
+    assert generated.exit_code == 0, generated.output
+    rules = (out / "prometheus" / "rules" / "myservice.rules.yml").read_text()
+    assert "long_window: 30m" in rules and "long_window: 1d12h" in rules
+    tested = run("test", "--out", out)
+    assert tested.exit_code == 0, tested.output
+
+
+def test_sloths_7d_catalog_imports_as_written_and_its_sub_1x_pair_is_named_with_the_fix(tmp_path):
+    """Sloth's own 7d example burns 42 % in 3d, a 0.98x burn that cannot exhaust the budget in 7d. The import
+    carries the catalog over as written (nothing is changed silently); slogen's checks then name the pair and
+    the budget that would make it 1x, and the import exits 1 until the spec is fixed."""
+    sources = (FIXTURES / "getting-started.yml", FIXTURES / "windows" / "7d.yaml")
+    result = run("import", "sloth", *sources, "--out", tmp_path, "--allow-partial", "--default-slo-period", "7d")
+    assert result.exit_code == 1
+    assert "slos[0].alerting.windows[3]: the ticket pair 3d/6h burns 42 % of the 7d error budget" in result.output
+    assert "raise budget to at least 42.9 (1×)" in result.output
+    assert "budget: 42" in (tmp_path / "myservice.yaml").read_text()
+
+
+def test_the_period_flag_is_sloths_only_and_must_be_a_duration(tmp_path):
+    pyrra = run("import", "pyrra", FIXTURES / "no-alerts.yml", "--default-slo-period", "28d", "--out", tmp_path)
+    assert pyrra.exit_code == 2 and "Sloth's flag" in pyrra.output
+    bad = run("import", "sloth", FIXTURES / "no-alerts.yml", "--default-slo-period", "a month", "--out", tmp_path)
+    assert bad.exit_code == 2 and "--default-slo-period" in bad.output
+
+
+def test_a_sloth_file_given_to_generate_names_the_import_command(tmp_path):
+    result = run("check", FIXTURES / "getting-started.yml")
+    assert result.exit_code == 1
+    assert (
+        "getting-started.yml:1:1: (document): this is a Sloth SLO spec, not a slogen spec; convert it with "
+        "`slogen import sloth " in result.output
+    )
 
 
 # --- the CLI --------------------------------------------------------------------------------------------------
@@ -276,7 +380,7 @@ def test_sloth_and_slogen_5m_ratios_agree_in_promtool(anchor, tmp_path):
 
 
 def test_emit_quotes_selectors_and_places_unplaced_items_on_top():
-    from generator.importers import emit
+    from generator.inputs.importers import emit
 
     result = imported("kubernetes-apiserver.yml")
     result.leave_out(load_all("other.yml", "a: 1\n")[0], ("a",), "`a`", "a reason of no service")

@@ -22,6 +22,7 @@ def test_every_target_contributes_its_files():
     assert sorted(f.path for f in outcome.files if not f.path.startswith("docs/")) == [
         "grafana/dashboards/checkout.json",
         "grafana/dashboards/slogen_overview.json",
+        "grafana/dashboards/slogen_slo_detail.json",
         "grafana/provisioning/dashboards.yml",
         "prometheus/rules/checkout.rules.yml",
         "prometheus/tests/checkout.test.yml",

@@ -95,12 +95,14 @@ def test_explain_counts_slices(outcome):
     assert lines[2] == "  page 1h/5m fires after 1 bad 1m slice in a row"
 
 
-def test_the_dashboard_shows_slices_where_events_would_be(outcome):
+def test_the_dashboard_shows_slices_in_a_collapsed_row(outcome):
+    """Slices read each SLO's own slice and threshold, so they stay on the service dashboard, not the detail one."""
     dashboard = dashboards.render_dashboard(outcome.project.services[0])
-    titles = [p["title"] for p in dashboard["panels"]]
-    assert "Error ratio per 1m slice vs 1 %" in titles and "Bad 5m slices in the last hour" in titles
-    bad = next(p for p in dashboard["panels"] if p["title"] == "Bad 5m slices in the last hour")
+    row = next(p for p in dashboard["panels"] if p["title"] == "Time slices")
+    titles = [p["title"] for p in row["panels"]]
+    assert row["collapsed"] is True
+    assert "availability-minutes: Error ratio per 1m slice vs 1 %" in titles
+    bad = next(p for p in row["panels"] if p["title"] == "latency-slices: Bad 5m slices in the last hour")
     assert bad["targets"][0]["expr"] == (
         'sum_over_time(slogen:sli_errors:rate1m{service="minutes", slo="latency-slices"}[1h]) / 5'
     )
-    assert "Events and errors" not in titles

@@ -7,6 +7,7 @@ import pytest
 from generator import explain, promtool
 from generator.model import LatencySLI, ValueSLI
 from generator.render import dashboards
+from generator.render.rules import render_rules
 from generator.targets import prometheus as prometheus_target
 from tests.generated import generated, slos, written
 
@@ -49,13 +50,19 @@ def test_generated_rules_and_tests_pass_promtool(out):
     assert ok, output
 
 
-def test_the_dashboard_shows_unitless_percentiles_against_the_threshold(outcome):
-    dashboard = dashboards.render_dashboard(outcome.project.services[0])
-    titles = [p["title"] for p in dashboard["panels"]]
-    panel = next(p for p in dashboard["panels"] if p["title"] == "Percentiles vs 0.1 threshold")
-    assert panel["fieldConfig"]["defaults"]["unit"] == "none"
-    assert panel["fieldConfig"]["defaults"]["thresholds"]["steps"][1] == {"color": "red", "value": 0.1}
-    assert "Latency percentiles vs 2.5 s threshold" in titles
+def test_the_info_series_gives_the_detail_dashboard_each_histogram_and_threshold(outcome):
+    """The detail dashboard draws percentiles against the threshold from these labels: 0.1 (unitless), 2.5 (s)."""
+    info = {
+        rule["labels"]["slo"]: rule["labels"]
+        for group in render_rules(outcome.project.services[0])["groups"]
+        for rule in group["rules"]
+        if rule.get("record") == "slogen:slo:info"
+    }
+    assert info["cls"]["sli_threshold"] == "0.1" and info["lcp"]["sli_threshold"] == "2.5"
+    assert info["cls"]["sli_histogram"].split("{")[0].endswith("_bucket")
+    detail = dashboards.render_detail(outcome.project)
+    latency = next(p for row in detail["panels"] for p in row.get("panels", []) if "$sli_threshold" in p["title"])
+    assert latency["fieldConfig"]["defaults"]["unit"] == "none"  # unitless or seconds, whichever SLO is chosen
 
 
 def test_explain_says_which_observations_are_good(outcome):

@@ -56,7 +56,8 @@ def test_a_symlinked_output_is_written_through_and_stays_a_link(project):
         assert "prometheus/rules/checkout.rules.yml" in files
         assert files["README.md"] == b"hand-written\n"
         assert slogen("check", "specs", "--out", "out").exit_code == 0
-    assert sorted(p.name for p in (project / "gitops").iterdir()) == ["slo"]
+    # Beside the link's target, as the lock is, only the cache of what runs derived (generator/cache.py).
+    assert sorted(p.name for p in (project / "gitops").iterdir() if p.name != ".slo.slogen-cache") == ["slo"]
     assert sorted(p.name for p in project.iterdir()) == ["gitops", "out", "specs"]
 
 
@@ -153,7 +154,7 @@ def test_two_generates_at_once_both_finish_and_leave_one_whole_tree(project):
     assert len(runs_seen) == 1 and len(rules) == SERVICES  # one run's whole tree
     last = runs_seen.pop()
     assert slogen("check", f"specs-{last}", "--out", "out", "--prune").exit_code == 0
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) in ([], [".out.slogen-cache"])
 
 
 def test_a_run_that_cannot_get_the_lock_in_time_refuses_clearly(project, monkeypatch):

@@ -286,8 +286,9 @@ def test_write_is_atomic_when_a_write_fails_midway(out, monkeypatch):
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    new_tests = OutputFile(TESTS.path, {"rule_files": [], "tests": []}, TESTS.sources)  # unchanged files are linked
     with pytest.raises(OSError, match="disk full"):
-        write(out, tree_of(new_rules, TESTS))
+        write(out, tree_of(new_rules, new_tests))
     assert calls["n"] == 2
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["output"]  # staging cleaned up
@@ -521,4 +522,58 @@ def test_a_run_over_one_spec_is_atomic_too(out, monkeypatch):
 def test_fast_dumper_is_libyaml():
     # PyYAML's Linux wheels ship libyaml; the fallback writes the same bytes, so only this notices a fast path
     # that silently went slow (docs/benchmarks.md: libyaml made 1k SLOs 2.2× faster).
-    assert issubclass(writer._FastDumper, yaml.CSafeDumper)
+    assert issubclass(writer._LibyamlDumper, yaml.CSafeDumper)
+
+
+def test_every_yaml_output_of_bookiji_and_the_fixtures_is_what_pyyaml_would_write():
+    """The fast path hands events straight to libyaml; PyYAML's representer and emitter are the reference."""
+    from generator import pipeline
+
+    root = Path(__file__).parent
+    specs = [root.parent / "slo_specs", *sorted((root / "fixtures").glob("*.yaml"))]
+    compared = 0
+    for spec in specs:
+        outcome = pipeline.generate([spec])
+        for file in outcome.files:
+            if file.path.endswith((".yml", ".yaml")):
+                expected = yaml.dump(
+                    file.data,
+                    Dumper=writer._Dumper,
+                    sort_keys=False,
+                    default_flow_style=False,
+                    allow_unicode=True,
+                    width=100_000,
+                )
+                assert writer._yaml_text(file.data) == expected, file.path
+                compared += 1
+    assert compared > 100
+
+
+@pytest.mark.parametrize("value", [0.1, 1e-07, 1e20, -2.5, 3.0, float("inf"), float("-inf"), float("nan"), 10**30, -7])
+def test_numbers_are_written_as_pyyaml_writes_them(value):
+    data = {"v": value, "l": [value]}
+    expected = yaml.dump(data, Dumper=writer._Dumper, sort_keys=False, default_flow_style=False, width=100_000)
+    assert writer._yaml_text(data) == expected
+
+
+def test_unchanged_files_are_linked_and_changed_or_hand_edited_ones_written(out):
+    """After a one-spec change most files are unchanged: the new tree links them rather than writing them again."""
+    write(out, tree_of(RULES, TESTS))
+    rules, tests = out / RULES.path, out / TESTS.path
+    inode = rules.stat().st_ino
+    tests.write_text("edited by hand\n")
+    write(out, tree_of(RULES, TESTS))
+    assert rules.stat().st_ino == inode
+    assert tests.read_bytes() == serialise(TESTS)
+    assert rules.stat().st_nlink == 1  # the previous tree is gone
+
+
+def test_a_symlink_in_the_output_is_replaced_by_the_file_even_when_it_reads_the_same(out, tmp_path):
+    write(out, tree_of(RULES, TESTS))
+    elsewhere = tmp_path / "elsewhere.yml"
+    elsewhere.write_bytes(serialise(RULES))
+    (out / RULES.path).unlink()
+    (out / RULES.path).symlink_to(elsewhere)
+    write(out, tree_of(RULES, TESTS))
+    assert not (out / RULES.path).is_symlink()
+    assert (out / RULES.path).read_bytes() == serialise(RULES)

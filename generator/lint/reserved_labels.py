@@ -16,7 +16,17 @@ ID = "reserved-label"
 
 SLO_ALERT = ("service", "slo", "severity", "priority", "alertname", "long_window", "short_window", "burn_rate")
 SYMPTOM = ("service", "severity", "priority", "alertname")
-SLO_SERIES = ("service", "slo", "description", "objective", "period", "sli", "runbook_url")
+SLO_SERIES = (
+    "service",
+    "slo",
+    "description",
+    "objective",
+    "period",
+    "sli",
+    "runbook_url",
+    "sli_histogram",
+    "sli_threshold",
+)
 EVERY_RULE = tuple(dict.fromkeys(SLO_ALERT + SYMPTOM + SLO_SERIES))
 
 _SET_TO = {
@@ -32,6 +42,8 @@ _SET_TO = {
     "period": "the SLO's period, on slogen:slo:info",
     "sli": "the SLI kind (ratio, latency, value, probe or freshness), on slogen:slo:info",
     "runbook_url": "alerting.runbook, on slogen:slo:info",
+    "sli_histogram": "a latency or value SLI's bucket selector, on slogen:slo:info",
+    "sli_threshold": "a latency or value SLI's threshold, on slogen:slo:info",
 }
 _SLO_ALERT_SET_TO = {
     "severity": "page or ticket, from each burn window (absent and uncomputable tickets are ticket)",

@@ -1,9 +1,11 @@
-"""Grafana dashboards built with grafanalib: one per service, a fleet overview, and the provisioning file.
+"""Grafana dashboards built with grafanalib: a service overview per service, one SLO detail dashboard for the
+whole project, the fleet overview, and the provisioning file.
 
 Model → grafanalib objects → plain dict (through grafana_compat, which owns every grafanalib workaround).
-A service dashboard answers, top to bottom: are we OK (the SLO table and alert counts), then per SLO how
-fast are we burning and since when (headline stats, burn per alert window, alert timeline), and what to
-read next (runbook links on every headline panel). The spec's own rows (ops panels) follow.
+The service overview answers "are we OK?" in one table row per SLO (objective, SLI, budget, burn, time to
+exhaustion, alerts) that links each SLO to the detail dashboard and its runbook; the spec's ops rows follow,
+collapsed. The detail dashboard shows whichever SLO its variables choose, its objective and burn thresholds read
+from the series the rules record, so no dashboard grows a section per SLO.
 """
 
 import hashlib
@@ -16,8 +18,8 @@ from grafanalib import core
 
 from .. import naming
 from ..burnrate import PAGE, TICKET
-from ..durations import format_duration, format_number
-from ..model import SLO, FreshnessSLI, LatencySLI, Project, Service, TimeSlices
+from ..durations import format_number
+from ..model import SLO, Project, Service, TimeSlices
 from ..model import Panel as SpecPanel
 from ..write import header_text
 from . import JSON
@@ -28,6 +30,9 @@ UID_PREFIX = "slogen-"
 UID_MAX = 40  # Grafana refuses longer uids
 OVERVIEW_UID = "slogen_overview"  # "_" never appears in a service slug, so no service dashboard can take it
 OVERVIEW_FILE = f"{OVERVIEW_UID}.json"
+DETAIL_UID = "slogen_slo_detail"  # like the overview's, no service dashboard can take it
+DETAIL_FILE = f"{DETAIL_UID}.json"
+RUNBOOK_COLUMN = "Runbook"
 TAG = "slogen"
 FOLDER = "SLOs"
 PROVISIONED_PATH = "/var/lib/grafana/dashboards/slogen"
@@ -75,6 +80,22 @@ class _Grid:
         for start in range(0, len(panels), OPS_PER_LINE):
             chunk = panels[start : start + OPS_PER_LINE]
             self.line(height, [(GRID_WIDTH // len(chunk), p) for p in chunk])
+
+    def collapsed_row(self, title: str, height: int, panels: list[core.Panel]) -> None:
+        """A row closed when the dashboard opens: Grafana runs its panels' queries only once it is opened. Its
+        panels are placed below it as if open; the next row follows it directly."""
+        inside = _Grid(y=self.y + 1)
+        inside.flow(height, panels)
+        self.panels.append(
+            core.RowPanel(
+                title=title,
+                maxDataPoints=None,
+                collapsed=True,
+                panels=inside.panels,
+                gridPos=core.GridPos(h=1, w=GRID_WIDTH, x=0, y=self.y),
+            )
+        )
+        self.y += 1
 
 
 # --- panel builders ---------------------------------------------------------------------------------
@@ -155,18 +176,24 @@ def _table(
     hidden: list[str],
     overrides: list[JSON],
     sort_by: str,
+    rename: dict[str, str] | None = None,
     **kwargs: Any,
 ) -> core.Panel:
-    """Instant queries merged into one row per key, one column per query, sorted by `sort_by`."""
+    """Instant queries merged into one row per key, one column per query, sorted by `sort_by`; `rename` renames
+    label columns."""
     order = {key: i for i, key in enumerate(keys)}
     order.update({name: len(keys) + i for i, (name, _expr) in enumerate(columns)})
+    order.update({label: len(order) + i for i, label in enumerate(rename or {})})
     transformations = [
         {"id": "merge", "options": {}},
         {
             "id": "organize",
             "options": {
                 "excludeByName": {name: True for name in ["Time", *hidden]},
-                "renameByName": {f"Value #{chr(ord('A') + i)}": name for i, (name, _expr) in enumerate(columns)},
+                "renameByName": {
+                    **(rename or {}),
+                    **{f"Value #{chr(ord('A') + i)}": name for i, (name, _expr) in enumerate(columns)},
+                },
                 "indexByName": order,
             },
         },
@@ -186,236 +213,12 @@ def _table(
 # --- thresholds the model decides -------------------------------------------------------------------
 
 
-def _places(percent: Decimal) -> int:
-    exponent = percent.normalize().as_tuple().exponent
-    assert isinstance(exponent, int), "objectives are finite numbers"
-    return max(0, -exponent)
-
-
 def _budget_steps() -> list[compat.ThresholdStep]:
     # Red once the budget is spent (below 0); orange in its last quarter.
     return compat.steps(((None, "red"), (0, "orange"), (0.25, "green")))
 
 
-def _alert_factors(slo: SLO) -> list[tuple[float, str]]:
-    """(burn factor, colour) of every alert window, page red and ticket orange, ascending."""
-    found: dict[float, str] = {}
-    for window in slo.burn_windows:
-        factor = float(window.factor(slo.period))
-        if found.get(factor) != "red":
-            found[factor] = "red" if window.severity == PAGE else "orange"
-    return sorted(found.items())
-
-
-def _burn_steps(slo: SLO) -> list[compat.ThresholdStep]:
-    """Green below 1× (the budget lasts the period), orange above, red from the first page threshold."""
-    pages = [float(w.factor(slo.period)) for w in slo.burn_windows if w.severity == PAGE]
-    red = min(pages) if pages else None
-    pairs: list[tuple[float | None, str]] = [(None, "green")]
-    if red is None or red > 1:
-        pairs.append((1, "orange"))
-    if red is not None:
-        pairs.append((red, "red"))
-    return compat.steps(pairs)
-
-
-def _exhaustion_steps(slo: SLO) -> list[compat.ThresholdStep]:
-    # Red when the budget would be gone within a tenth of the period, orange within the period.
-    return compat.steps(((None, "red"), (slo.period / 10, "orange"), (slo.period, "green")))
-
-
-def _runbook_links(slo: SLO) -> list[JSON]:
-    if not slo.alerting.runbook:
-        return []
-    return [{"title": f"Runbook: {slo.name}", "url": slo.alerting.runbook, "targetBlank": True}]
-
-
-# --- one SLO ----------------------------------------------------------------------------------------
-
-
-def _slo_title(slo: SLO) -> str:
-    per = f", per {', '.join(slo.group_by)}" if slo.group_by else ""
-    over = f"per {slo.period_name}" if slo.calendar else f"over {slo.period_text}"
-    return f"{slo.name}: {format_number(slo.objective_percent)} % {over}{per}"
-
-
-def _whose_budget(slo: SLO) -> str:
-    """`the 30d`, or `this month's` (calendar: the budget since the month's start)."""
-    return f"{slo.period_label}'s" if slo.calendar else f"the {slo.period_text}"
-
-
-def _nominal(slo: SLO) -> str:
-    """A calendar period's burn rates are relative to its nominal length (docs/rules.md, "Calendar periods")."""
-    return f" (a {slo.calendar.unit}'s nominal length)" if slo.calendar else ""
-
-
-def _headline(slo: SLO) -> list[tuple[int, core.Panel]]:
-    links, places = _runbook_links(slo), _places(slo.objective_percent)
-    worst = f" (worst {', '.join(slo.group_by)})" if slo.group_by else ""
-    now = q.current_window_text(slo)
-    return [
-        (
-            3,
-            _stat(
-                "Objective",
-                slo.description or f"{slo.sli.kind} SLI",
-                [(q.objective(slo), "")],
-                "percentunit",
-                compat.steps(((None, "text"),)),
-                links,
-                decimals=places,
-                colorMode="none",
-            ),
-        ),
-        (
-            4,
-            _stat(
-                f"SLI ({slo.period_label}){worst}",
-                f"Good events over the {slo.period_span}; red below the objective.",
-                [(q.period_sli(slo), "")],
-                "percentunit",
-                compat.steps(((None, "red"), (float(slo.objective), "green"))),
-                links,
-                decimals=places + 1,
-            ),
-        ),
-        (
-            4,
-            _stat(
-                f"Error budget remaining{worst}",
-                f"Share of {_whose_budget(slo)} error budget still unspent; red below 0 (SLO breached).",
-                [(q.budget_remaining(slo), "")],
-                "percentunit",
-                _budget_steps(),
-                links,
-                decimals=1,
-                colorMode="background",
-            ),
-        ),
-        (
-            3,
-            _stat(
-                f"Burn rate ({now})",
-                f"Error ratio over {now} ÷ error budget: 1× spends the budget exactly in "
-                f"{slo.period_text}{_nominal(slo)}; red from the first page threshold.",
-                [(q.current_burn(slo), "")],
-                BURN_UNIT,
-                _burn_steps(slo),
-                links,
-                decimals=2,
-            ),
-        ),
-        (
-            4,
-            _stat(
-                "Budget exhausted in",
-                f"Remaining budget ÷ the {now} burn rate: when the budget runs out if the current burn continues.",
-                [(q.exhaustion(slo), "")],
-                "s",
-                _exhaustion_steps(slo),
-                links,
-                noValue="not burning",
-                decimals=1,
-            ),
-        ),
-        (
-            6,
-            _stat(
-                "Alerts",
-                "Burn-rate, probe and absence alerts of this SLO that are firing now, by severity.",
-                [(q.alerts_firing(slo, PAGE), PAGE), (q.alerts_firing(slo, TICKET), TICKET)],
-                "none",
-                compat.steps(((None, "green"), (1, "red"))),
-                links,
-                mappings=FIRING_MAPPINGS,
-                colorMode="background",
-                textMode="value_and_name",
-            ),
-        ),
-    ]
-
-
-def _charts(slo: SLO) -> list[tuple[int, core.Panel]]:
-    links, base = _runbook_links(slo), slo.ratio_windows[0]
-    sli = _timeseries(
-        "SLI vs objective",
-        "SLI over the shortest recorded window and over the period, against the objective.",
-        [
-            (q.window_sli(slo, base), q.group_legend(slo, f"SLI {format_duration(base)}")),
-            (q.period_sli_series(slo), q.group_legend(slo, f"SLI {slo.period_label}")),
-            (q.objective(slo), "objective"),
-        ],
-        "percentunit",
-        links=links,
-    )
-    burndown = _timeseries(
-        f"Error budget burn-down ({slo.period_label})",
-        "Budget left over the whole period; below 0 the SLO is breached.",
-        [(q.remaining_series(slo), q.group_legend(slo, "budget remaining"))],
-        "percentunit",
-        compat.steps(((None, "red"), (0, "green"))),
-        links,
-        # A calendar period's longest length, so the chart shows where the budget became whole again.
-        timeFrom=format_duration(slo.calendar.longest) if slo.calendar else slo.period_text,
-    )
-    windows = sorted({w for pair in slo.burn_windows for w in (pair.long, pair.short)}) or [slo.current_window or base]
-    factors = _alert_factors(slo)
-    burn = _timeseries(
-        "Burn rate per alert window",
-        "Dashed lines: the page (red) and ticket (orange) burn "
-        "thresholds; an alert fires when its long and short window are both above its line.",
-        [(q.window_burn(slo, w), q.group_legend(slo, format_duration(w))) for w in windows],
-        BURN_UNIT,
-        compat.steps([(None, "transparent"), *factors]),
-        links,
-        minimum=0,
-        soft_max=factors[-1][0] if factors else None,
-    )
-    return [(8, sli), (8, burndown), (8, burn)]
-
-
-def _details(slo: SLO) -> list[tuple[int, core.Panel]]:
-    errors, total = q.events(slo)
-    traffic = _timeseries(
-        "Events and errors",
-        f"Events and bad events per second over the base window ({format_duration(slo.base_window)}).",
-        [(total, q.group_legend(slo, "events/s")), (errors, q.group_legend(slo, "errors/s"))],
-        q.event_unit(slo),
-    )
-    timeline = compat.panel(
-        core.StateTimeline,
-        title="Alert timeline",
-        description="Since when each alert of this SLO has been firing.",
-        targets=_targets([(q.alert_states(slo), q.group_legend(slo, "{{alertname}} {{severity}}"))]),
-        mappings=[{"type": "value", "options": {"1": {"text": "firing", "color": "red"}}}],
-        no_value="no alert fired in this range",
-    )
-    if isinstance(slo.sli, FreshnessSLI):
-        return [(8, traffic), (8, _freshness(slo, slo.sli)), (8, timeline)]
-    if slo.timeslices is not None:
-        # Its events are evaluations, so "Events and errors" would chart 1s and 0s: show the slices instead.
-        ratio, bad = _timeslices(slo, slo.timeslices)
-        if isinstance(slo.sli, LatencySLI):
-            return [(6, ratio), (6, bad), (6, _latency(slo, slo.sli)), (6, timeline)]
-        return [(8, ratio), (8, bad), (8, timeline)]
-    if not isinstance(slo.sli, LatencySLI):
-        return [(12, traffic), (12, timeline)]
-    return [(8, traffic), (8, _latency(slo, slo.sli)), (8, timeline)]
-
-
-def _latency(slo: SLO, sli: LatencySLI) -> core.Panel:
-    return _timeseries(
-        f"Latency percentiles vs {format_number(sli.threshold)} s threshold"
-        if sli.kind == "latency"
-        else f"Percentiles vs {sli.threshold_text} threshold",
-        "Percentiles of the SLI's histogram; the dashed line is the SLO threshold.",
-        [
-            (q.latency_quantile(slo, quantile), q.group_legend(slo, f"p{format_number(Decimal(quantile) * 100)}"))
-            for quantile in q.latency_quantiles(slo)
-        ],
-        "s" if sli.kind == "latency" else "none",
-        compat.steps(((None, "green"), (float(sli.threshold), "red"))),
-    )
+# --- what stays per SLO on the service dashboard -----------------------------------------------------
 
 
 def _timeslices(slo: SLO, timeslices: TimeSlices) -> tuple[core.Panel, core.Panel]:
@@ -441,58 +244,15 @@ def _timeslices(slo: SLO, timeslices: TimeSlices) -> tuple[core.Panel, core.Pane
     return ratio, bad
 
 
-def _freshness(slo: SLO, sli: FreshnessSLI) -> core.Panel:
-    """The age against `every` (a counter: its successes within `every`, stale at 0), where the overdue alert fires."""
-    query, unit = q.freshness(slo)
-    every = format_duration(sli.every)
-    if sli.last_success is not None:
-        return _timeseries(
-            f"Time since last success vs every {every}",
-            f"Seconds since the last success; above the dashed line ({every}) the SLO is stale and "
-            f"{naming.overdue_alert(slo.name)} fires.",
-            [(query, q.group_legend(slo, "age"))],
-            unit,
-            compat.steps(((None, "green"), (float(sli.every), "red"))),
-            minimum=0,
-        )
-    return _timeseries(
-        f"Successes within {every}",
-        f"Successes counted within the last {every}; at 0 (once the counter is {every} old) the SLO is stale and "
-        f"{naming.overdue_alert(slo.name)} fires.",
-        [(query, q.group_legend(slo, f"successes in {every}"))],
-        unit,
-        compat.steps(((None, "red"), (1, "green"))),
-        minimum=0,
-    )
-
-
-def _breakdown(slo: SLO) -> core.Panel:
-    columns = list(q.breakdown(slo))
-    sli, remaining, burn = (name for name, _expr in columns)
-    places = _places(slo.objective_percent)
-    overrides = [
-        _override(sli, ("unit", "percentunit"), ("decimals", places + 1)),
-        _colored(remaining, "percentunit", _budget_steps()),
-        _colored(burn, BURN_UNIT, _burn_steps(slo)),
-    ]
-    return _table(
-        f"By {', '.join(slo.group_by)}",
-        "Every group of this SLO, worst budget first.",
-        columns,
-        list(slo.group_by),
-        [],
-        overrides,
-        remaining,
-    )
-
-
-def _slo_section(grid: _Grid, slo: SLO) -> None:
-    grid.row(_slo_title(slo))
-    grid.line(STAT_HEIGHT, _headline(slo))
-    grid.line(CHART_HEIGHT, _charts(slo))
-    grid.line(CHART_HEIGHT, _details(slo))
-    if slo.group_by:
-        grid.line(CHART_HEIGHT, [(GRID_WIDTH, _breakdown(slo))])
+def _timeslice_panels(slos: list[SLO]) -> list[core.Panel]:
+    """A time-slice SLO's slices read raw series with its own threshold, which no variable of the detail dashboard
+    can carry: they stay on the service dashboard, in a collapsed row."""
+    found: list[core.Panel] = []
+    for slo in slos:
+        if slo.timeslices is not None:
+            ratio, bad = _timeslices(slo, slo.timeslices)
+            found.extend(attr.evolve(p, title=f"{slo.name}: {p.title}") for p in (ratio, bad))
+    return found
 
 
 # --- spec-declared ops rows -------------------------------------------------------------------------
@@ -531,7 +291,7 @@ def _ops_panel(spec: SpecPanel) -> core.Panel:
     return _timeseries(title, description, queries, unit, threshold_steps)
 
 
-# --- dashboards -------------------------------------------------------------------------------------
+# --- shared by the three dashboards -----------------------------------------------------------------
 
 
 def _datasource_variable() -> core.Template:
@@ -543,8 +303,19 @@ def _description(files: tuple[str, ...], text: str) -> str:
     return f"{header}. {text}".strip() if text else header
 
 
-def _slo_table(title: str, slos: list[SLO], link: bool) -> core.Panel:
-    """The fleet table: one row per SLO, worst budget first; `link` makes each SLO open its service dashboard."""
+def detail_path(service: str, slo: str) -> str:
+    """The detail dashboard's path with its service and slo chosen, for links from outside Grafana."""
+    return f"/d/{DETAIL_UID}?var-{q.DETAIL_SERVICE}={service}&var-{q.DETAIL_SLO}={slo}"
+
+
+def _detail_url(service: str, slo: str) -> str:
+    """The detail dashboard with its service and slo chosen, the time range and data source kept."""
+    return detail_path(service, slo) + "&${__url_time_range}&${" + compat.DATASOURCE_VARIABLE + ":queryparam}"
+
+
+def _slo_table(title: str, slos: list[SLO], link_services: bool) -> core.Panel:
+    """One row per SLO, worst budget first, in one panel however many SLOs there are. Each SLO opens the detail
+    dashboard with that SLO chosen and its runbook; `link_services` makes each service open its dashboard."""
     uids = {slo.service: dashboard_uid(slo.service) for slo in slos}
     columns = [(name, q.fleet_query(column, slos, uids)) for name, column in q.FLEET_COLUMNS]
     objective, sli, remaining, burn, exhaustion, alerts = (name for name, _column in q.FLEET_COLUMNS)
@@ -552,6 +323,7 @@ def _slo_table(title: str, slos: list[SLO], link: bool) -> core.Panel:
     burn_pairs: list[tuple[float | None, str]] = [(None, "green"), (1, "orange")]
     if pages and min(pages) > 1:
         burn_pairs.append((min(pages), "red"))
+    detail = _detail_url("${__data.fields.service}", "${__data.fields.slo}")
     overrides = [
         _override(objective, ("unit", "percentunit")),
         _override(sli, ("unit", "percentunit"), ("decimals", 3)),
@@ -559,21 +331,78 @@ def _slo_table(title: str, slos: list[SLO], link: bool) -> core.Panel:
         _colored(burn, BURN_UNIT, compat.steps(burn_pairs)),
         _override(exhaustion, ("unit", "s"), ("noValue", "not burning")),
         _colored(alerts, "none", compat.steps(((None, "green"), (1, "red")))),
+        _override(
+            "slo", ("links", [{"title": "Open ${__data.fields.slo} in the SLO detail dashboard", "url": detail}])
+        ),
+        _override(
+            RUNBOOK_COLUMN,
+            ("links", [{"title": "Open the runbook", "url": "${__value.raw}", "targetBlank": True}]),
+        ),
     ]
-    if link:
+    if link_services:
         url = "/d/${__data.fields.dashboard}?${__url_time_range}&${" + compat.DATASOURCE_VARIABLE + ":queryparam}"
         overrides.append(
-            _override("slo", ("links", [{"title": "Open the ${__data.fields.service} SLO dashboard", "url": url}]))
+            _override("service", ("links", [{"title": "Open the ${__data.fields.service} SLO dashboard", "url": url}]))
         )
     return _table(
         title,
-        "Every SLO, worst error budget first; click a column header to sort by it (budget left, burn rate).",
+        "Every SLO, worst error budget first; click a column header to sort by it (budget left, burn rate). "
+        "An SLO's name opens its detail dashboard.",
         columns,
         ["service", "slo"],
         ["dashboard"],
         overrides,
         remaining,
+        rename={"runbook_url": RUNBOOK_COLUMN},
     )
+
+
+def _fleet_stats(slos: list[SLO], services: list[str]) -> list[tuple[int, core.Panel]]:
+    """How many SLOs are out of budget and burning too fast, and the alerts firing, of `services`."""
+
+    def firing(severity: str) -> str:
+        alerts = q.ql.matchers(
+            ("alertstate", "=", "firing"), ("service", "=~", "|".join(services)), ("severity", "=", severity)
+        )
+        return q.ql.or_zero(q.ql.aggregate("count", "ALERTS" + alerts))
+
+    def count(title: str, description: str, query: str, colour: str) -> core.Panel:
+        steps = compat.steps(((None, "green"), (1, colour)))
+        return _stat(title, description, [(query, "")], "none", steps, colorMode="background")
+
+    return [
+        (
+            6,
+            count(
+                "SLOs out of budget",
+                "SLOs whose error budget for the period is spent (any group).",
+                q.fleet_count(slos, q.budget_remaining_of, "< 0"),
+                "red",
+            ),
+        ),
+        (
+            6,
+            count(
+                "SLOs burning too fast (1h)",
+                "SLOs spending their budget faster than it lasts the period.",
+                q.fleet_count(slos, q.burn, "> 1"),
+                "orange",
+            ),
+        ),
+        (
+            12,
+            _stat(
+                "Alerts firing",
+                "Every alert of these services that is firing now, by severity.",
+                [(firing(PAGE), PAGE), (firing(TICKET), TICKET)],
+                "none",
+                compat.steps(((None, "green"), (1, "red"))),
+                mappings=FIRING_MAPPINGS,
+                colorMode="background",
+                textMode="value_and_name",
+            ),
+        ),
+    ]
 
 
 def _dashboard(
@@ -584,6 +413,7 @@ def _dashboard(
     panels: list[core.Panel],
     links: list[core.DashboardLink],
     schema_version: int,
+    variables: list[core.Template] | None = None,
 ) -> JSON:
     return compat.to_dict(
         core.Dashboard(
@@ -594,7 +424,7 @@ def _dashboard(
             panels=panels,
             links=links,
             schemaVersion=schema_version,
-            templating=core.Templating([_datasource_variable()]),
+            templating=core.Templating([_datasource_variable(), *(variables or [])]),
             time=core.Time("now-24h", "now"),
             timezone="browser",
             refresh="1m",
@@ -604,40 +434,49 @@ def _dashboard(
     )
 
 
+def _link(title: str, uri: str, **kwargs: Any) -> core.DashboardLink:
+    return core.DashboardLink(type="link", title=title, uri=uri, **kwargs)
+
+
+def _runbook_link(title: str, url: str) -> core.DashboardLink:
+    return _link(title, url, icon="doc", targetBlank=True, keepTime=False)
+
+
+# --- the service overview ---------------------------------------------------------------------------
+
+
 def _service_links(service: Service) -> list[core.DashboardLink]:
     links = [
-        core.DashboardLink(type="link", title="SLO fleet overview", uri=f"/d/{OVERVIEW_UID}", includeVars=True),
+        _link("SLO fleet overview", f"/d/{OVERVIEW_UID}", includeVars=True),
+        _link(
+            "SLO detail",
+            f"/d/{DETAIL_UID}?var-{q.DETAIL_SERVICE}={service.name}&${{{compat.DATASOURCE_VARIABLE}:queryparam}}",
+        ),
         core.DashboardLink(type="dashboards", title="SLO dashboards", tags=[TAG], asDropdown=True, includeVars=True),
     ]
     runbooks = sorted(
         {s.alerting.runbook for s in service.slos if s.alerting.runbook}
         | {a.runbook for a in service.alerts if a.runbook}
     )
-    links.extend(
-        core.DashboardLink(
-            type="link",
-            title=f"Runbook: {url.rstrip('/').rsplit('/', 1)[-1]}",
-            uri=url,
-            icon="doc",
-            targetBlank=True,
-            keepTime=False,
-        )
-        for url in runbooks
-    )
+    links.extend(_runbook_link(f"Runbook: {url.rstrip('/').rsplit('/', 1)[-1]}", url) for url in runbooks)
     return links
 
 
 def render_dashboard(service: Service, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
+    """The service overview: its SLO table (one row each, linking the detail dashboard and the runbook), then the
+    rows only some readers open, collapsed so that their queries run when opened: time slices and the spec's ops
+    rows."""
     grid = _Grid()
-    if service.slos:
+    slos = list(service.slos)
+    if slos:
         grid.row("Are we OK?")
-        slos = list(service.slos)
+        grid.line(STAT_HEIGHT, _fleet_stats(slos, [service.name]))
         grid.line(max(CHART_HEIGHT, 4 + len(slos)), [(GRID_WIDTH, _slo_table(f"{service.name} SLOs", slos, False))])
-    for slo in service.slos:
-        _slo_section(grid, slo)
+    slices = _timeslice_panels(slos)
+    if slices:
+        grid.collapsed_row("Time slices", CHART_HEIGHT, slices)
     for row in service.dashboard_rows:
-        grid.row(row.title)
-        grid.flow(OPS_HEIGHT, [_ops_panel(p) for p in row.panels])
+        grid.collapsed_row(row.title, OPS_HEIGHT, [_ops_panel(p) for p in row.panels])
     return _dashboard(
         f"SLOs: {service.name}",
         dashboard_uid(service.name),
@@ -649,61 +488,275 @@ def render_dashboard(service: Service, schema_version: int = compat.DEFAULT_SCHE
     )
 
 
+# --- the SLO detail dashboard -----------------------------------------------------------------------
+
+
+def _query_variable(name: str, label: str, query: str, **kwargs: Any) -> core.Template:
+    # Refreshed on time range change too: an SLO added since the page opened appears without a reload.
+    return core.Template(
+        name=name,
+        label=label,
+        query=query,
+        dataSource=compat.DATASOURCE,
+        refresh=core.REFRESH_ON_TIME_RANGE_CHANGE,
+        **kwargs,
+    )
+
+
+def _detail_variables() -> list[core.Template]:
+    """service and slo from the info series; the group as a whole matcher; the chosen SLO's runbook, histogram and
+    threshold (info labels) hidden, for links and the latency panel."""
+    info = q.detail_slo(naming.INFO)
+    hidden = {"hide": core.HIDE_VARIABLE}
+    return [
+        _query_variable(q.DETAIL_SERVICE, "Service", f"label_values({q.detail_info_query()}, service)"),
+        _query_variable(q.DETAIL_SLO, "SLO", f"label_values({q.detail_slo_query()}, slo)"),
+        _query_variable(
+            q.DETAIL_GROUP,
+            "Group",
+            q.detail_group_query(),
+            regex="/\\{(.+)\\}/",
+            includeAll=True,
+            allValue=q.DETAIL_ALL_GROUPS,
+        ),
+        _query_variable(q.DETAIL_RUNBOOK, "Runbook", f"label_values({info}, {q.DETAIL_RUNBOOK})", **hidden),
+        _query_variable(q.DETAIL_HISTOGRAM, "Histogram", f"label_values({info}, {q.DETAIL_HISTOGRAM})", **hidden),
+        _query_variable(q.DETAIL_THRESHOLD, "Threshold", f"label_values({info}, {q.DETAIL_THRESHOLD})", **hidden),
+    ]
+
+
+def _detail_burn_steps() -> list[compat.ThresholdStep]:
+    # Orange once the budget would not last the period. The alert thresholds differ per SLO and a stat's colours
+    # cannot follow a query, so the burn chart draws them as lines instead.
+    return compat.steps(((None, "green"), (1, "orange")))
+
+
+def _detail_headline() -> list[tuple[int, core.Panel]]:
+    value = q.detail_headline()
+    text = compat.steps(((None, "text"),))
+    return [
+        (3, _stat("Objective", "From the SLO's recorded objective.", [(value["objective"], "")], "percentunit", text)),
+        (
+            4,
+            _stat(
+                "SLI over the period",
+                "Good events over the SLO's period (the worst of the chosen groups).",
+                [(value["sli"], "")],
+                "percentunit",
+                text,
+                decimals=3,
+            ),
+        ),
+        (
+            4,
+            _stat(
+                "Error budget remaining",
+                "Share of the period's error budget still unspent; red below 0 (SLO breached).",
+                [(value["remaining"], "")],
+                "percentunit",
+                _budget_steps(),
+                decimals=1,
+                colorMode="background",
+            ),
+        ),
+        (
+            3,
+            _stat(
+                f"Burn rate ({q.DETAIL_BURN_WINDOW})",
+                f"Error ratio over {q.DETAIL_BURN_WINDOW} ÷ error budget (the period's burn rate where the period is "
+                "1h or less): 1× spends the budget exactly in the period.",
+                [(value["burn"], "")],
+                BURN_UNIT,
+                _detail_burn_steps(),
+                decimals=2,
+            ),
+        ),
+        (
+            4,
+            _stat(
+                "Budget exhausted in",
+                "Remaining budget ÷ the current burn rate: when the budget runs out if the burn continues.",
+                [(value["exhaustion"], "")],
+                "s",
+                text,
+                noValue="not burning",
+                decimals=1,
+            ),
+        ),
+        (
+            6,
+            _stat(
+                "Alerts",
+                "Alerts of this SLO (and group) firing now, by severity.",
+                [(q.detail_firing(PAGE), PAGE), (q.detail_firing(TICKET), TICKET)],
+                "none",
+                compat.steps(((None, "green"), (1, "red"))),
+                mappings=FIRING_MAPPINGS,
+                colorMode="background",
+                textMode="value_and_name",
+            ),
+        ),
+    ]
+
+
+def _dashed(ref: str) -> JSON:
+    """Draw query `ref` as dashed threshold lines."""
+    return {
+        "matcher": {"id": "byFrameRefID", "options": ref},
+        "properties": [{"id": "custom.lineStyle", "value": {"dash": [10, 10], "fill": "dash"}}],
+    }
+
+
+def _severity_colour(severity: str, colour: str) -> JSON:
+    return {
+        "matcher": {"id": "byRegexp", "options": f"^{severity} .*"},
+        "properties": [{"id": "color", "value": {"fixedColor": colour, "mode": "fixed"}}],
+    }
+
+
+def _detail_charts() -> list[tuple[int, core.Panel]]:
+    sli = _timeseries(
+        "SLI vs objective",
+        "SLI over 1h and over the period (the worst chosen group), against the recorded objective (dashed).",
+        [
+            (q.detail_window_sli(3600), "SLI 1h"),
+            (q.detail_period_sli(), "SLI over the period"),
+            (q.detail_headline()["objective"], "objective"),
+        ],
+        "percentunit",
+        overrides=[_dashed("C")],
+    )
+    burndown = _timeseries(
+        "Error budget remaining",
+        "Budget left over the SLO's period (the worst chosen group); below 0 the SLO is breached. Widen the time "
+        "range to the period to see where the budget was whole.",
+        [(q.detail_headline()["remaining"], "budget remaining")],
+        "percentunit",
+        compat.steps(((None, "red"), (0, "green"))),
+    )
+    burn = _timeseries(
+        "Burn rate per window vs alert thresholds",
+        "Each recorded window's burn rate; dashed: each burn-rate alert's threshold, page red and ticket orange. "
+        "An alert fires when its long and short window are both above its line.",
+        [
+            (q.detail_window_burns(), "{{window}}"),
+            (q.detail_burn_thresholds(), "{{severity}} {{long_window}}/{{short_window}}"),
+        ],
+        BURN_UNIT,
+        minimum=0,
+        overrides=[_dashed("B"), _severity_colour(PAGE, "red"), _severity_colour(TICKET, "orange")],
+    )
+    return [(8, sli), (8, burndown), (8, burn)]
+
+
+def _detail_events() -> list[tuple[int, core.Panel]]:
+    errors, total = q.detail_events()
+    traffic = _timeseries(
+        "Events and errors",
+        "Events and bad events per second over the SLO's base window (probe runs, or evaluations of a time-slice "
+        "or freshness SLI).",
+        [(total, "events/s"), (errors, "errors/s")],
+        "short",
+    )
+    timeline = compat.panel(
+        core.StateTimeline,
+        title="Alert timeline",
+        description="Since when each alert of this SLO has been firing.",
+        targets=_targets([(q.detail_alert_states(), "{{alertname}} {{severity}}")]),
+        mappings=[{"type": "value", "options": {"1": {"text": "firing", "color": "red"}}}],
+        no_value="no alert fired in this range",
+    )
+    breakdown = q.detail_breakdown()
+    sli, remaining, burn = (name for name, _expr in breakdown)
+    groups = _table(
+        "By group",
+        "Every group of the SLO (one row when it has no group_by), worst budget first.",
+        list(breakdown),
+        [],
+        [],
+        [
+            _override(sli, ("unit", "percentunit"), ("decimals", 3)),
+            _colored(remaining, "percentunit", _budget_steps()),
+            _colored(burn, BURN_UNIT, _detail_burn_steps()),
+        ],
+        remaining,
+    )
+    return [(8, traffic), (8, timeline), (8, groups)]
+
+
+def _detail_sli_kinds() -> list[core.Panel]:
+    """The panels of one SLI kind each; the row is collapsed, as each reads nothing for the other kinds."""
+    age, successes = q.detail_freshness()
+    freshness = _timeseries(
+        "Freshness: age and successes",
+        "Freshness SLIs: seconds since the last success (a last_success gauge), or successes within `every` "
+        "(a counter; 0 is stale).",
+        [(age, "seconds since last success"), (successes, "successes within every")],
+        "short",
+        minimum=0,
+    )
+    threshold = f"${q.DETAIL_THRESHOLD}"
+    latency = _timeseries(
+        f"Percentiles vs the {threshold} threshold",
+        "Latency and value SLIs: percentiles of the SLI's histogram, every group together, and the SLO's own "
+        "(its objective's); the dashed line is the threshold.",
+        [
+            *(
+                (q.detail_latency_quantile(quantile), f"p{format_number(Decimal(quantile) * 100)}")
+                for quantile in q.DETAIL_QUANTILES
+            ),
+            (q.detail_objective_quantile(), "the SLO's percentile"),
+            (f"{q.ql.aggregate('max', q.detail_slo(naming.OBJECTIVE))} * 0 + {threshold}", "threshold"),
+        ],
+        "none",
+        overrides=[_dashed("E")],
+    )
+    return [latency, freshness]
+
+
+def _detail_links() -> list[core.DashboardLink]:
+    service = "${" + q.DETAIL_SERVICE + "}"
+    return [
+        _link("SLO fleet overview", f"/d/{OVERVIEW_UID}", includeVars=False, keepTime=True),
+        # A service whose uid is cut and hashed (dashboard_uid) is reached through the dropdown instead.
+        _link(f"Service dashboard: {service}", f"/d/{UID_PREFIX}{service}", keepTime=True),
+        core.DashboardLink(type="dashboards", title="SLO dashboards", tags=[TAG], asDropdown=True),
+        _runbook_link("Runbook", "${" + q.DETAIL_RUNBOOK + "}"),
+    ]
+
+
+def render_detail(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
+    """One dashboard for every SLO: pick the service, the SLO and a group; objective and thresholds come from the
+    series the rules record for that SLO, so this file is the same size for one SLO or ten thousand."""
+    grid = _Grid()
+    grid.line(STAT_HEIGHT, _detail_headline())
+    grid.line(CHART_HEIGHT, _detail_charts())
+    grid.line(CHART_HEIGHT, _detail_events())
+    grid.collapsed_row("Latency, value and freshness SLIs", CHART_HEIGHT, _detail_sli_kinds())
+    files = tuple(f for s in project.services for f in s.spec_files)
+    return _dashboard(
+        "SLOs: SLO detail",
+        DETAIL_UID,
+        _description(files, "One SLO at a time: choose the service, the SLO and a group."),
+        [TAG],
+        grid.panels,
+        _detail_links(),
+        schema_version,
+        _detail_variables(),
+    )
+
+
+# --- the fleet overview -----------------------------------------------------------------------------
+
+
 def render_overview(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
     slos = list(project.slos())
-    services = "|".join(s.name for s in project.services)
     grid = _Grid()
-
-    def firing(severity: str) -> str:
-        alerts = q.ql.matchers(("alertstate", "=", "firing"), ("service", "=~", services), ("severity", "=", severity))
-        return q.ql.or_zero(q.ql.aggregate("count", "ALERTS" + alerts))
-
-    grid.line(
-        STAT_HEIGHT,
-        [
-            (
-                6,
-                _stat(
-                    "SLOs out of budget",
-                    "SLOs whose error budget for the period is spent (any group).",
-                    [(q.fleet_count(slos, q.budget_remaining_of, "< 0"), "")],
-                    "none",
-                    compat.steps(((None, "green"), (1, "red"))),
-                    colorMode="background",
-                ),
-            ),
-            (
-                6,
-                _stat(
-                    "SLOs burning too fast (1h)",
-                    "SLOs spending their budget faster than it lasts the period.",
-                    [(q.fleet_count(slos, q.burn, "> 1"), "")],
-                    "none",
-                    compat.steps(((None, "green"), (1, "orange"))),
-                    colorMode="background",
-                ),
-            ),
-            (
-                12,
-                _stat(
-                    "Alerts firing",
-                    "Every alert of these services that is firing now, by severity.",
-                    [(firing(PAGE), PAGE), (firing(TICKET), TICKET)],
-                    "none",
-                    compat.steps(((None, "green"), (1, "red"))),
-                    mappings=FIRING_MAPPINGS,
-                    colorMode="background",
-                    textMode="value_and_name",
-                ),
-            ),
-        ],
-    )
+    grid.line(STAT_HEIGHT, _fleet_stats(slos, [s.name for s in project.services]))
     if slos:
         grid.line(max(CHART_HEIGHT, 4 + len(slos)), [(GRID_WIDTH, _slo_table("Every SLO", slos, True))])
-    links = [
-        core.DashboardLink(type="link", title=f"SLOs: {s.name}", uri=f"/d/{dashboard_uid(s.name)}", includeVars=True)
-        for s in project.services
-    ]
+    links = [_link("SLO detail", f"/d/{DETAIL_UID}", includeVars=True)]
+    links.extend(_link(f"SLOs: {s.name}", f"/d/{dashboard_uid(s.name)}", includeVars=True) for s in project.services)
     files = tuple(f for s in project.services for f in s.spec_files)
     return _dashboard(
         "SLOs: fleet overview",

@@ -33,7 +33,7 @@ from ..model import (
     ZeroToleranceCondition,
 )
 from ..runbooks import PAGES_DIR, PriorityTimes, Runbooks
-from .dashboards import dashboard_uid
+from .dashboards import DETAIL_FILE, dashboard_uid, detail_path
 from .rules import Rule, slo_alert_rule, symptom_alert
 
 INDEX = "index.md"
@@ -103,6 +103,13 @@ def service_alerts(service: Service) -> tuple[AlertDoc, ...]:
         variant = Variant(_labels(rule), str(rule["expr"]), _for(rule), _symptom_words(symptom), None)
         found.append(AlertDoc(symptom.name, symptom.condition.kind, None, (variant,), _annotations(rule)))
     return tuple(found)
+
+
+def alert_count(service: Service) -> int:
+    """len(service_alerts(service)), without rendering the rules: one per distinct alert name of each SLO, one per
+    symptom alert. The index counts every service's alerts, so a run after a one-spec change would otherwise render
+    every service's rules again."""
+    return sum(len({alert.name for alert in slo.alerts}) for slo in service.slos) + len(service.alerts)
 
 
 def _slo_variant(slo: SLO, alert: SLOAlert, rule: Rule) -> Variant:
@@ -193,6 +200,7 @@ def render_alert(service: Service, alert: AlertDoc, runbooks: Runbooks | None) -
         runbook=runbooks.page(slug) if runbooks and slug else None,
         times=[_times(runbooks, p) for p in alert.priorities],
         dashboard_uid=dashboard_uid(service.name),
+        detail=(detail_path(service.name, alert.slo.name), DETAIL_FILE) if alert.slo else None,
         error_ratios=explain.ERROR_RATIOS,
     )
 
@@ -232,7 +240,7 @@ def render_index(project: Project) -> str:
         project=project,
         runbooks=runbooks,
         slugs=runbook_slugs(project),
-        alert_count={s.name: len(service_alerts(s)) for s in project.services},
+        alert_count={s.name: alert_count(s) for s in project.services},
         times=[_times(runbooks, p.priority) for p in runbooks.priorities] if runbooks else [],
     )
 

@@ -14,6 +14,9 @@ The defects (verified against grafanalib 0.7.1):
   drops them.
 - Stat shows the word "none" when a query has no data, and panels write `color: null`: fixed here too.
 - `Dashboard.to_json_data` prints to stdout when panels and rows are both set: `to_dict` fails on any print.
+- It writes fields Grafana's dashboard schema does not have (`_NOT_IN_SCHEMA`: Grafana 6/7 leftovers such as
+  `sharedCrosshair`, a table's panel-level `columns`) and `null` for unset ones (`timepicker.nowDelay`, a variable's
+  `datasource`): `to_dict` leaves both out. tests/test_grafana_schema.py finds them with Grafana's Foundation SDK.
 """
 
 import contextlib
@@ -30,6 +33,16 @@ PANEL_TYPES = frozenset({"timeseries", "stat", "table", "bargauge", "state-timel
 DATASOURCE_VARIABLE = "datasource"
 DATASOURCE = {"type": "prometheus", "uid": "${" + DATASOURCE_VARIABLE + "}"}
 _TARGET_NOISE = ("intervalFactor", "step", "target", "metric", "query")
+# What grafanalib writes that Grafana's dashboard schema (Foundation SDK 11.5) does not have, by where it sits.
+# `__inputs` stays: it is the export format's list of imports, which the grafana-operator target relies on.
+_NOT_IN_SCHEMA = {
+    "dashboard": ("hideControls", "sharedCrosshair", "style"),
+    "variable": ("tagValuesQuery", "tagsQuery", "useTags"),
+    "panel": ("editable", "error"),
+    "row": ("fieldConfig", "hideTimeOverride", "links", "targets", "transformations", "transparent"),
+    "table": ("color", "columns", "fontSize", "mappings"),
+}
+_BARGAUGE_NOT_IN_SCHEMA = ("showThresholdLabels", "showThresholdMarkers")  # gauge options, not bar gauge ones
 # A JSON object of the dashboard as grafanalib serialises it: Grafana's schema, not ours, so left open.
 JsonObject: TypeAlias = dict[str, Any]
 
@@ -135,10 +148,14 @@ def _repair_bargauge(found: JsonObject) -> None:
             defaults.setdefault(key, legacy["defaults"][key])
 
 
-def _drop_nulls(found: JsonObject) -> None:
-    defaults = found.get("fieldConfig", {}).get("defaults", {})
-    for key in [k for k, v in defaults.items() if v is None]:
-        del defaults[key]  # `color: null` and friends; Grafana expects the key absent
+def _drop_null_keys(found: JsonObject, keep: tuple[str, ...] = ()) -> None:
+    for key in [k for k, v in found.items() if v is None and k not in keep]:
+        del found[key]  # grafanalib writes every unset option as null; Grafana's schema expects the key absent
+
+
+def _drop_keys(found: JsonObject, keys: Iterable[str]) -> None:
+    for key in keys:
+        found.pop(key, None)
 
 
 def _repair_panel(found: JsonObject) -> None:
@@ -149,10 +166,18 @@ def _repair_panel(found: JsonObject) -> None:
         )
     if found["type"] == "bargauge":
         _repair_bargauge(found)
+        _drop_keys(found["options"], _BARGAUGE_NOT_IN_SCHEMA)
+    if found["type"] == "table" and (found.get("mappings") or found.get("columns")):
+        raise GrafanalibDefect(
+            f"table {found.get('title')!r} sets grafanalib's Table(mappings=/columns=), which Grafana 8+ ignores; "
+            "put value mappings in fieldConfig.defaults.mappings (panel(extra=...)) instead"
+        )
     _repair_thresholds(found)
-    _drop_nulls(found)
-    for key in [k for k, v in found.items() if v is None]:
-        del found[key]  # grafanalib writes every unset option as null (maxDataPoints included): leave them out
+    _drop_keys(found, _NOT_IN_SCHEMA["panel"] + _NOT_IN_SCHEMA.get(found["type"], ()))
+    defaults = found.get("fieldConfig", {}).get("defaults", {})
+    _drop_null_keys(defaults)
+    _drop_null_keys(defaults.get("custom", {}))
+    _drop_null_keys(found)
     for each in found.get("targets") or []:
         for key in _TARGET_NOISE:
             each.pop(key, None)
@@ -169,9 +194,14 @@ def to_dict(dashboard: core.Dashboard) -> JsonObject:
         raise GrafanalibDefect(f"grafanalib warned while serialising: {printed.getvalue().strip()}")
     data: JsonObject = json.loads(text)
     data.pop("rows", None)
+    _drop_keys(data, _NOT_IN_SCHEMA["dashboard"])
+    _drop_null_keys(data, keep=("id",))  # `id?: int64 | null` in Grafana's schema; null: import as a new one
+    _drop_null_keys(data.get("timepicker", {}))
     for variable in data["templating"]["list"]:
         if variable.get("current", {}).get("value") is None:
             variable["current"] = {}  # grafanalib writes text/value null; {} lets Grafana pick the default
+        _drop_keys(variable, _NOT_IN_SCHEMA["variable"])
+        _drop_null_keys(variable)
     for found in _panels(data["panels"]):
         _repair_panel(found)
     return data

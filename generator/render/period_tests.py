@@ -129,6 +129,8 @@ def calendar_tests(slo: SLO, service: Service) -> list[JSON]:
 def first_exclusion(slo: SLO) -> tuple[int, int] | None:
     """[start, end) of the first occurrence of one of the SLO's exclusions after promtool's first hour, when it
     starts within EXCLUSION_HORIZON and both its edges fall on the base window."""
+    if not slo.exclusions:
+        return None  # most SLOs: no need to walk the horizon minute by minute
     for start in range(3600, EXCLUSION_HORIZON, 60):
         covering = [w for w in slo.exclusions if _covers(w, start)]
         if covering:

@@ -290,7 +290,9 @@ def detection_minutes(slo: SLO, window: BurnWindow) -> int:
 
 
 def slow_burn(slo: SLO) -> Decimal | None:
-    """A burn rate that crosses some ticket threshold and no page threshold, or None if there is none."""
+    """A burn rate that crosses some ticket threshold and no page threshold, or None if there is none. It is
+    never a threshold itself: a steady burn exactly at a pair's factor fires or not by floating-point rounding
+    (Pyrra's 2× ticket pair, with 2× the obvious steady burn)."""
     factors = {s: [w.factor(slo.period) for w in slo.burn_windows if w.severity == s] for s in (PAGE, TICKET)}
     if not factors[TICKET]:
         return None
@@ -298,9 +300,11 @@ def slow_burn(slo: SLO) -> Decimal | None:
     high = min(factors[PAGE] + [1 / slo.error_budget])
     if low >= high:
         return None
-    if low < 2 < high:
+    if low < 2 < high and 2 not in factors[TICKET]:
         return Decimal(2)
-    return Decimal(format(float((low + high) / 2), ".3g"))
+    above = min([f for f in factors[TICKET] if f > low] + [high])
+    burn = Decimal(format(float((low + above) / 2), ".3g"))
+    return burn if low < burn < above else None
 
 
 def slo_tests(slo: SLO, service: Service) -> list[JSON]:

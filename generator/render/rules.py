@@ -276,6 +276,10 @@ def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
     }
     if slo.alerting.runbook:
         info["runbook_url"] = slo.alerting.runbook
+    if isinstance(slo.sli, LatencySLI):
+        # The one SLO detail dashboard draws percentiles of whichever SLO it shows from these two labels.
+        info["sli_histogram"] = slo.sli.histogram.selector.render("_bucket")
+        info["sli_threshold"] = format_number(slo.sli.threshold)
     return [
         _record(naming.PERIOD_RATIO, _period_ratio(slo, ql), identity),
         _record(naming.PERIOD_BURN, f"{period_ratio} / {budget}", identity),
@@ -284,8 +288,26 @@ def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
         _record(naming.ERROR_BUDGET, ql.vector(slo.error_budget), labels),
         _record(naming.PERIOD_SECONDS, ql.vector(slo.period), labels),
         _record(naming.INFO, ql.vector(1), dict(sorted(info.items()))),
+        *burn_thresholds(slo, ql),
         # The guard changes slowly; counting it here, every 5m, saves re-reading each long window every minute.
         *(_record(naming.window_events(w), _window_events(slo, w, ql), identity) for w in guarded_windows(slo)),
+    ]
+
+
+def burn_thresholds(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
+    """One constant per burn-rate alert: its burn factor, labelled like the alert's window pair."""
+    return [
+        _record(
+            naming.BURN_THRESHOLD,
+            ql.vector(window.factor(slo.period)),
+            {
+                **slo.identity,
+                "severity": window.severity,
+                "long_window": format_duration(window.long),
+                "short_window": format_duration(window.short),
+            },
+        )
+        for window in slo.burn_windows
     ]
 
 

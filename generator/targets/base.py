@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from ..deploy import NOWHERE, Deploy
 from ..findings import Finding
 from ..render.grafana_compat import DEFAULT_SCHEMA_VERSION
+from ..runbooks import Runbooks
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,9 @@ class RenderOptions:
     grafana_schema_version: int = DEFAULT_SCHEMA_VERSION
     targets: tuple[str, ...] | None = None  # --target (deploy.NAMES); None: those the specs' `targets` section names
     deploy: Deploy = NOWHERE  # the targets this run renders, with their settings: set by pipeline.generate
+    # The specs' `runbooks` section, which every service's docs pages read: set by pipeline.generate, so a service's
+    # files stay a function of the service and the options (what the incremental cache keys them by).
+    runbooks: Runbooks | None = None
 
 
 class RenderError(Exception):

@@ -21,23 +21,24 @@ DIR = "docs"
 
 
 def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
-    """Service pages read the project's runbooks section, so project_files writes them too."""
-    return []
+    """The service's catalog page and its alerts' pages; they read the project's runbooks section (options)."""
+    runbooks = options.runbooks
+    # The runbooks section applies to every service, like routing, so its spec is a source of every page.
+    shared = (runbooks.source.document.output_name,) if runbooks else ()
+    sources = tuple(sorted({*shared, *service.spec_files}))
+    return [
+        OutputFile(f"{DIR}/{service_page(service)}", render_service(service, runbooks), sources),
+        *(
+            OutputFile(f"{DIR}/{alert_page(service, alert.name)}", render_alert(service, alert, runbooks), sources)
+            for alert in service_alerts(service)
+        ),
+    ]
 
 
 def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
-    runbooks = project.runbooks
-    # The runbooks section applies to every service, like routing, so its spec is a source of every page.
     shared = tuple(d.output_name for d in project.runbooks_documents[:1])
     everything = tuple(sorted({*shared, *(f for s in project.services for f in s.spec_files)}))
     files = [OutputFile(f"{DIR}/{INDEX}", render_index(project), everything)]
-    for service in project.services:
-        sources = tuple(sorted({*shared, *service.spec_files}))
-        files.append(OutputFile(f"{DIR}/{service_page(service)}", render_service(service, runbooks), sources))
-        files.extend(
-            OutputFile(f"{DIR}/{alert_page(service, alert.name)}", render_alert(service, alert, runbooks), sources)
-            for alert in service_alerts(service)
-        )
     files.extend(
         OutputFile(f"{DIR}/{runbook_page(slug)}", render_runbook(project, slug), everything)
         for slug in runbook_slugs(project)

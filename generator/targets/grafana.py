@@ -1,7 +1,15 @@
-"""Grafana dashboards (one per service and the fleet overview) and their file-provisioning config."""
+"""Grafana dashboards (one per service, the fleet overview and the one SLO detail dashboard) and their
+file-provisioning config."""
 
 from ..model import Project, Service
-from ..render.dashboards import OVERVIEW_FILE, render_dashboard, render_overview, render_provisioning
+from ..render.dashboards import (
+    DETAIL_FILE,
+    OVERVIEW_FILE,
+    render_dashboard,
+    render_detail,
+    render_overview,
+    render_provisioning,
+)
 from ..write import OutputFile
 from .base import RenderOptions
 
@@ -25,5 +33,6 @@ def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
         OutputFile(
             f"{DASHBOARDS_DIR}/{OVERVIEW_FILE}", render_overview(project, options.grafana_schema_version), sources
         ),
+        OutputFile(f"{DASHBOARDS_DIR}/{DETAIL_FILE}", render_detail(project, options.grafana_schema_version), sources),
         OutputFile(PROVISIONING, render_provisioning(), sources),
     ]

@@ -17,7 +17,7 @@ from .. import kubernetes, testplan
 from ..deploy import Pairs
 from ..document import Document
 from ..model import Project, Service
-from ..render.dashboards import OVERVIEW_FILE
+from ..render.dashboards import DETAIL_FILE, OVERVIEW_FILE
 from ..write import OutputFile, serialise
 from . import grafana
 from .base import RenderError, RenderOptions
@@ -32,8 +32,10 @@ Object = dict[str, Any]
 SCHEMAS = Path(__file__).resolve().parent.parent / "schema" / "kubernetes"
 KUSTOMIZATION = "kustomization.yaml"
 OVERVIEW_STEM = OVERVIEW_FILE.removesuffix(".json")
+DETAIL_STEM = DETAIL_FILE.removesuffix(".json")
 DASHBOARD_CRD = "grafana.integreatly.org_grafanadashboards.yaml"
 OVERVIEW_NAME = "slogen-overview"  # a service's object is slogen-dashboard-<service>, so none can take it
+DETAIL_NAME = "slogen-slo-detail"
 # A ConfigMap's data and binaryData values may hold MaxSecretSize = 1 MiB between them (kubernetes
 # pkg/apis/core/validation/validation.go, ValidateConfigMap); the rest of the object does not count.
 MAX_DATA_BYTES = 1024 * 1024
@@ -60,12 +62,17 @@ def service_dashboard(service: Service, options: RenderOptions) -> Dashboard:
     )
 
 
-def overview_dashboard(project: Project, options: RenderOptions, target: str) -> Dashboard:
-    """Findings point at the `targets` section, or at the first service when --target chose the target."""
+def project_dashboards(project: Project, options: RenderOptions, target: str) -> list[Dashboard]:
+    """The fleet overview and the SLO detail dashboard. Findings point at the `targets` section, or at the first
+    service when --target chose the target."""
     documents = project.deploy.documents
     document, path = (documents[0], ("targets", target)) if documents else (project.services[0].documents[0], ())
-    text, sources = _plain(OVERVIEW_STEM, grafana.project_files(project, options))
-    return Dashboard(OVERVIEW_STEM, OVERVIEW_NAME, text, sources, document, path)
+    files = grafana.project_files(project, options)
+    found = []
+    for stem, name in ((OVERVIEW_STEM, OVERVIEW_NAME), (DETAIL_STEM, DETAIL_NAME)):
+        text, sources = _plain(stem, files)
+        found.append(Dashboard(stem, name, text, sources, document, path))
+    return found
 
 
 def _plain(stem: str, files: list[OutputFile]) -> tuple[str, tuple[str, ...]]:
@@ -130,12 +137,14 @@ def refuse_oversize(dashboard: Dashboard, what: str, size: int, limit: str) -> N
 def project_files(
     project: Project, options: RenderOptions, target: str, suffix: str, file: Callable[[Dashboard], OutputFile]
 ) -> list[OutputFile]:
-    """The overview's object (`file` packages a dashboard), and the kustomization.yaml that lists every object of
-    the target's directory, so `kubectl apply --server-side -k <directory>` applies exactly them."""
-    overview = overview_dashboard(project, options, target)
-    names = [f"{service.name}{suffix}" for service in project.services] + [f"{overview.stem}{suffix}"]
+    """The objects of the overview and the detail dashboard (`file` packages a dashboard), and the
+    kustomization.yaml that lists every object of the target's directory, so `kubectl apply --server-side -k
+    <directory>` applies exactly them."""
+    shared = project_dashboards(project, options, target)
+    names = [f"{service.name}{suffix}" for service in project.services] + [f"{d.stem}{suffix}" for d in shared]
     data = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": sorted(names)}
-    return [file(overview), OutputFile(f"kubernetes/{target}/{KUSTOMIZATION}", data, overview.sources)]
+    kustomization = OutputFile(f"kubernetes/{target}/{KUSTOMIZATION}", data, shared[0].sources)
+    return [*(file(d) for d in shared), kustomization]
 
 
 # --- validation against the vendored schemas ------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Dashboards as grafana-operator GrafanaDashboard resources (grafana.integreatly.org/v1beta1): one per service
-and the fleet overview, under output/kubernetes/grafana-operator/, with a kustomization.yaml.
+and the shared overview and SLO detail, under output/kubernetes/grafana-operator/, with a kustomization.yaml.
 
 The dashboard goes in spec.json as the plain file holds it. No spec.datasources: the operator replaces each
 `${inputName}` in the JSON with a data source name (controllers/content/resolver.go), and slogen's dashboards have

@@ -1,6 +1,6 @@
 """Dashboards as ConfigMaps that Grafana's dashboard sidecar (kiwigrid/k8s-sidecar, as kube-prometheus-stack and
-the grafana chart run it) writes into Grafana's provisioning directory: one per service and the fleet overview,
-under output/kubernetes/grafana-sidecar/, with a kustomization.yaml."""
+the grafana chart run it) writes into Grafana's provisioning directory: one per service, the fleet overview and the
+SLO detail, under output/kubernetes/grafana-sidecar/, with a kustomization.yaml."""
 
 from functools import partial
 from pathlib import Path

@@ -77,3 +77,49 @@ def test_growth_calls_linear_within_tolerance():
     assert scale.growth(rows) == {"per_slo_factor_1k_to_10k": 1.4, "linear": True}
     rows[1]["ms_per_slo"] = 20.0
     assert scale.growth(rows)["linear"] is False
+
+
+def test_the_incremental_edit_changes_one_spec_only(tmp_path):
+    scale.write_fleet(tmp_path, 30)
+    before = {p.name: p.read_text() for p in tmp_path.glob("*.yaml")}
+    scale.change_one_spec(tmp_path)
+    after = {p.name: p.read_text() for p in tmp_path.glob("*.yaml")}
+    assert [name for name in before if before[name] != after[name]] == [f"{scale.service_name(0)}.yaml"]
+    assert "objective: 99.6" in after[f"{scale.service_name(0)}.yaml"]
+
+
+def test_the_report_has_the_incremental_and_before_after_tables():
+    rows = [
+        {
+            "slos": n,
+            "services": n // 10,
+            "runs": [n / 1000],
+            "wall": n / 1000,
+            "peak_mib": n / 20,
+            "files": n,
+            "output_mib": n / 100,
+            "floor": n / 2000,
+            "ratio": 2.0,
+            "ms_per_slo": 1.0,
+            "incremental": {"generate": 0.5, "generate_peak_mib": 50, "check": 3.0, "check_peak_mib": 60},
+        }
+        for n in scale.SIZES
+    ]
+    result = {
+        "sizes": rows,
+        "growth": scale.growth(rows),
+        "goals": scale.goals(rows),
+        "profile_size": 1_000,
+        "profile_after": None,
+        "profile_before": scale.PROFILE_BEFORE,
+        "before": scale.BEFORE,
+        "cpus": 2,
+    }
+    assert result["goals"]["incremental"] == 3.0 and not result["goals"]["incremental_met"]
+    assert result["goals"]["memory_met"]
+    text = scale.markdown(result)
+    assert "| 10,000 | 0.50 | 50 MiB | 3.00 | 60 MiB | 10.00 |" in text
+    assert "| 10,000 | 124.78 | 2247 MiB | 3,005 files, 477.0 MiB | 10.00 | 500 MiB |" in text
+    assert "generate and check 10,000 SLOs in ≤ 2 s — not met: 3.0 s" in text
+    summaries = {goal: met for goal, _, met in scale.summary(result)}
+    assert summaries["generate 10,000 SLOs in ≤ 1024 MiB"] is True

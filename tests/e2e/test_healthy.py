@@ -28,6 +28,9 @@ GRAFANA_VARIABLES = {
     "$__range_s": "300",
 }
 DASHBOARDS = sorted((OUTPUT / "grafana" / "dashboards").glob("*.json"))
+# Recorded for some SLOs only (freshness SLIs; SLOs with burn-rate alerts): the detail dashboard's panels that read
+# them are empty for the others, and must show data for at least one.
+SOME_SLOS = ("slogen:freshness:", "slogen:burn_rate:threshold")
 WARM_UP = 60  # seconds for every SLO's base series to exist; rate() needs two scrapes
 
 
@@ -91,18 +94,20 @@ def test_healthy_nothing_fires(slo_stack: Stack, warm: float):
 # --- dashboards ---------------------------------------------------------------------------------------
 
 
-def substitute(expr: str) -> str:
-    for variable in sorted(GRAFANA_VARIABLES, key=len, reverse=True):
-        expr = expr.replace(variable, GRAFANA_VARIABLES[variable])
-    assert "$" not in expr, f"unknown Grafana variable left in {expr!r}"
+def substitute(expr: str, chosen: dict[str, str] | None = None) -> str:
+    """Grafana's built-in variables, then the dashboard's own as `chosen` picks them (`$x`, `${x}`, `${x:raw}`)."""
+    values = dict(GRAFANA_VARIABLES)
+    for name, value in (chosen or {}).items():
+        values.update({f"${{{name}:raw}}": value, f"${{{name}}}": value, f"${name}": value})
+    for variable in sorted(values, key=len, reverse=True):
+        expr = expr.replace(variable, values[variable])
+    assert "$" not in expr.replace('"$1"', ""), f"unknown Grafana variable left in {expr!r}"
     return expr
 
 
 def dashboard_targets(path: Path) -> list[tuple[str, str, str]]:
     """(dashboard, panel title, expr) for every target of every panel, rows included."""
     dashboard = json.loads(path.read_text())
-    templated = {v["name"] for v in dashboard.get("templating", {}).get("list", [])}
-    assert templated <= {"datasource"}, f"{path.name} has template variables the e2e test does not fill: {templated}"
     found = []
 
     def walk(panels: list[dict]) -> None:
@@ -118,6 +123,64 @@ def dashboard_targets(path: Path) -> list[tuple[str, str, str]]:
     return found
 
 
+def variables_of(path: Path) -> list[dict]:
+    """The dashboard's query variables, in the order Grafana resolves them (each may read the ones before)."""
+    listed = json.loads(path.read_text()).get("templating", {}).get("list", [])
+    return [v for v in listed if v["type"] == "query"]
+
+
+def variable_options(stack: Stack, variable: dict, chosen: dict[str, str]) -> list[str]:
+    """What Grafana's Prometheus data source lists for `variable`: label_values(selector, label) or
+    query_result(expr) through the variable's regex (its first capture group)."""
+    query = substitute(variable["query"], chosen)
+    if query.startswith("label_values("):
+        selector, label = query.removeprefix("label_values(").removesuffix(")").rsplit(", ", 1)
+        found = {r["metric"].get(label, "") for r in stack.prometheus.query(f"group by ({label}) ({selector})")}
+        values = sorted(v for v in found if v)
+    else:
+        assert query.startswith("query_result("), f"{variable['name']}: a variable query the test cannot read"
+        values = []
+        for result in stack.prometheus.query(query.removeprefix("query_result(").removesuffix(")")):
+            metric = dict(result["metric"])
+            name = metric.pop("__name__", "")
+            labels = ",".join(f'{k}="{v}"' for k, v in metric.items())
+            values.append(f"{name}{{{labels}}} {result['value'][1]} {result['value'][0]}")
+    if variable.get("regex"):
+        pattern = re.compile(variable["regex"].strip("/"))
+        values = [m.group(1) for m in map(pattern.search, values) if m]
+    return values
+
+
+def choices(stack: Stack, path: Path, pairs: set[tuple[str, str]]) -> list[dict[str, str]]:
+    """Every value set the e2e test fills a dashboard's variables with: none for a dashboard without variables;
+    for the detail dashboard each SLO, with its groups "All" and (grouped SLOs) its first group. A variable left
+    without options (a latency label of a ratio SLO) stays unset, and the queries that read it are skipped."""
+    variables = variables_of(path)
+    if not variables:
+        return [{}]
+    names = [v["name"] for v in variables]
+    assert names[:3] == ["service", "slo", "group"], f"{path.name}: variables the e2e test does not fill: {names}"
+    found = []
+    for service, slo in sorted(pairs):
+        chosen = {"service": service, "slo": slo}
+        groups = variable_options(stack, variables[2], chosen)
+        for group in [variables[2]["allValue"], *groups[:1]]:
+            picked = {**chosen, "group": group}
+            for variable in variables[3:]:
+                options = variable_options(stack, variable, picked)
+                if options:
+                    picked[variable["name"]] = options[0]
+            found.append(picked)
+    return found
+
+
+def unset(expr: str, chosen: dict[str, str], path: Path) -> bool:
+    """Whether `expr` reads a variable of the dashboard that `chosen` left unset."""
+    return any(
+        re.search(rf"\$\{{?{re.escape(v['name'])}\b", expr) and v["name"] not in chosen for v in variables_of(path)
+    )
+
+
 def shows_slo_data(expr: str) -> bool:
     """Targets built from slogen:* series with no comparison filter must return data once the rules ran.
 
@@ -128,16 +191,33 @@ def shows_slo_data(expr: str) -> bool:
 
 
 def test_every_dashboard_query_runs_and_slo_panels_have_data(slo_stack: Stack, warm: float):
-    assert {p.name for p in DASHBOARDS} >= {"slogen_overview.json"} and len(DASHBOARDS) >= 2
-    targets = [t for path in DASHBOARDS for t in dashboard_targets(path)]
-    errors, empty = [], []
-    for dashboard, title, expr in targets:
-        try:
-            result = slo_stack.prometheus.query(substitute(expr))
-        except AssertionError as err:
-            errors.append(f"{dashboard} / {title}: {err}")
-            continue
-        if shows_slo_data(expr) and not result:
-            empty.append(f"{dashboard} / {title}: {expr}")
-    assert errors == [], f"{len(errors)} of {len(targets)} dashboard queries failed"
+    """The detail dashboard's queries run once per SLO (and per first group), with its variables filled as Grafana
+    would fill them from the recorded series: each SLO's queries must find its data."""
+    names = {p.name for p in DASHBOARDS}
+    assert names >= {"slogen_overview.json", "slogen_slo_detail.json"} and len(DASHBOARDS) >= 3
+    pairs = slo_pairs(slo_stack.rule_files)
+    errors, empty, ran = [], [], 0
+    some_slos = dict.fromkeys(SOME_SLOS, 0)
+    latency_ran = 0
+    for path in DASHBOARDS:
+        targets = dashboard_targets(path)
+        for chosen in choices(slo_stack, path, pairs):
+            for dashboard, title, expr in targets:
+                if unset(expr, chosen, path):
+                    continue
+                ran += 1
+                latency_ran += "sli_histogram" in expr
+                where = f"{dashboard} / {title} {chosen or ''}"
+                try:
+                    result = slo_stack.prometheus.query(substitute(expr, chosen))
+                except AssertionError as err:
+                    errors.append(f"{where}: {err}")
+                    continue
+                if any(series in expr for series in SOME_SLOS):
+                    some_slos[next(series for series in SOME_SLOS if series in expr)] += bool(result)
+                elif shows_slo_data(expr) and not result:
+                    empty.append(f"{where}: {expr}")
+    assert errors == [], f"{len(errors)} of {ran} dashboard queries failed"
     assert empty == [], f"{len(empty)} SLO panel queries returned no data"
+    assert all(some_slos.values()), f"series no SLO's detail dashboard showed: {some_slos}"
+    assert latency_ran > 0, "no latency SLO filled the detail dashboard's histogram variable"

@@ -6,19 +6,30 @@ or any other expression is left out with the reason. Sloth's alert name and its 
 annotations and `for:` have no slogen field: they are left out, so nothing is dropped silently.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..document import Document, SpecPath
-from ..naming import burn_alert
-from .base import Imported
+from ... import burnrate
+from ...document import Document, SpecPath
+from ...durations import format_duration, format_number, parse_duration
+from ...naming import burn_alert
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions
 from .sloth_promql import Counters, QueryError, error_ratio, events
 
 FORMAT = "sloth"
+DESCRIPTION = "a Sloth SLO spec"
 
 PROMETHEUS_V1 = "prometheus/v1"
 CRD_API = "sloth.slok.dev/v1"
 CRD_KIND = "PrometheusServiceLevel"
+WINDOWS_KIND = "AlertWindows"
+WINDOWS_V1 = "alertWindows/v1"  # the older plain form of a window catalog, as Sloth's built-in ones are written
+DEFAULT_PERIOD = 30 * 86400
+# Sloth's built-in catalogs (internal/alert/windows/google-28d.yaml, google-30d.yaml) are the SRE Workbook's
+# table at 28d and 30d. At 30d that is slogen's default. At 28d Sloth keeps the budget shares, which makes its
+# 3d/6h ticket a 0.93× burn that cannot exhaust the budget within the period (slogen refuses such a pair), so
+# the import leaves 28d to slogen's default, which keeps the 30d burn factors; docs/migrating-from-sloth.md.
 RUNBOOK_ANNOTATIONS = ("runbook", "runbook_url")  # Sloth users' spellings; slogen writes runbook_url itself
 _NO_PLUGINS = "slogen has no plugin hook: a Sloth plugin is Go code run inside Sloth"
 _SERVICE_KEYS = {"version", "service", "labels", "slos"}
@@ -26,10 +37,22 @@ _SLO_KEYS = {"name", "objective", "description", "labels", "sli", "alerting"}
 _ALERTING_KEYS = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
 
 
-def convert(documents: list[Document]) -> Imported:
+def recognises(data: Any) -> bool:
+    return isinstance(data, dict) and (data.get("version") == PROMETHEUS_V1 or data.get("apiVersion") == CRD_API)
+
+
+def convert(documents: list[Document], options: ImportOptions = DEFAULT_OPTIONS) -> Imported:
+    """Sloth gives every SLO the period of its --default-slo-period flag (30d unless set) and the burn windows
+    of the AlertWindows catalog for that period; both are applied to every service imported."""
     imported = Imported()
+    catalogs: dict[int, _Catalog] = {}
     for document in documents:
-        _document(_Source(document, imported))
+        if _is_catalog(document.data):
+            _catalog(_Source(document, imported), catalogs)
+        else:
+            _document(_Source(document, imported))
+    period = options.default_period or DEFAULT_PERIOD
+    _apply_period(imported, period, catalogs)
     return imported
 
 
@@ -81,6 +104,110 @@ def _document(source: _Source) -> None:
             f'it is neither a Sloth `version: "{PROMETHEUS_V1}"` spec nor an `apiVersion: {CRD_API}` '
             f"`kind: {CRD_KIND}`; for OpenSLO files use `slogen import openslo`",
         )
+
+
+def _is_catalog(data: Any) -> bool:
+    return isinstance(data, dict) and (
+        (data.get("apiVersion") == CRD_API and data.get("kind") == WINDOWS_KIND) or data.get("version") == WINDOWS_V1
+    )
+
+
+@dataclass
+class _Catalog:
+    source: _Source
+    period_path: SpecPath
+    windows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _catalog(source: _Source, catalogs: dict[int, _Catalog]) -> None:
+    """An AlertWindows document → slogen `alerting.windows`, by its sloPeriod in seconds."""
+    data = source.document.data
+    root: SpecPath = ("spec",) if "spec" in data else ()
+    spec = data.get("spec") if root else data
+    if not isinstance(spec, dict):
+        source.leave_out(root, "this AlertWindows", "it has no `spec` mapping")
+        return
+    try:
+        period = _duration(spec, (*root, "sloPeriod"), spec.get("sloPeriod"))
+        windows = [
+            _catalog_window(spec, root, severity, speed)
+            for severity in ("page", "ticket")
+            for speed in ("quick", "slow")
+        ]
+    except _LeftOut as left:
+        source.leave_out(left.path, "this AlertWindows", str(left))
+        return
+    catalogs[period] = _Catalog(source, (*root, "sloPeriod"), windows)
+
+
+def _catalog_window(spec: dict[str, Any], root: SpecPath, severity: str, speed: str) -> dict[str, Any]:
+    path = (*root, severity, speed)
+    windows = spec.get(severity)
+    window = windows.get(speed) if isinstance(windows, dict) else None
+    if not isinstance(window, dict):
+        raise _LeftOut(path, f"it has no `{severity}.{speed}` window")
+    budget = window.get("errorBudgetPercent")
+    try:
+        percent = Decimal(str(budget))
+    except InvalidOperation:
+        percent = Decimal(0)
+    if isinstance(budget, bool) or not 0 < percent <= 100:
+        raise _LeftOut((*path, "errorBudgetPercent"), f"errorBudgetPercent {budget!r} is not a percent in (0, 100]")
+    long = _duration(window, (*path, "longWindow"), window.get("longWindow"))
+    short = _duration(window, (*path, "shortWindow"), window.get("shortWindow"))
+    return {
+        "severity": severity,
+        "long": format_duration(long),
+        "short": format_duration(short),
+        "budget": _number(percent),
+    }
+
+
+def _duration(mapping: dict[str, Any], path: SpecPath, value: Any) -> int:
+    try:
+        return parse_duration(str(value))
+    except ValueError as err:
+        raise _LeftOut(path, f"{path[-1]} {value!r}: {err}") from None
+
+
+def _number(value: Decimal) -> int | float:
+    """A YAML number as written: 2, 12.5."""
+    text = format_number(value)
+    return int(text) if "." not in text else float(text)
+
+
+def _apply_period(imported: Imported, period: int, catalogs: dict[int, _Catalog]) -> None:
+    """Sloth's period and the catalog Sloth would pick for it, written only where they differ from what slogen
+    does unwritten (a 30d period and the Workbook pairs)."""
+    windows = catalogs[period].windows if period in catalogs else None
+    if windows is not None and windows == _slogen_defaults(period):
+        windows = None
+    for spec in imported.specs.values():
+        if period != DEFAULT_PERIOD:
+            spec["period"] = format_duration(period)
+        for slo in spec.get("slos", []):
+            alerting = slo.get("alerting", {})
+            if windows is not None and (alerting.get("page", True) or alerting.get("ticket", True)):
+                slo["alerting"] = {**alerting, "windows": [dict(window) for window in windows]}
+    for unused in sorted(set(catalogs) - {period}):
+        catalogs[unused].source.leave_out(
+            catalogs[unused].period_path,
+            f"the AlertWindows for a {format_duration(unused)} period",
+            f"the SLOs' period is {format_duration(period)}, so Sloth would not use it either; "
+            f"pass --default-slo-period {format_duration(unused)} if that is what you gave Sloth",
+        )
+
+
+def _slogen_defaults(period: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "severity": window.severity,
+            "long": format_duration(window.long),
+            "short": format_duration(window.short),
+            "budget": _number(window.budget * 100),
+        }
+        for window in burnrate.default_windows(period)
+    ]
 
 
 def _service(source: _Source, root: SpecPath, data: dict[str, Any]) -> None:

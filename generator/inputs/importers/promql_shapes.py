@@ -13,7 +13,7 @@ from typing import Any
 
 import promql_parser
 
-from ..selector import SelectorError, parse_selector
+from ...selector import SelectorError, parse_selector
 from .sloth_promql import WINDOW, describe, is_node, unwrap
 
 _COUNTER_FUNCTIONS = ("rate", "irate", "increase")
@@ -32,10 +32,29 @@ class Counter:
 
 def counter(query: str) -> Counter:
     """The counter a query reads and the labels it sums by. Raises ShapeError for any other shape."""
+    return _counter(_parse(query))
+
+
+def ratio_of_counters(query: str) -> tuple[Counter, Counter]:
+    """`<counter> / <counter>`, each side a shape `counter` reads: an OpenSLO raw ratio that slogen can count
+    itself. Raises ShapeError for anything else (a recorded ratio, a ratio of gauges)."""
+    expr = _parse(query)
+    if not (is_node(expr, "BinaryExpr") and str(expr.op) == "/"):
+        raise ShapeError(
+            f"it is {describe(expr)}, not a ratio of two counters: `sum(rate(<a>[…])) / sum(rate(<b>[…]))`; a "
+            "precomputed ratio cannot be summed over slogen's windows: give the counters it is computed from"
+        )
+    return _counter(unwrap(expr.lhs)), _counter(unwrap(expr.rhs))
+
+
+def _parse(query: str) -> Any:
     try:
-        expr = unwrap(promql_parser.parse(WINDOW.sub("5m", query)))
+        return unwrap(promql_parser.parse(WINDOW.sub("5m", query)))
     except ValueError as err:
         raise ShapeError(f"it is not valid PromQL ({err})") from None
+
+
+def _counter(expr: Any) -> Counter:
     group_by: tuple[str, ...] = ()
     if is_node(expr, "AggregateExpr"):
         if str(expr.op) != "sum" or expr.param is not None:

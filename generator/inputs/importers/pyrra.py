@@ -13,18 +13,22 @@ Left out, each with its reason: `latencyNative`, alert names (slogen names its a
 labels Pyrra copies onto its PrometheusRule, and any field this importer does not know.
 """
 
+import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
-from ..document import Document, SpecPath
-from ..durations import format_duration, format_number, parse_duration
-from ..naming import absent_alert, burn_alert
-from ..selector import Matcher, Selector, SelectorError, parse_selector
-from .base import Imported
+from ...burnrate import budget_for
+from ...document import Document, SpecPath
+from ...durations import format_duration, format_number, parse_duration
+from ...naming import absent_alert, burn_alert
+from ...selector import Matcher, Selector, SelectorError, parse_selector
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions
 
 FORMAT = "pyrra"
+DESCRIPTION = "a Pyrra ServiceLevelObjective"
 
 API_VERSION = "pyrra.dev/v1alpha1"
 KIND = "ServiceLevelObjective"
@@ -41,7 +45,12 @@ _SPEC_KEYS = {"description", "target", "window", "indicator", "alerting"}
 _ALERTING_KEYS = {"disabled", "burnrates", "absent", "name", "absentName", "burnRateType"}
 
 
-def convert(documents: list[Document]) -> Imported:
+def recognises(data: Any) -> bool:
+    return isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("pyrra.dev/")
+
+
+def convert(documents: list[Document], options: ImportOptions = DEFAULT_OPTIONS) -> Imported:
+    """`options` is unused: these files carry their own periods."""
     imported = Imported()
     seen: dict[tuple[str, str], str] = {}
     for document in documents:
@@ -126,6 +135,10 @@ def _slo(
         slo["group_by"] = group_by
     slo["sli"] = {kind: body}
     alerting = _alerting(imported, document, path, item, name, parse_duration(period))
+    if kind == "probe":
+        # A probe pages on its strikes (GAUGE_STRIKES); Pyrra's 1h/5m and 6h/30m pairs would page on one failed
+        # minute, so a probe keeps slogen's pairs, which tickets for probes.
+        alerting.pop("windows", None)
     if alerting:
         slo["alerting"] = alerting
     for key in sorted(set(spec) - _SPEC_KEYS):
@@ -301,6 +314,41 @@ def _operator_labels(imported: Imported, document: Document, path: SpecPath, ite
         imported.leave_out(document, path, what, why)
 
 
+# Pyrra's multi-window table (slo/rules.go, Windows), as divisors of the SLO window, chosen so a 28d window gets
+# the Workbook's 1h/5m, 6h/30m and 1d/2h, and 4d/6h, each rounded to the minute: (severity, long, short, factor).
+# Unlike slogen's defaults, the burn factors stay put while the windows stretch with the SLO window, so the
+# import writes Pyrra's pairs out and the imported SLO alerts on the burns Pyrra alerted on.
+PYRRA_WINDOWS = (
+    ("page", 28 * 24, 28 * 24 * 12, 14),
+    ("page", 28 * 4, 28 * 24 * 2, 7),
+    ("ticket", 28, 28 * 12, 2),
+    ("ticket", 7, 28 * 4, 1),
+)
+
+
+def pyrra_windows(period: int) -> list[dict[str, Any]]:
+    """Pyrra's four pairs for an SLO window of `period` seconds, as slogen `alerting.windows`. The budget share
+    is written to 12 digits so slogen's factor (6 digits) reads back as Pyrra's 14, 7, 2 and 1."""
+    windows = []
+    for severity, long_divisor, short_divisor, factor in PYRRA_WINDOWS:
+        long, short = _to_minute(Fraction(period, long_divisor)), _to_minute(Fraction(period, short_divisor))
+        budget = budget_for(Decimal(factor), long, period) * 100
+        windows.append(
+            {
+                "severity": severity,
+                "long": format_duration(long),
+                "short": format_duration(short),
+                "budget": float(format_number(budget)),
+            }
+        )
+    return windows
+
+
+def _to_minute(seconds: Fraction) -> int:
+    """Go's Duration.Round(time.Minute): half away from zero."""
+    return max(60, math.floor(seconds / 60 + Fraction(1, 2)) * 60)
+
+
 def _alerting(
     imported: Imported,
     document: Document,
@@ -315,6 +363,8 @@ def _alerting(
     silent = source.get("disabled") is True
     if silent or source.get("burnrates") is False:
         alerting.update(page=False, ticket=False)
+    else:
+        alerting["windows"] = pyrra_windows(period)
     if not silent and source.get("absent", True) is not False:
         # Pyrra's absent alert waits window/(28·24·30) (2m at 28d) before firing; at least a minute here.
         alerting["absent"] = format_duration(max(60, round(period / (28 * 24 * 30) / 60) * 60))

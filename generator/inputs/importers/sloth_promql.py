@@ -16,7 +16,7 @@ from typing import Any
 
 import promql_parser
 
-from ..selector import SelectorError, parse_selector
+from ...selector import SelectorError, parse_selector
 
 WINDOW = re.compile(r"\{\{\s*\.window\s*\}\}")
 # What `{{.window}}` becomes before parsing: a range no one writes, so a fixed range in a query is told apart.

@@ -8,10 +8,20 @@ written into the generated spec as a YAML comment.
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import Document, SpecPath
-from ..findings import Finding
+from ...document import Document, SpecPath
+from ...findings import Finding
 
 RULE = "import"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the source files do not say but the source tool was told on its command line."""
+
+    default_period: int | None = None  # Sloth's --default-slo-period, in seconds; None: the tool's own default
+
+
+DEFAULT_OPTIONS = ImportOptions()  # frozen, so one instance can be every call's default
 
 
 @dataclass

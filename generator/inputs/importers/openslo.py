@@ -15,15 +15,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from ..burnrate import clean_duration
-from ..calendar_periods import parse_offset, zone_advice
-from ..document import Document, SpecPath
-from ..durations import format_duration, format_number
-from ..selector import Selector, parse_selector
-from .base import Imported
-from .promql_shapes import ShapeError, counter
+from ...burnrate import clean_duration
+from ...calendar_periods import parse_offset, zone_advice
+from ...document import Document, SpecPath
+from ...durations import format_duration, format_number
+from ...selector import Selector, parse_selector
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions
+from .promql_shapes import ShapeError, counter, ratio_of_counters
 
 FORMAT = "openslo"
+DESCRIPTION = "an OpenSLO document"
 
 V1, V1ALPHA = "openslo/v1", "openslo/v1alpha"
 # The notification targets `slogen export openslo` names: routing stays in slogen's `routing`, so an import
@@ -84,7 +85,12 @@ class _Index:
         return self.by_kind.get(kind, {}).get(name)
 
 
-def convert(documents: list[Document]) -> Imported:
+def recognises(data: Any) -> bool:
+    return isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("openslo/")
+
+
+def convert(documents: list[Document], options: ImportOptions = DEFAULT_OPTIONS) -> Imported:
+    """`options` is unused: these files carry their own periods."""
     imported = Imported()
     index = _Index()
     slos: list[_Object] = []
@@ -261,12 +267,7 @@ def _ratio(
     index: _Index, doc: Document, path: SpecPath, ratio: dict[str, Any], name: str
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     if "raw" in ratio:
-        raise _Skip(
-            doc,
-            (*path, "raw"),
-            f"raw ratio ({ratio.get('rawType', 'no rawType')}) of SLO {name!r}",
-            "a precomputed ratio cannot be summed over slogen's windows: give the good (or bad) and total counters",
-        )
+        return _raw(index, doc, path, ratio, name)
     role = "good" if "good" in ratio else "bad" if "bad" in ratio else None
     if role is None or "total" not in ratio:
         raise _Skip(doc, path, f"ratioMetric of SLO {name!r}", "it needs total and one of good or bad")
@@ -291,6 +292,31 @@ def _ratio(
         if latency:
             return latency, total.group_by
     return {"ratio": {"errors" if role == "bad" else "good": part.selector, "total": total.selector}}, total.group_by
+
+
+def _raw(
+    index: _Index, doc: Document, path: SpecPath, ratio: dict[str, Any], name: str
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A raw ratio whose query divides two counters is the ratio SLI of those counters: `rawType: failure` reads
+    errors over total, `success` good over total."""
+    role = {"failure": "errors", "success": "good"}.get(str(ratio.get("rawType")))
+    if role is None:
+        raise _Skip(doc, (*path, "rawType"), f"raw ratio of SLO {name!r}", "rawType must be failure or success")
+    query = _source_query(index, doc, (*path, "raw"), ratio["raw"])
+    try:
+        part, total = ratio_of_counters(query)
+    except ShapeError as err:
+        raise _Skip(
+            doc, (*path, "raw", "metricSource", "spec", "query"), f"raw ratio {query.strip()!r}", str(err)
+        ) from None
+    if part.group_by != total.group_by:
+        raise _Skip(
+            doc,
+            (*path, "raw"),
+            f"raw ratio of SLO {name!r}",
+            f"it sums by {list(part.group_by)} over {list(total.group_by)}",
+        )
+    return {"ratio": {role: part.selector, "total": total.selector}}, total.group_by
 
 
 def _latency(good: str, total: str) -> dict[str, Any] | None:
@@ -319,6 +345,15 @@ def _latency(good: str, total: str) -> dict[str, Any] | None:
 
 
 def _query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> Any:
+    query = _source_query(index, doc, path, metric)
+    try:
+        return counter(query)
+    except ShapeError as err:
+        raise _Skip(doc, (*path, "metricSource", "spec", "query"), f"query {query.strip()!r}", str(err)) from None
+
+
+def _source_query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> str:
+    """The PromQL of a Prometheus metric source, inline or by metricSourceRef."""
     source = _mapping(_mapping(metric).get("metricSource"))
     kind = source.get("type")
     if kind is None and "metricSourceRef" in source:
@@ -331,10 +366,7 @@ def _query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> Any:
     query = _mapping(source.get("spec")).get("query")
     if not isinstance(query, str):
         raise _Skip(doc, (*path, "metricSource", "spec"), "a Prometheus metric source", "it has no spec.query")
-    try:
-        return counter(query)
-    except ShapeError as err:
-        raise _Skip(doc, (*path, "metricSource", "spec", "query"), f"query {query.strip()!r}", str(err)) from None
+    return query
 
 
 def _period(slo: _Object, spec: dict[str, Any]) -> tuple[Any, int]:

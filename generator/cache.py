@@ -1,0 +1,183 @@
+"""What a run derives from each spec file, kept between runs, so that after one spec changes a run redoes only that
+spec's work: each YAML spec's loaded document with its schema findings, and each service's serialised files.
+
+Where: `.<output>.slogen-cache/` beside the output directory (beside the lock), never inside it: output/ is what a
+GitOps repository commits and `slogen check` compares, and the writer carries every file there that it did not
+write into the next tree. The repository's .gitignore names `.*.slogen-cache/`; deleting the directory only makes
+the next run a full one.
+
+Trust: an entry's name is a SHA-256 of everything its content depends on (the spec's bytes and names, the render
+options, and slogen itself: its version and every file of the package), and the entry holds that key again and an
+HMAC-SHA-256 of its body under a secret of this machine's user (SECRET_FILE, outside any repository). An entry that
+is missing, truncated, edited, written for another key, by another slogen or on another machine, or not valid JSON
+is ignored and written again: a run never fails, and never differs, because of its cache. The secret is why an
+entry someone committed or put beside the output (a pull request can add one; its key is easy to compute) is
+never trusted. Entries are JSON, not pickle, so reading one can never run code either way.
+"""
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .document import Document
+from .findings import Finding
+from .write import SerialisedFile
+
+SUFFIX = ".slogen-cache"
+ENTRY = ".json"
+SECRET_FILE = Path("slogen") / "cache-secret"  # under $XDG_CACHE_HOME, else ~/.cache
+SECRET_BYTES = 32
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of the parts, each length-prefixed so that no two different lists of parts hash alike."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def slogen_digest() -> str:
+    """slogen's version and every file of its package (code, schema, templates): a change to any of them can
+    change what a run writes, so it invalidates every entry."""
+    return package_digest(Path(__file__).resolve().parent, __version__)
+
+
+def package_digest(package: Path, version: str) -> str:
+    parts: list[str | bytes] = [version]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def directory_for(out: Path) -> Path:
+    """Beside the real output directory, as the lock is: every name for one tree (a symlink too) shares one cache."""
+    real = Path(os.path.realpath(out.absolute()))
+    return real.with_name(f".{real.name}{SUFFIX}")
+
+
+def user_secret() -> bytes | None:
+    """This user's secret for sealing entries, made on first use (readable by the user alone); None where there is
+    no home to keep it in, and then no cache."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / SECRET_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as file:
+                file.write(secrets.token_bytes(SECRET_BYTES))
+        secret = path.read_bytes()
+    except OSError:
+        return None
+    return secret if len(secret) == SECRET_BYTES else None  # another run is writing it: no cache this once
+
+
+def for_output(out: Path) -> "Cache | None":
+    """The cache of runs into `out`, or None when this user has no secret to seal entries with."""
+    secret = user_secret()
+    return Cache(directory_for(out), secret) if secret else None
+
+
+def seal(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+@dataclass
+class Cache:
+    """Entries of a few kinds ("documents", "services", "files") under one directory, sealed with `secret`; `used` is
+    what this run read or wrote, so prune() can drop the rest."""
+
+    directory: Path
+    secret: bytes = field(repr=False)
+    used: set[Path] = field(default_factory=set)
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.directory / kind / (key + ENTRY)
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The entry's value, or None when it is missing or cannot be trusted."""
+        path = self._path(kind, key)
+        try:
+            checksum, _, body = path.read_bytes().partition(b"\n")
+            if not hmac.compare_digest(checksum, seal(self.secret, body)):
+                return None
+            entry = json.loads(body)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
+            return None
+        self.used.add(path)
+        return entry["value"]
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Write an entry whole (a temporary file renamed into place, so a reader never sees half of one); a cache
+        that cannot be written (a read-only checkout, a full disk) only makes the next run slower."""
+        path = self._path(kind, key)
+        body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, staging = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as file:
+                file.write(seal(self.secret, body) + b"\n" + body)
+            os.replace(staging, path)
+        except OSError:
+            return
+        self.used.add(path)
+
+    def prune(self) -> None:
+        """Remove every entry this run did not use (older specs, another slogen), so the cache holds one run's worth."""
+        try:
+            stale = [p for p in self.directory.glob("*/*") if p.is_file() and p not in self.used]
+        except OSError:
+            return
+        for path in stale:
+            with contextlib.suppress(OSError):  # another run removed it, or the cache is read-only: ignored either way
+                path.unlink()
+
+
+# ---- what the entries hold: plain JSON for a document and its findings, and for a service's files ----------------
+
+
+def document_entry(document: Document, findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "data": document.data,
+        "positions": [[list(path), line, column] for path, (line, column) in document.positions.items()],
+        "key_positions": [[list(path), line, column] for path, (line, column) in document.key_positions.items()],
+        "findings": [[f.file, f.line, f.column, f.path, f.message, f.rule, f.level] for f in findings],
+    }
+
+
+def document_from(entry: Any, file: str, origin: str) -> tuple[Document, list[Finding]] | None:
+    """The document and findings an entry holds, or None when it is not shaped as document_entry writes it."""
+    try:
+        positions = {tuple(path): (line, column) for path, line, column in entry["positions"]}
+        key_positions = {tuple(path): (line, column) for path, line, column in entry["key_positions"]}
+        findings = [Finding(*fields) for fields in entry["findings"]]
+        return Document(file, entry["data"], positions, key_positions, origin=origin), findings
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def files_entry(files: list[SerialisedFile]) -> list[list[Any]]:
+    return [[file.path, file.content.decode("utf-8"), list(file.sources)] for file in files]
+
+
+def files_from(entry: Any) -> list[SerialisedFile] | None:
+    try:
+        return [SerialisedFile(path, content.encode("utf-8"), tuple(sources)) for path, content, sources in entry]
+    except (TypeError, ValueError, AttributeError):
+        return None

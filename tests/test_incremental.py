@@ -1,0 +1,216 @@
+"""Incremental generation (generator/cache.py): after one spec changes, a run re-renders only that spec's service
+and writes the bytes a full run writes; a corrupt or stale cache is ignored, never trusted."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench import scale
+from generator import cache
+from generator.cli import main
+from generator.targets import prometheus
+
+SERVICES = 3
+
+
+@pytest.fixture(autouse=True)
+def secret_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this user's secret lives (cache.SECRET_FILE): a fresh home for each test."""
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    specs = tmp_path / "specs"
+    scale.write_fleet(specs, SERVICES * scale.SLOS_PER_SERVICE)
+    return specs
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The services whose files a run renders (rather than takes from the cache)."""
+    names: list[str] = []
+    render = prometheus.service_files
+
+    def spy(service, options):
+        names.append(service.name)
+        return render(service, options)
+
+    monkeypatch.setattr(prometheus, "service_files", spy)
+    return names
+
+
+def slogen(*args: str | Path, code: int = 0) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def generate(specs: Path, out: Path) -> None:
+    slogen("generate", "--specs", specs, "--out", out)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def change_objective(spec: Path) -> None:
+    spec.write_text(spec.read_text(encoding="utf-8").replace("objective: 99.9", "objective: 99.95"), encoding="utf-8")
+
+
+def entries(out: Path, kind: str) -> list[Path]:
+    return sorted((cache.directory_for(out) / kind).glob("*" + cache.ENTRY))
+
+
+def test_after_one_spec_changes_only_its_service_is_rendered_and_the_bytes_are_a_full_runs(fleet, tmp_path, rendered):
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    generate(fleet, incremental)
+    assert sorted(rendered) == [scale.service_name(i) for i in range(SERVICES)]
+    change_objective(fleet / "svc-0001.yaml")
+    rendered.clear()
+    generate(fleet, incremental)
+    assert rendered == ["svc-0001"]
+    rendered.clear()
+    generate(fleet, full)  # another output directory has a cache of its own: a full run
+    assert len(rendered) == SERVICES
+    assert snapshot(incremental) == snapshot(full)
+    assert b"99.95" in (incremental / "prometheus/rules/svc-0001.rules.yml").read_bytes()
+
+
+def test_the_cache_lives_beside_the_output_directory_and_holds_one_runs_entries(fleet, tmp_path):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    assert cache.directory_for(out) == tmp_path / ".out.slogen-cache"
+    assert not any(".slogen-cache" in name for name in snapshot(out))
+    assert len(entries(out, "services")) == SERVICES
+    change_objective(fleet / "svc-0002.yaml")
+    generate(fleet, out)
+    assert len(entries(out, "services")) == SERVICES  # the entry of svc-0002's old spec is gone
+    assert len(entries(out, "documents")) == SERVICES
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda body: body[: len(body) // 2], id="truncated"),
+        pytest.param(lambda body: body.replace(b"svc-0000", b"svc-9999"), id="edited"),
+        pytest.param(lambda body: b"", id="empty"),
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_written_again(fleet, tmp_path, rendered, damage):
+    out, full = tmp_path / "out", tmp_path / "full"
+    generate(fleet, out)
+    for path in entries(out, "services") + entries(out, "documents"):
+        if b"svc-0000" in path.read_bytes():
+            path.write_bytes(damage(path.read_bytes()))
+    rendered.clear()
+    generate(fleet, out)
+    assert rendered == ["svc-0000"]
+    generate(fleet, full)
+    assert snapshot(out) == snapshot(full)
+    rendered.clear()
+    generate(fleet, out)
+    assert rendered == []  # written again, whole
+
+
+def test_an_entry_for_another_key_is_not_trusted_even_with_a_valid_checksum(fleet, tmp_path, rendered):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    first, second = entries(out, "services")[:2]
+    body = second.read_bytes().partition(b"\n")[2]
+    secret = cache.user_secret()
+    assert secret is not None
+    first.write_bytes(cache.seal(secret, body) + b"\n" + body)  # another service's files, sealed with our secret
+    rendered.clear()
+    generate(fleet, out)
+    assert len(rendered) == 1
+    assert json.loads(first.read_bytes().partition(b"\n")[2])["key"] == first.stem
+
+
+def test_another_slogen_version_invalidates_every_entry(fleet, tmp_path, rendered, monkeypatch):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    before = set(entries(out, "services"))
+    monkeypatch.setattr(cache, "slogen_digest", lambda: "another slogen")
+    rendered.clear()
+    generate(fleet, out)
+    assert len(rendered) == SERVICES
+    assert before.isdisjoint(entries(out, "services"))  # the old version's entries are pruned
+
+
+def test_the_package_digest_changes_with_any_file_of_the_package_or_the_version(tmp_path):
+    (tmp_path / "render").mkdir()
+    (tmp_path / "render" / "rules.py").write_text("X = 1\n")
+    (tmp_path / "schema.json").write_text("{}")
+    first = cache.package_digest(tmp_path, "0.1.0")
+    assert cache.package_digest(tmp_path, "0.1.1") != first
+    (tmp_path / "render" / "rules.py").write_text("X = 2\n")
+    assert cache.package_digest(tmp_path, "0.1.0") != first
+
+
+def test_check_reports_every_finding_of_a_cached_spec_each_run(fleet, tmp_path):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    spec = fleet / "svc-0001.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("objective: 99.9", "objectiv: 99.9", 1), encoding="utf-8")
+    first = slogen("check", "--specs", fleet, "--out", out, code=1)
+    assert "unknown field 'objectiv'" in first
+    assert slogen("check", "--specs", fleet, "--out", out, code=1) == first  # the second from the cache
+
+
+def test_check_after_an_incremental_generate_finds_no_drift_and_then_the_change(fleet, tmp_path):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    change_objective(fleet / "svc-0000.yaml")
+    generate(fleet, out)
+    assert "matches the specs" in slogen("check", "--specs", fleet, "--out", out)
+    change_objective(fleet / "svc-0002.yaml")
+    assert "svc-0002.rules.yml" in slogen("check", "--specs", fleet, "--out", out, code=1)
+
+
+def test_the_docs_index_counts_each_services_alerts_as_its_pages_do(fleet):
+    """The index is rebuilt every run from alert_count, which must agree with the pages service_alerts renders."""
+    from generator import pipeline
+    from generator.render.docs import alert_count, service_alerts
+
+    specs = [fleet, Path(__file__).parent.parent / "slo_specs"]
+    for given in specs:
+        project = pipeline.check([given]).project
+        assert project is not None and project.services
+        assert [alert_count(s) for s in project.services] == [len(service_alerts(s)) for s in project.services]
+
+
+def test_entries_sealed_with_another_users_secret_are_not_trusted(fleet, tmp_path, rendered, secret_home):
+    """A cache that came with the repository (a pull request can add one) or from another machine."""
+    out = tmp_path / "out"
+    generate(fleet, out)
+    secret_file = secret_home / cache.SECRET_FILE
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    secret_file.unlink()  # the next run makes a new secret, as another user or a CI job has
+    rendered.clear()
+    generate(fleet, out)
+    assert len(rendered) == SERVICES
+    full = tmp_path / "full"
+    generate(fleet, full)
+    assert snapshot(out) == snapshot(full)
+
+
+def test_without_a_home_for_the_secret_a_run_has_no_cache(fleet, tmp_path, rendered, monkeypatch):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    out = tmp_path / "out"
+    generate(fleet, out)
+    generate(fleet, out)
+    assert len(rendered) == 2 * SERVICES
+    assert not cache.directory_for(out).exists()
+
+
+def test_a_symlinked_output_has_its_cache_beside_the_link_target(tmp_path):
+    (tmp_path / "gitops" / "slo").mkdir(parents=True)
+    (tmp_path / "out").symlink_to(tmp_path / "gitops" / "slo")
+    assert cache.directory_for(tmp_path / "out") == tmp_path / "gitops" / ".slo.slogen-cache"
