@@ -10,7 +10,7 @@ import zoneinfo
 from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .routing import MaintenanceWindow
 from .source import Source
@@ -111,6 +111,21 @@ class Calendar:
     def name(self) -> str:
         """How people say it: `calendar month (UTC)`."""
         return f"calendar {self.unit} ({self.timezone})"
+
+    def bounds(self, now: float) -> tuple[float, float]:
+        """Start and end (Unix seconds) of the week, month or quarter holding `now`, in the zone's fixed offset."""
+        offset = self.offset or 0
+        local = datetime.fromtimestamp(now + offset, UTC)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.unit == "week":
+            start = midnight - timedelta(days=local.weekday())
+            end = start + timedelta(days=7)
+        else:
+            months = 3 if self.unit == "quarter" else 1
+            start = midnight.replace(month=(local.month - 1) // months * months + 1, day=1)
+            index = start.month - 1 + months
+            end = start.replace(year=start.year + index // 12, month=index % 12 + 1)
+        return start.timestamp() - offset, end.timestamp() - offset
 
 
 def weekday_number(name: str) -> int:

@@ -671,12 +671,12 @@ def import_command(
     clash = next((out / name for name in texts if (out / name).exists()), None)
     if clash is not None:
         _fail(f"{clash} already exists; slogen import never overwrites a spec: move it or pick another --out")
+    written = dict(texts)
     if texts and not (out / SCHEMA_FILE).exists():  # what the modeline points at, as `slogen init` writes it
-        texts = {**texts, SCHEMA_FILE: scaffold.schema_text()}
-    write_files(out, texts)
-    for name in texts:
+        written[SCHEMA_FILE] = scaffold.schema_text()
+    write_files(out, written)
+    for name in written:
         click.echo(f"slogen: wrote {out / name}", err=True)
-    texts.pop(SCHEMA_FILE, None)
     _report(imported.left_out, "text")
     outcome = pipeline.check([out / name for name in texts]) if texts else pipeline.Outcome()
     _report(outcome.findings, "text")

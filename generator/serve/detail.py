@@ -8,7 +8,6 @@ four range queries, whatever the SLO.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
@@ -39,22 +38,7 @@ class Detail:
 def period_bounds(slo: SLO, now: float) -> tuple[float, float]:
     """The period the budget counts: the last `period` for a rolling SLO; the current week, month or quarter (in
     its time zone's fixed offset) for a calendar one, from its start to its end."""
-    calendar = slo.calendar
-    if calendar is None:
-        return now - slo.period, now
-    offset = calendar.offset or 0
-    local = datetime.fromtimestamp(now + offset, UTC)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    if calendar.unit == "week":
-        start = midnight - timedelta(days=local.weekday())
-        end = start + timedelta(days=7)
-    else:
-        months = 3 if calendar.unit == "quarter" else 1
-        first = (local.month - 1) // months * months + 1
-        start = midnight.replace(month=first, day=1)
-        index = start.month - 1 + months
-        end = start.replace(year=start.year + index // 12, month=index % 12 + 1)
-    return start.timestamp() - offset, end.timestamp() - offset
+    return (now - slo.period, now) if slo.calendar is None else slo.calendar.bounds(now)
 
 
 def read(prometheus: Prometheus, entry: Entry, range_name: str, now: float) -> Detail:

@@ -6,9 +6,11 @@ written into the generated spec as a YAML comment.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ...document import Document, SpecPath
+from ...durations import format_duration
 from ...findings import Finding
 
 RULE = "import"
@@ -42,3 +44,25 @@ class Imported:
         self.left_out.append(document.finding(path, f"{what} was not imported: {why}", RULE, "warning"))
         if service:
             self.places[len(self.left_out) - 1] = (service, slo)
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """The value if it is a mapping, else an empty one: other tools' files are read leniently, and what is missing
+    is reported where it is needed."""
+    return value if isinstance(value, dict) else {}
+
+
+def spec_number(value: Decimal) -> int | float:
+    """A number as a person writes it in a spec: 2, not 2.0; 12.5."""
+    normal = value.normalize()
+    return int(normal) if normal == normal.to_integral_value() else float(normal)
+
+
+def burn_window(severity: str, long: int, short: int, budget_percent: Decimal) -> dict[str, Any]:
+    """One entry of a spec's `alerting.windows`."""
+    return {
+        "severity": severity,
+        "long": format_duration(long),
+        "short": format_duration(short),
+        "budget": spec_number(budget_percent),
+    }

@@ -20,7 +20,7 @@ from ...calendar_periods import parse_offset, zone_advice
 from ...document import Document, SpecPath
 from ...durations import format_duration, format_number
 from ...selector import Selector, parse_selector
-from .base import DEFAULT_OPTIONS, Imported, ImportOptions
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions, burn_window, mapping, spec_number
 from .promql_shapes import ShapeError, counter, ratio_of_counters
 
 FORMAT = "openslo"
@@ -67,11 +67,11 @@ class _Object:
 
     @property
     def name(self) -> str:
-        return str(_mapping(self.data.get("metadata")).get("name", ""))
+        return str(mapping(self.data.get("metadata")).get("name", ""))
 
     @property
     def spec(self) -> dict[str, Any]:
-        return _mapping(self.data.get("spec"))
+        return mapping(self.data.get("spec"))
 
 
 @dataclass
@@ -112,7 +112,7 @@ def convert(documents: list[Document], options: ImportOptions = DEFAULT_OPTIONS)
             imported.leave_out(document, ("kind",), f"kind {kind!r}", "not an OpenSLO v1 kind slogen reads")
     for service in index.by_kind.get("Service", {}).values():
         spec = _service_spec(imported, _slug(service.name))
-        description = service.spec.get("description") or _mapping(service.data.get("metadata")).get("displayName")
+        description = service.spec.get("description") or mapping(service.data.get("metadata")).get("displayName")
         if description:
             spec["description"] = str(description)
         _labels_into(imported, service, spec)
@@ -148,7 +148,7 @@ def _slo(imported: Imported, index: _Index, slo: _Object) -> None:
         imported.leave_out(*skip.args4)
         return
     base: dict[str, Any] = {"name": name}
-    description = spec.get("description") or _mapping(slo.data.get("metadata")).get("displayName")
+    description = spec.get("description") or mapping(slo.data.get("metadata")).get("displayName")
     if description:
         base["description"] = str(description)
     if period is not None:
@@ -160,7 +160,7 @@ def _slo(imported: Imported, index: _Index, slo: _Object) -> None:
     taken = {existing["name"] for existing in target.setdefault("slos", [])}
     for number, objective in enumerate(objectives):
         path = ("spec", "objectives", number)
-        objective = _mapping(objective)
+        objective = mapping(objective)
         titled = _slug(str(objective.get("displayName") or ""))
         suffix = "" if len(objectives) == 1 else "-" + (titled or str(number + 1))
         try:
@@ -204,7 +204,7 @@ def _objective(
             f"objective of SLO {slo.name!r} with value {objective['value']!r}",
             "op and value belong to a threshold metric, which slogen does not import",
         )
-    result = {**out, "objective": _number(percent)}
+    result = {**out, "objective": spec_number(percent)}
     method = spec.get("budgetingMethod", "Occurrences")
     if method == "Timeslices":
         result["budgeting"] = {"timeslices": _timeslices(doc, path, objective)}
@@ -229,14 +229,14 @@ def _timeslices(doc: Document, path: SpecPath, objective: dict[str, Any]) -> dic
         else _seconds(doc, (*path, "timeSliceWindow"), window)
     )
     above = 1 - _decimal(doc, (*path, "timeSliceTarget"), target)
-    return {"slice": format_duration(seconds), "bad_when": {"error_ratio_above": _number(above)}}
+    return {"slice": format_duration(seconds), "bad_when": {"error_ratio_above": spec_number(above)}}
 
 
 def _indicator(index: _Index, slo: _Object, spec: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     doc = slo.document
     if "indicator" in spec:
         path: SpecPath = ("spec", "indicator", "spec")
-        owner, body = slo, _mapping(_mapping(spec["indicator"]).get("spec"))
+        owner, body = slo, mapping(mapping(spec["indicator"]).get("spec"))
     elif "indicatorRef" in spec:
         found = index.get("SLI", str(spec["indicatorRef"]))
         if found is None:
@@ -354,7 +354,7 @@ def _query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> Any:
 
 def _source_query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> str:
     """The PromQL of a Prometheus metric source, inline or by metricSourceRef."""
-    source = _mapping(_mapping(metric).get("metricSource"))
+    source = mapping(mapping(metric).get("metricSource"))
     kind = source.get("type")
     if kind is None and "metricSourceRef" in source:
         found = index.get("DataSource", str(source["metricSourceRef"]))
@@ -363,7 +363,7 @@ def _source_query(index: _Index, doc: Document, path: SpecPath, metric: Any) -> 
         raise _Skip(
             doc, (*path, "metricSource", "type"), f"metric source of type {kind!r}", "slogen reads Prometheus only"
         )
-    query = _mapping(source.get("spec")).get("query")
+    query = mapping(source.get("spec")).get("query")
     if not isinstance(query, str):
         raise _Skip(doc, (*path, "metricSource", "spec"), "a Prometheus metric source", "it has no spec.query")
     return query
@@ -377,7 +377,7 @@ def _period(slo: _Object, spec: dict[str, Any]) -> tuple[Any, int]:
     if not isinstance(windows, list) or len(windows) != 1:
         raise _Skip(doc, ("spec", "timeWindow"), f"timeWindow of SLO {slo.name!r}", "give exactly one time window")
     path = ("spec", "timeWindow", 0)
-    window = _mapping(windows[0])
+    window = mapping(windows[0])
     duration = str(window.get("duration", ""))
     if window.get("isRolling", True) is not False:
         seconds = _seconds(doc, (*path, "duration"), duration)
@@ -388,7 +388,7 @@ def _period(slo: _Object, spec: dict[str, Any]) -> tuple[Any, int]:
             " (1m is one minute; a month is 1M)" if duration == "1m" else ""
         )
         raise _Skip(doc, (*path, "duration"), f"calendar window {duration!r} of SLO {slo.name!r}", why)
-    calendar = _mapping(window.get("calendar"))
+    calendar = mapping(window.get("calendar"))
     zone = _zone(doc, (*path, "calendar", "timeZone"), str(calendar.get("timeZone", "UTC")), slo.name)
     _start(doc, (*path, "calendar", "startTime"), calendar.get("startTime"), unit, slo.name)
     period: dict[str, Any] = {"calendar": unit}
@@ -453,7 +453,7 @@ def _windows(
                 )
                 continue
         else:
-            policy = _Object(slo.document, path, _mapping(policy_ref))
+            policy = _Object(slo.document, path, mapping(policy_ref))
         windows.extend(_policy(imported, index, policy, period))
     return windows
 
@@ -461,7 +461,7 @@ def _windows(
 def _policy(imported: Imported, index: _Index, policy: _Object, period: int) -> list[dict[str, Any]]:
     doc, spec = policy.document, policy.spec
     for number, target in enumerate(spec.get("notificationTargets") or []):
-        ref = _mapping(target).get("targetRef")
+        ref = mapping(target).get("targetRef")
         if ref not in EXPORTED_TARGETS:
             imported.leave_out(
                 doc,
@@ -472,7 +472,7 @@ def _policy(imported: Imported, index: _Index, policy: _Object, period: int) -> 
     windows = []
     for number, entry in enumerate(spec.get("conditions") or []):
         path = (*policy.path, "spec", "conditions", number)
-        entry = _mapping(entry)
+        entry = mapping(entry)
         if "conditionRef" in entry:
             condition = index.get("AlertCondition", str(entry["conditionRef"]))
             if condition is None:
@@ -494,7 +494,7 @@ def _policy(imported: Imported, index: _Index, policy: _Object, period: int) -> 
 
 def _condition(condition: _Object, period: int) -> dict[str, Any]:
     doc, path, spec = condition.document, (*condition.path, "spec"), condition.spec
-    rule = _mapping(spec.get("condition"))
+    rule = mapping(spec.get("condition"))
     if rule.get("kind") != "burnrate":
         raise _Skip(
             doc,
@@ -519,12 +519,7 @@ def _condition(condition: _Object, period: int) -> dict[str, Any]:
         short = clean_duration(Fraction(long, 12))
     factor = _decimal(doc, (*path, "condition", "threshold"), rule.get("threshold"))
     budget = Decimal(format(factor * long / period * 100, ".6g"))
-    return {
-        "severity": "page" if severity in _PAGE else "ticket",
-        "long": format_duration(long),
-        "short": format_duration(short),
-        "budget": _number(budget),
-    }
+    return burn_window("page" if severity in _PAGE else "ticket", long, short, budget)
 
 
 def _from_v1alpha(slo: _Object) -> dict[str, Any]:
@@ -534,7 +529,7 @@ def _from_v1alpha(slo: _Object) -> dict[str, Any]:
     out: dict[str, Any] = {key: spec[key] for key in ("service", "description", "budgetingMethod") if key in spec}
     windows = spec.get("timeWindows") or []
     if windows:
-        window = _mapping(windows[0])
+        window = mapping(windows[0])
         unit = _V1ALPHA_UNITS.get(str(window.get("unit")))
         if unit is None or not isinstance(window.get("count"), int):
             raise _Skip(
@@ -546,8 +541,8 @@ def _from_v1alpha(slo: _Object) -> dict[str, Any]:
         out["timeWindow"] = [{**window, "duration": f"{window['count']}{unit}"}]
     objectives = []
     for number, objective in enumerate(spec.get("objectives") or []):
-        objective = _mapping(objective)
-        metrics = _mapping(objective.get("ratioMetrics"))
+        objective = mapping(objective)
+        metrics = mapping(objective.get("ratioMetrics"))
         if not metrics:
             raise _Skip(doc, ("spec", "objectives", number), f"objective of SLO {slo.name!r}", "it has no ratioMetrics")
         ratio = {role: _v1alpha_metric(metrics[role]) for role in ("good", "bad", "total") if role in metrics}
@@ -560,13 +555,13 @@ def _from_v1alpha(slo: _Object) -> dict[str, Any]:
 
 
 def _v1alpha_metric(metric: Any) -> dict[str, Any]:
-    metric = _mapping(metric)
+    metric = mapping(metric)
     return {"metricSource": {"type": metric.get("source"), "spec": {"query": metric.get("query")}}}
 
 
 def _labels(imported: Imported, item: _Object) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for key, value in _mapping(_mapping(item.data.get("metadata")).get("labels")).items():
+    for key, value in mapping(mapping(item.data.get("metadata")).get("labels")).items():
         if isinstance(value, str) and _LABEL.match(str(key)):
             labels[str(key)] = value
         else:
@@ -603,17 +598,8 @@ def _decimal(doc: Document, path: SpecPath, value: Any) -> Decimal:
         raise _Skip(doc, path, f"value {value!r}", "not a number") from None
 
 
-def _number(value: Decimal) -> int | float:
-    normal = value.normalize()
-    return int(normal) if normal == normal.to_integral_value() else float(normal)
-
-
 def _slug(name: str) -> str:
     """OpenSLO names allow dots, slashes and capitals; slogen's service and SLO names are slugs."""
     slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)
     return slug if not slug or slug[0].isalpha() else f"x-{slug}"
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

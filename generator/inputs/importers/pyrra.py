@@ -25,7 +25,7 @@ from ...document import Document, SpecPath
 from ...durations import format_duration, format_number, parse_duration
 from ...naming import absent_alert, burn_alert
 from ...selector import Matcher, Selector, SelectorError, parse_selector
-from .base import DEFAULT_OPTIONS, Imported, ImportOptions
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions, burn_window, mapping, spec_number
 
 FORMAT = "pyrra"
 DESCRIPTION = "a Pyrra ServiceLevelObjective"
@@ -75,7 +75,7 @@ def _objective(
         kind = item.get("kind", "this document") if isinstance(item, dict) else "this document"
         imported.leave_out(document, path, str(kind), f"it is not a Pyrra {KIND} (apiVersion {API_VERSION})")
         return
-    metadata = _mapping(item.get("metadata"))
+    metadata = mapping(item.get("metadata"))
     name = metadata.get("name")
     if not isinstance(name, str) or not name:
         imported.leave_out(document, (*path, "metadata"), "this ServiceLevelObjective", "it has no metadata.name")
@@ -96,10 +96,6 @@ def _objective(
     seen[service, slo_name] = where
     spec = imported.specs.setdefault(service, {"apiVersion": "slogen/v1", "service": service, "slos": []})
     spec["slos"].append(slo)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _slug(name: str) -> str:
@@ -167,7 +163,7 @@ def _objective_percent(imported: Imported, document: Document, path: SpecPath, t
         )
         imported.leave_out(document, (*path, "target"), f"SLO {name}", why)
         return None
-    return int(percent) if percent == percent.to_integral_value() else float(percent)
+    return spec_number(percent)
 
 
 def _period(imported: Imported, document: Document, path: SpecPath, window: Any, name: str) -> str | None:
@@ -189,7 +185,7 @@ def _indicator(
         imported.leave_out(document, path, f"SLO {name}", why)
         return None
     kind = kinds[0]
-    body = _mapping(indicator[kind])
+    body = mapping(indicator[kind])
     here = (*path, kind)
     sli: tuple[str, dict[str, Any]]
     try:
@@ -229,7 +225,7 @@ def _metric(body: dict[str, Any], key: tuple[str, ...], path: SpecPath) -> Selec
     """The selector of `<key>.metric` (bool_gauge keeps `metric` inline: key ())."""
     query = body
     for part in key:
-        query = _mapping(query.get(part))
+        query = mapping(query.get(part))
     here = path + key + ("metric",)
     if "matchers" in query:
         raise _Refused(
@@ -287,7 +283,7 @@ def _propagated(
     imported: Imported, document: Document, path: SpecPath, item: dict[str, Any], field: str
 ) -> dict[str, str]:
     """The `pyrra.dev/`-prefixed entries of metadata.<field>, prefix dropped: what Pyrra puts on its rules."""
-    entries = _mapping(_mapping(item.get("metadata")).get(field))
+    entries = mapping(mapping(item.get("metadata")).get(field))
     carried = {}
     for key, value in entries.items():
         if not key.startswith(PROPAGATED):
@@ -303,7 +299,7 @@ def _propagated(
 
 
 def _operator_labels(imported: Imported, document: Document, path: SpecPath, item: dict[str, Any]) -> None:
-    entries = _mapping(_mapping(item.get("metadata")).get("labels"))
+    entries = mapping(mapping(item.get("metadata")).get("labels"))
     rest = sorted(key for key in entries if not key.startswith(PROPAGATED))
     if rest:
         what = "the label set {" + ", ".join(f"{key}: {entries[key]}" for key in rest) + "}"
@@ -332,15 +328,7 @@ def pyrra_windows(period: int) -> list[dict[str, Any]]:
     windows = []
     for severity, long_divisor, short_divisor, factor in PYRRA_WINDOWS:
         long, short = _to_minute(Fraction(period, long_divisor)), _to_minute(Fraction(period, short_divisor))
-        budget = budget_for(Decimal(factor), long, period) * 100
-        windows.append(
-            {
-                "severity": severity,
-                "long": format_duration(long),
-                "short": format_duration(short),
-                "budget": float(format_number(budget)),
-            }
-        )
+        windows.append(burn_window(severity, long, short, budget_for(Decimal(factor), long, period) * 100))
     return windows
 
 
@@ -357,7 +345,7 @@ def _alerting(
     name: str,
     period: int,
 ) -> dict[str, Any]:
-    source = _mapping(item["spec"].get("alerting"))
+    source = mapping(item["spec"].get("alerting"))
     here = (*path, "spec", "alerting")
     alerting: dict[str, Any] = {}
     silent = source.get("disabled") is True

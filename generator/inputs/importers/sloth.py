@@ -6,15 +6,15 @@ or any other expression is left out with the reason. Sloth's alert name and its 
 annotations and `for:` have no slogen field: they are left out, so nothing is dropped silently.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ... import burnrate
 from ...document import Document, SpecPath
-from ...durations import format_duration, format_number, parse_duration
+from ...durations import format_duration, parse_duration
 from ...naming import burn_alert
-from .base import DEFAULT_OPTIONS, Imported, ImportOptions
+from .base import DEFAULT_OPTIONS, Imported, ImportOptions, burn_window
 from .sloth_promql import Counters, QueryError, error_ratio, events
 
 FORMAT = "sloth"
@@ -116,7 +116,7 @@ def _is_catalog(data: Any) -> bool:
 class _Catalog:
     source: _Source
     period_path: SpecPath
-    windows: list[dict[str, Any]] = field(default_factory=list)
+    windows: list[dict[str, Any]]
 
 
 def _catalog(source: _Source, catalogs: dict[int, _Catalog]) -> None:
@@ -155,12 +155,7 @@ def _catalog_window(spec: dict[str, Any], root: SpecPath, severity: str, speed: 
         raise _LeftOut((*path, "errorBudgetPercent"), f"errorBudgetPercent {budget!r} is not a percent in (0, 100]")
     long = _duration(window, (*path, "longWindow"), window.get("longWindow"))
     short = _duration(window, (*path, "shortWindow"), window.get("shortWindow"))
-    return {
-        "severity": severity,
-        "long": format_duration(long),
-        "short": format_duration(short),
-        "budget": _number(percent),
-    }
+    return burn_window(severity, long, short, percent)
 
 
 def _duration(mapping: dict[str, Any], path: SpecPath, value: Any) -> int:
@@ -168,12 +163,6 @@ def _duration(mapping: dict[str, Any], path: SpecPath, value: Any) -> int:
         return parse_duration(str(value))
     except ValueError as err:
         raise _LeftOut(path, f"{path[-1]} {value!r}: {err}") from None
-
-
-def _number(value: Decimal) -> int | float:
-    """A YAML number as written: 2, 12.5."""
-    text = format_number(value)
-    return int(text) if "." not in text else float(text)
 
 
 def _apply_period(imported: Imported, period: int, catalogs: dict[int, _Catalog]) -> None:
@@ -200,12 +189,7 @@ def _apply_period(imported: Imported, period: int, catalogs: dict[int, _Catalog]
 
 def _slogen_defaults(period: int) -> list[dict[str, Any]]:
     return [
-        {
-            "severity": window.severity,
-            "long": format_duration(window.long),
-            "short": format_duration(window.short),
-            "budget": _number(window.budget * 100),
-        }
+        burn_window(window.severity, window.long, window.short, window.budget * 100)
         for window in burnrate.default_windows(period)
     ]
 
