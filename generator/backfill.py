@@ -40,7 +40,6 @@ from .model import SLO, LatencySLI, Project, RatioSLI, Service
 from .promql import PROMETHEUS, PromQL
 from .render.rules import SLI_INTERVAL, sli_rules
 
-DEFAULT_OUT = Path("backfill")
 STEP = SLI_INTERVAL  # the generated SLO group's interval: one filled sample per minute, like the live rules
 MARGIN = 600  # how far beyond --from/--to to look for the recorded samples that bound a hole
 RAW_STEP = 60  # resolution of the raw-sample scan

@@ -1,5 +1,6 @@
 """What a run derives from each spec file, kept between runs, so that after one spec changes a run redoes only that
-spec's work: each YAML spec's loaded document with its schema findings, and each service's serialised files.
+spec's work: each YAML spec's loaded document with its schema findings, and each service's lint findings and
+serialised files.
 
 Where: `.<output>.slogen-cache/` beside the output directory (beside the lock), never inside it: output/ is what a
 GitOps repository commits and `slogen check` compares, and the writer carries every file there that it did not
@@ -110,24 +111,51 @@ class Cache:
 
     def get(self, kind: str, key: str) -> Any | None:
         """The entry's value, or None when it is missing or cannot be trusted."""
-        path = self._path(kind, key)
+        body = self._body(kind, key)
         try:
-            checksum, _, body = path.read_bytes().partition(b"\n")
-            if not hmac.compare_digest(checksum, seal(self.secret, body)):
-                return None
-            entry = json.loads(body)
-        except (OSError, UnicodeDecodeError, ValueError):
+            entry = json.loads(body) if body is not None else None
+        except (UnicodeDecodeError, ValueError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key or "value" not in entry:
             return None
-        self.used.add(path)
         return entry["value"]
 
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        """A bytes entry's body (put_bytes), or None when it is missing or cannot be trusted."""
+        body = self._body(kind, key)
+        written_for, _, rest = (body or b"").partition(b"\n")
+        return rest if body is not None and written_for == key.encode("ascii") else None
+
+    def _body(self, kind: str, key: str) -> bytes | None:
+        """An entry's body if its seal holds; it then counts as used."""
+        path = self._path(kind, key)
+        try:
+            checksum, _, body = path.read_bytes().partition(b"\n")
+        except OSError:
+            return None
+        if not hmac.compare_digest(checksum, seal(self.secret, body)):
+            return None
+        self.used.add(path)
+        return body
+
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as this run's without reading it (prune() keeps it): a spec's document, which a later run
+        may need although this one did not."""
+        self.used.add(self._path(kind, key))
+
     def put(self, kind: str, key: str, value: Any) -> None:
+        body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._write(kind, key, body)
+
+    def put_bytes(self, kind: str, key: str, body: bytes) -> None:
+        """An entry of raw bytes, kept with the key it is for: a service's files, which as JSON strings would cost
+        more to read back than to render."""
+        self._write(kind, key, key.encode("ascii") + b"\n" + body)
+
+    def _write(self, kind: str, key: str, body: bytes) -> None:
         """Write an entry whole (a temporary file renamed into place, so a reader never sees half of one); a cache
         that cannot be written (a read-only checkout, a full disk) only makes the next run slower."""
         path = self._path(kind, key)
-        body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, staging = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
@@ -157,8 +185,20 @@ def document_entry(document: Document, findings: list[Finding]) -> dict[str, Any
         "data": document.data,
         "positions": [[list(path), line, column] for path, (line, column) in document.positions.items()],
         "key_positions": [[list(path), line, column] for path, (line, column) in document.key_positions.items()],
-        "findings": [[f.file, f.line, f.column, f.path, f.message, f.rule, f.level] for f in findings],
+        "findings": findings_entry(findings),
     }
+
+
+def findings_entry(findings: list[Finding]) -> list[list[Any]]:
+    return [[f.file, f.line, f.column, f.path, f.message, f.rule, f.level] for f in findings]
+
+
+def findings_from(entry: Any) -> list[Finding] | None:
+    """The findings an entry holds, or None when it is not shaped as findings_entry writes it."""
+    try:
+        return [Finding(*fields) for fields in entry]
+    except TypeError:
+        return None
 
 
 def document_from(entry: Any, file: str, origin: str) -> tuple[Document, list[Finding]] | None:
@@ -166,18 +206,30 @@ def document_from(entry: Any, file: str, origin: str) -> tuple[Document, list[Fi
     try:
         positions = {tuple(path): (line, column) for path, line, column in entry["positions"]}
         key_positions = {tuple(path): (line, column) for path, line, column in entry["key_positions"]}
-        findings = [Finding(*fields) for fields in entry["findings"]]
+        findings = findings_from(entry["findings"])
+        if findings is None:
+            return None
         return Document(file, entry["data"], positions, key_positions, origin=origin), findings
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def files_entry(files: list[SerialisedFile]) -> list[list[Any]]:
-    return [[file.path, file.content.decode("utf-8"), list(file.sources)] for file in files]
+def files_entry(files: list[SerialisedFile]) -> bytes:
+    """A service's files as one bytes entry: a JSON line of each file's path, length and sources, then their bytes."""
+    header = [[file.path, len(file.content), list(file.sources)] for file in files]
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(f.content for f in files)
 
 
-def files_from(entry: Any) -> list[SerialisedFile] | None:
-    try:
-        return [SerialisedFile(path, content.encode("utf-8"), tuple(sources)) for path, content, sources in entry]
-    except (TypeError, ValueError, AttributeError):
+def files_from(body: bytes | None) -> list[SerialisedFile] | None:
+    """The files a bytes entry holds, or None when it is not shaped as files_entry writes it."""
+    if body is None:
         return None
+    header, _, contents = body.partition(b"\n")
+    try:
+        files, start = [], 0
+        for path, length, sources in json.loads(header):
+            files.append(SerialisedFile(path, contents[start : start + length], tuple(sources)))
+            start += length
+    except (TypeError, ValueError):
+        return None
+    return files if start == len(contents) else None

@@ -1,4 +1,9 @@
-"""The slogen command line: one Click group, one thin function per command."""
+"""The slogen command line: one Click group, one thin function per command.
+
+Each command imports the pipeline stages it runs in its own body, and this module imports only what the options
+need: the whole pipeline (the model, every lint rule and target, grafanalib, jsonschema) takes half a second to
+import, which `slogen --version`, `--help` and shell completion need not pay. tests/test_cli_startup.py keeps it so.
+"""
 
 import os
 import sys
@@ -7,39 +12,23 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from . import (
-    __version__,
-    backfill,
-    budget,
-    cache,
-    deploy,
-    explain,
-    inputs,
-    pipeline,
-    promtool,
-    report,
-    scaffold,
-    testplan,
-)
-from .document import display_name
+from . import __version__, budget, deploy, report
 from .durations import parse_duration
 from .findings import ERROR, WARNING, Finding
-from .inputs import importers
-from .inputs.importers import emit as import_emit
-from .inputs.importers import sources as import_sources
-from .load import discover
-from .render.grafana_compat import DEFAULT_SCHEMA_VERSION
-from .targets import RenderOptions, deploy_checks, prometheus
-from .targets import alertmanager as alertmanager_target
-from .validate import SCHEMA_FILE
-from .write import LockTimeout, Plan, drift, output_lock, plan, spec_name, write, write_files
+from .render import DEFAULT_SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from . import testplan
+    from .targets import RenderOptions
+    from .write import Plan
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
+DEFAULT_BACKFILL_OUT = Path("backfill")
 PROGRESS_MINIMUM = 50  # a bar for a handful of services would only flicker
 
 _T = TypeVar("_T")
@@ -87,6 +76,9 @@ def specs_input(command: _Command) -> _Command:
 
 def _spec_paths(paths: tuple[Path, ...], more_specs: tuple[Path, ...]) -> list[Path]:
     """A missing path is a usage error (exit 2); a directory without spec files is bad input (exit 1)."""
+    from . import inputs
+    from .load import discover
+
     given = [*paths, *more_specs]
     for path in given or [DEFAULT_SPECS]:
         if not path.exists():
@@ -198,6 +190,8 @@ def validate(
     paths: tuple[Path, ...], more_specs: tuple[Path, ...], output_format: str, max_seconds: float, max_memory: int
 ) -> None:
     """Check specs: schema, then semantic lint rules. Exit 1 on any error."""
+    from . import pipeline
+
     specs = _spec_paths(paths, more_specs)
     with _within(max_seconds, max_memory):
         outcome = pipeline.check(specs)
@@ -224,9 +218,12 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     return wrap
 
 
-def _rendered(specs: list[Path], out: Path, options: RenderOptions, limits: budget.RunLimits) -> dict[str, bytes]:
+def _rendered(specs: list[Path], out: Path, options: "RenderOptions", limits: budget.RunLimits) -> dict[str, bytes]:
     """Every file a run over these specs generates into `out`, serialised, within the run's limits; nothing is
     written yet (a run stopped at a limit writes nothing)."""
+    from . import cache, pipeline
+    from .write import spec_name
+
     cached = cache.for_output(out)  # beside output/: what earlier runs derived from unchanged specs
     with _within(limits.seconds, limits.memory_mib):
         outcome, tree = pipeline.generate_tree(
@@ -243,6 +240,8 @@ def _rendered(specs: list[Path], out: Path, options: RenderOptions, limits: budg
 @contextmanager
 def _locked(out: Path, shared: bool = False) -> Iterator[None]:
     """The output directory's lock (write.output_lock); a run that waited too long for it exits 1."""
+    from .write import LockTimeout, output_lock
+
     try:
         with output_lock(out, shared):
             yield
@@ -250,9 +249,11 @@ def _locked(out: Path, shared: bool = False) -> Iterator[None]:
         _fail(str(err))
 
 
-def _generate(specs: list[Path], out: Path, options: RenderOptions, prune: bool, limits: budget.RunLimits) -> Plan:
+def _generate(specs: list[Path], out: Path, options: "RenderOptions", prune: bool, limits: budget.RunLimits) -> "Plan":
     """Render, then plan (write.plan: which files the run owns) and write under the lock, so no other run
     changes the output directory between the two."""
+    from .write import plan, write
+
     tree = _rendered(specs, out, options, limits)
     with _locked(out):
         run = write(out, plan(out, tree, specs, prune), locked=True)
@@ -263,7 +264,7 @@ def _generate(specs: list[Path], out: Path, options: RenderOptions, prune: bool,
     return run
 
 
-def _report_held(run: Plan, outcome: str) -> None:
+def _report_held(run: "Plan", outcome: str) -> None:
     if run.held:
         outside = ", ".join(sorted({spec for specs in run.held.values() for spec in specs}))
         click.echo(
@@ -294,6 +295,8 @@ def generate(
 
     Changes only the files of the given specs, and removes those they no longer generate; --prune removes
     every file slogen wrote that this run does not generate."""
+    from .targets import RenderOptions
+
     options = RenderOptions(grafana_schema_version, targets or None)
     limits = budget.RunLimits(max_seconds, max_memory)
     run = _generate(_spec_paths(paths, more_specs), out, options, prune, limits)
@@ -322,6 +325,9 @@ def check(
     max_memory: int,
 ) -> None:
     """Fail with a diff when the output directory is not what `slogen generate` would write (GitOps drift check)."""
+    from .targets import RenderOptions
+    from .write import drift, plan
+
     specs = _spec_paths(paths, more_specs)
     options = RenderOptions(grafana_schema_version, targets or None)
     tree = _rendered(specs, out, options, budget.RunLimits(max_seconds, max_memory))
@@ -341,6 +347,10 @@ def check(
 def test(out: Path) -> None:
     """Run promtool check/test rules, and amtool check-config and routing tests, on the generated output: side by
     side on every core, each test against only the rules it can observe. Progress goes to stderr."""
+    from . import testplan
+    from .targets import alertmanager as alertmanager_target
+    from .targets import deploy_checks, prometheus
+
     rule_files = sorted((out / prometheus.RULES_DIR).glob("*.yml"))
     test_files = sorted((out / prometheus.TESTS_DIR).glob("*.yml"))
     if not rule_files:
@@ -368,8 +378,10 @@ def test(out: Path) -> None:
         click.echo(f"slogen test: ok — {step.tool} {step.what}")
 
 
-def _exit_on_failures(results: testplan.Results) -> None:
+def _exit_on_failures(results: "testplan.Results") -> None:
     """Exit 1 if any step failed (promtool's or amtool's), after printing what each failed step said."""
+    from . import testplan
+
     for _step, outcome in results:
         if not outcome.passed:
             click.echo(outcome.report.rstrip("\n"), err=True)
@@ -378,8 +390,10 @@ def _exit_on_failures(results: testplan.Results) -> None:
         _fail(problems)
 
 
-def _run_steps(label: str, steps: list[testplan.Step], workers: int) -> testplan.Results:
+def _run_steps(label: str, steps: "list[testplan.Step]", workers: int) -> "testplan.Results":
     """Run steps side by side. Progress on stderr: a bar at a terminal, else one line per finished step (CI)."""
+    from . import promtool, testplan
+
     try:
         if sys.stderr.isatty() and steps:
             with click.progressbar(
@@ -392,13 +406,15 @@ def _run_steps(label: str, steps: list[testplan.Step], workers: int) -> testplan
         _fail(str(err))
 
 
-def _log(label: str, number: int, total: int, step: testplan.Step, outcome: testplan.Outcome) -> None:
+def _log(label: str, number: int, total: int, step: "testplan.Step", outcome: "testplan.Outcome") -> None:
     verdict = "ok" if outcome.passed else "FAILED"
     click.echo(f"{label}: [{number}/{total}] {step.tool} {step.what}: {verdict} ({outcome.seconds:.1f}s)", err=True)
 
 
 def _time(ctx: click.Context, param: click.Parameter, value: str) -> float:
     """RFC 3339 or unix seconds → unix seconds; anything else is a usage error (exit 2)."""
+    from . import backfill
+
     try:
         return backfill.parse_time(value)
     except ValueError as err:
@@ -434,7 +450,7 @@ def _prometheus_url(ctx: click.Context, param: click.Parameter, value: str) -> s
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=backfill.DEFAULT_OUT,
+    default=DEFAULT_BACKFILL_OUT,
     show_default=True,
     help="Where the rule files and blocks go.",
 )
@@ -442,6 +458,8 @@ def backfill_command(
     start: float, end: float, url: str, paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path
 ) -> None:
     """Rebuild the recorded base rates where Prometheus did not record them (an outage), as TSDB blocks."""
+    from . import backfill, pipeline, promtool
+
     if start >= end:
         raise click.UsageError(
             f"--from ({backfill.format_time(start)}) must be before --to ({backfill.format_time(end)})"
@@ -464,6 +482,8 @@ def backfill_command(
 def explain_command(target: str | None, more_specs: tuple[Path, ...], max_seconds: float, max_memory: int) -> None:
     """What each SLO's alerts will do: the pairs that fire, at what error ratio, how fast at 100 %, 10 % and
     2 % errors and with how much budget gone, how soon they reset, and what was skipped and why."""
+    from . import explain, pipeline
+
     specs = _spec_paths((), more_specs)
     with _within(max_seconds, max_memory):
         outcome = pipeline.check(specs)
@@ -548,6 +568,9 @@ def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) ->
     """Start a new team: a spec with an availability and a latency SLO, routing to one receiver, the schema for
     the editor and a make snippet; then validate and generate. Asks for what the flags do not give (at a
     terminal) and never overwrites a file."""
+    from . import scaffold
+    from .targets import RenderOptions
+
     ask = not no_input and _at_terminal()
     value = {name: _answer(name, given[name], ask) for name in INIT_QUESTIONS}
     url_file = value["url_file"]
@@ -589,6 +612,9 @@ def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) ->
 
 def _routing_exists(specs: Path) -> bool:
     """Whether a spec already under `specs` holds the project's one routing section."""
+    from . import pipeline
+    from .load import discover
+
     if not specs.is_dir() or not discover([specs]):
         return False
     project = pipeline.check([specs]).project
@@ -612,7 +638,9 @@ def export_openslo(
     paths: tuple[Path, ...], more_specs: tuple[Path, ...], out: Path | None, max_seconds: float, max_memory: int
 ) -> None:
     """OpenSLO v1 documents (Service, SLI, SLO, AlertCondition + AlertPolicy per burn-rate pair) for every SLO."""
+    from . import pipeline
     from .render import openslo
+    from .write import write_files
 
     specs = _spec_paths(paths, more_specs)
     with _within(max_seconds, max_memory):
@@ -632,8 +660,26 @@ def export_openslo(
         write_files(out, texts)
 
 
+def _import_formats() -> list[str]:
+    """The importers' formats. Asked for when FORMAT is checked or completed, not by a click.Choice: listing the
+    choices when the command is declared would import every importer at each start of slogen."""
+    from .inputs import importers
+
+    return sorted(importers.IMPORTERS)
+
+
+def _import_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value not in _import_formats():
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(map(repr, _import_formats()))}.")
+    return value
+
+
+def _complete_import_format(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [name for name in _import_formats() if name.startswith(incomplete)]
+
+
 @main.command("import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(importers.IMPORTERS)))
+@click.argument("fmt", metavar="FORMAT", callback=_import_format, shell_complete=_complete_import_format)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -660,6 +706,14 @@ def import_command(
 ) -> None:
     """Turn another tool's SLO files into slogen specs. Anything that does not map is reported with its
     file:line and kept as a comment in the spec; then the specs are validated as `slogen validate` would."""
+    from . import pipeline, scaffold
+    from .document import display_name
+    from .inputs import importers
+    from .inputs.importers import emit as import_emit
+    from .inputs.importers import sources as import_sources
+    from .schema import SCHEMA_FILE
+    from .write import write_files
+
     options = importers.ImportOptions(_import_period(fmt, default_slo_period))
     with _within(max_seconds, max_memory):
         documents, problems = import_sources.load(list(files))
@@ -703,11 +757,9 @@ def _import_period(fmt: str, period: str | None) -> int | None:
 @main.command()
 def schema() -> None:
     """Print the spec's JSON Schema (also at generator/schema/slogen-v1.schema.json)."""
-    from importlib import resources
+    from .scaffold import schema_text
 
-    from .validate import SCHEMA_FILE
-
-    click.echo(resources.files("generator.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"), nl=False)
+    click.echo(schema_text(), nl=False)
 
 
 def _optional_prometheus_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -743,7 +795,8 @@ def serve_command(
     max_memory: int,
 ) -> None:
     """Serve the SLO catalog, live status (with --prometheus) and one page per SLO, read-only, until Ctrl-C."""
-    from .serve import app, prometheus, server  # only this command needs uvicorn and Starlette
+    from . import pipeline
+    from .serve import app, prometheus, server
 
     specs = _spec_paths(paths, more_specs)
     with _within(max_seconds, max_memory):  # the limits bound reading the specs, not the hours of serving

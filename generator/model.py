@@ -822,11 +822,26 @@ def build(documents: list[Document]) -> tuple[Project, list[Finding]]:
     Returns the project and findings for values the schema accepts but the model cannot use. An SLO or
     alert with such a value is left out, so one bad value hides nothing else from lint.
     """
+    services, findings = build_services(documents)
+    sections, problems = build_sections(documents)
+    return replace(sections, services=services), findings + problems
+
+
+def build_services(documents: list[Document]) -> tuple[tuple[Service, ...], list[Finding]]:
+    """The services of these documents, which must hold every document of each (a service may span files)."""
     by_service: dict[str, list[Document]] = {}
     for document in documents:
         by_service.setdefault(document.data["service"], []).append(document)
     findings: list[Finding] = []
-    services = tuple(_service(name, docs, findings) for name, docs in sorted(by_service.items()))
+    return tuple(_service(name, docs, findings) for name, docs in sorted(by_service.items())), findings
+
+
+SECTIONS = ("routing", "targets", "runbooks")  # a spec's keys that apply to the whole project
+
+
+def build_sections(documents: list[Document]) -> tuple[Project, list[Finding]]:
+    """The project's sections from the documents that hold one (others are ignored), without any service."""
+    findings: list[Finding] = []
     routing_docs = tuple(d for d in documents if "routing" in d.data)
     built = None
     if routing_docs:
@@ -843,7 +858,7 @@ def build(documents: list[Document]) -> tuple[Project, list[Finding]]:
             pages = build_runbooks(runbooks_docs[0].data["runbooks"], Source(runbooks_docs[0], ("runbooks",)))
         except SpecError as err:
             findings.append(err.finding())
-    return Project(services, built, routing_docs, targets, pages, runbooks_docs), findings
+    return Project((), built, routing_docs, targets, pages, runbooks_docs), findings
 
 
 def _pairs(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:

@@ -1,4 +1,7 @@
-"""Names of everything slogen writes into Prometheus (level:metric:operations) and its alert names."""
+"""Names of everything slogen writes into Prometheus (level:metric:operations), its alert names and the uids of
+its Grafana dashboards."""
+
+import hashlib
 
 from .durations import format_duration
 
@@ -10,6 +13,9 @@ OBJECTIVE = f"{PREFIX}:objective:ratio"
 ERROR_BUDGET = f"{PREFIX}:error_budget:ratio"
 PERIOD_SECONDS = f"{PREFIX}:period:seconds"
 INFO = f"{PREFIX}:slo:info"
+# The label of INFO naming the uid of the SLO's service dashboard: dashboards that serve every SLO link it from there,
+# as PromQL cannot hash a long name the way dashboard_uid does.
+INFO_DASHBOARD = "dashboard_uid"
 # The burn factor of each burn-rate alert (labels severity, long_window, short_window): what dashboards draw as
 # thresholds without knowing the SLO.
 BURN_THRESHOLD = f"{PREFIX}:burn_rate:threshold"
@@ -71,3 +77,16 @@ FRESHNESS_SUCCESSES = f"{PREFIX}:freshness:successes"
 def overdue_alert(slo_name: str) -> str:
     """A freshness SLO's alert: rollback-drill → RollbackDrillOverdue."""
     return f"{camel(slo_name)}Overdue"
+
+
+DASHBOARD_UID_PREFIX = "slogen-"
+DASHBOARD_UID_MAX = 40  # Grafana refuses longer uids
+
+
+def dashboard_uid(service: str) -> str:
+    """A service dashboard's uid, `slogen-<service>`; names too long for Grafana's 40 characters keep a prefix plus
+    a hash."""
+    uid = DASHBOARD_UID_PREFIX + service
+    if len(uid) <= DASHBOARD_UID_MAX:
+        return uid
+    return f"{uid[: DASHBOARD_UID_MAX - 9]}-{hashlib.sha256(service.encode()).hexdigest()[:8]}"

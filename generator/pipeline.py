@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from . import cache, inputs, lint, model
+from . import cache, fleet, inputs, lint, model, targets
 from .cache import Cache
 from .document import Document, LoadError, display_name
 from .findings import Finding, has_errors
@@ -18,7 +18,7 @@ from .targets import TARGETS, RenderError, RenderOptions
 from .validate import validate
 from .write import OutputFile, SerialisedFile, serialise, serialise_all, tree_of
 
-Subject = TypeVar("Subject", model.Service, model.Project)
+Subject = TypeVar("Subject", model.Service, fleet.Fleet)
 SpecNames = Callable[[Path], str]  # a spec file → its name in the outputs (write.spec_name)
 DEFAULT_OPTIONS = RenderOptions()  # frozen, so one instance can safely be every call's default
 # Services a run must render before worker processes pay: the bench fleet renders about 15 services a second on
@@ -47,15 +47,8 @@ def _root_for(path: Path, given: list[Path]) -> Path:
     return path.parent
 
 
-def check(
-    paths: list[Path],
-    rules: tuple[lint.Rule, ...] = lint.RULES,
-    names: SpecNames | None = None,
-    cached: Cache | None = None,
-) -> Outcome:
-    """Everything up to the model and its lint findings; no rendering. With a cache, a YAML spec whose bytes and
-    names an earlier run saw is not parsed or validated again: both depend on nothing but those and slogen itself.
-    The model and lint always see every document, because lint's rules compare services with each other."""
+def check(paths: list[Path], rules: tuple[lint.Rule, ...] = lint.RULES, names: SpecNames | None = None) -> Outcome:
+    """Everything up to the model and its lint findings; no rendering."""
     missing = [p for p in paths if not p.exists()]
     outcome = Outcome(
         [Finding(display_name(p), 1, 1, "(document)", "no such file or directory", "load") for p in missing]
@@ -64,7 +57,7 @@ def check(
     valid: list[Document] = []
     invalid: list[Document] = []
     for path in discover(present):
-        document, problems = _read(path, present, names, cached)
+        document, problems, _key = _read(path, present, names, None)
         outcome.findings.extend(problems)
         if document is not None:
             (invalid if problems else valid).append(document)
@@ -79,8 +72,9 @@ def check(
 
 def _read(
     path: Path, given: list[Path], names: SpecNames | None, cached: Cache | None
-) -> tuple[Document | None, list[Finding]]:
-    """One spec file: its document (None when it cannot be loaded) and its load or schema findings."""
+) -> tuple[Document | None, list[Finding], str | None]:
+    """One spec file: its document (None when it cannot be loaded), its load or schema findings, and the digest of
+    its bytes and names when the cache keeps its document (_document_key)."""
     display = display_name(path)
     origin = names(path) if names else ""
     root = _root_for(path, given)
@@ -88,16 +82,17 @@ def _read(
     if cached and key:
         hit = cache.document_from(cached.get("documents", key), display, origin)
         if hit:
-            return hit
+            return (*hit, key)
     try:
         document = load(path, display, root)
     except LoadError as err:
-        return None, [Finding(err.file or display, err.line, err.column, "(document)", str(err), "load")]
+        return None, [Finding(err.file or display, err.line, err.column, "(document)", str(err), "load")], None
     document = replace(document, origin=origin) if origin else document
     problems = validate(document)
     if cached and key and key == _document_key(path, display, origin, root):  # the file did not change meanwhile
         cached.put("documents", key, cache.document_entry(document, problems))
-    return document, problems
+        return document, problems, key
+    return document, problems, None
 
 
 def _document_key(path: Path, display: str, origin: str, root: Path) -> str | None:
@@ -114,6 +109,10 @@ def _document_key(path: Path, display: str, origin: str, root: Path) -> str | No
     if len(raw) > MAX_SPEC_BYTES:
         return None
     return cache.digest(cache.slogen_digest(), "document", display, origin, raw)
+
+
+PART_MAKERS = (*targets.PART_MAKERS, *lint.PART_MAKERS)
+OUTLINES = "index-"  # the name of the cache's one entry of outlines, before slogen's digest
 
 
 def generate(
@@ -133,8 +132,9 @@ def generate(
     for service in progress(project.services):
         for target in TARGETS:
             _collect(outcome, target.service_files, service, options)
+    whole = fleet.of(project, options, PART_MAKERS)
     for target in TARGETS:
-        _collect(outcome, target.project_files, project, options)
+        _collect(outcome, target.project_files, whole, options)
     return outcome
 
 
@@ -146,31 +146,210 @@ def generate_tree(
     progress: Callable[[Iterable[model.Service]], Iterable[model.Service]] = iter,
 ) -> tuple[Outcome, dict[str, bytes]]:
     """generate() serialised into the tree the writer writes (write.tree_of), empty when the specs are invalid.
-    With a cache, a service whose documents, options and slogen are those of an earlier run gets that run's
-    bytes: its files are a function of them alone (targets' service_files), so the tree is the one a full run
-    makes. Files spanning services (the overview, routing, the docs index) are rendered every run."""
-    outcome = check(paths, lint.RULES, names, cached)
+
+    With a cache, a service whose specs, the project's sections, the options and slogen itself are an earlier
+    run's keeps what that run derived from it: its files (targets' service_files: a function of the service and the
+    options), its model and lint findings, and its summary (generator/fleet.py), from which the files spanning
+    services are made. Only the other services' models are built, and the tree and the findings are a full run's.
+    A spec that cannot be loaded or fails the schema fails the run anyway; such a run finds everything afresh,
+    and so does one without a cache (outcome.project is then the whole model; with a cache it is None)."""
+    specs = _outlines(paths, names, cached) if cached else None
+    if cached and specs is not None:
+        try:
+            return _incremental(specs, options, cached, progress)
+        except OutlineStale:  # a spec changed while the run read it: find everything afresh
+            pass
+    outcome = check(paths, lint.RULES, names)
     project = outcome.project
     if not outcome.ok or project is None:
         return outcome, {}
     options = project_options(options, project)
-    options_key = cache.digest(repr(options))
-    keys = {s.name: _service_key(s, options_key) for s in project.services} if cached else {}
-    found = {name: cache.files_from(cached.get("services", key)) for name, key in keys.items()} if cached else {}
-    by_name = {name: files for name, files in found.items() if files is not None}
-    misses = [s for s in project.services if s.name not in by_name]
-    for service, (serialised, problems) in zip(misses, _render_services(misses, options, progress), strict=True):
-        by_name[service.name] = serialised
+    files: list[SerialisedFile] = []
+    for serialised, problems in _render_services(list(project.services), options, progress):
+        files.extend(serialised)
         outcome.findings.extend(problems)
-        if cached and not problems:
-            cached.put("services", keys[service.name], cache.files_entry(serialised))
-    files = [file for s in project.services for file in by_name[s.name]]
+    files.extend(_project_files(outcome, fleet.of(project, options, PART_MAKERS), options, cached))
+    return outcome, tree_of(files)
+
+
+@dataclass
+class _Spec:
+    """A spec file as a cached run first sees it: its service, and whether it holds a section of the project; its
+    document only once a step needs it."""
+
+    path: Path
+    given: list[Path]
+    names: SpecNames | None
+    digest: str  # its bytes and names (_document_key); for an evaluated spec (Jsonnet) also its data
+    service: str
+    sections: bool
+    document: Document | None = None
+
+    @property
+    def output_name(self) -> str:
+        return self.names(self.path) if self.names else display_name(self.path)
+
+    def loaded(self, cached: Cache) -> Document:
+        if self.document is None:
+            document, problems, _key = _read(self.path, self.given, self.names, cached)
+            if document is None or problems:  # changed since its outline was made: the next run sees it
+                raise OutlineStale(self.path)
+            self.document = document
+        return self.document
+
+
+class OutlineStale(Exception):
+    """A spec changed while the run read it, so its outline no longer holds."""
+
+
+def _outlines(paths: list[Path], names: SpecNames | None, cached: Cache) -> list[_Spec] | None:
+    """Every spec's outline (its service, and whether it holds a section); None when a path is missing or a spec
+    cannot be loaded or fails the schema. The cache keeps the outlines of a run's specs in one entry, by each spec's
+    bytes and names: one read, where an entry per spec would cost a thousand on a fleet."""
+    if any(not p.exists() for p in paths):
+        return None
+    index = OUTLINES + cache.slogen_digest()
+    known = cached.get("outlines", index)
+    known = known if isinstance(known, dict) else {}
+    outlines: dict[str, list[object]] = {}
+    specs = []
+    for path in discover(paths):
+        key = _document_key(path, display_name(path), names(path) if names else "", _root_for(path, paths))
+        outline = known.get(key) if key else None
+        if key and isinstance(outline, list) and len(outline) == 2:
+            cached.keep("documents", key)
+            outlines[key] = outline
+            specs.append(_Spec(path, paths, names, key, str(outline[0]), bool(outline[1])))
+            continue
+        document, problems, key = _read(path, paths, names, cached)
+        if document is None or problems:
+            return None
+        service, sections = document.data["service"], any(s in document.data for s in model.SECTIONS)
+        if key:
+            outlines[key] = [service, sections]
+        specs.append(_Spec(path, paths, names, key or _evaluated_digest(path, document), service, sections, document))
+    if outlines != known:
+        cached.put("outlines", index, outlines)
+    return specs
+
+
+def _evaluated_digest(path: Path, document: Document) -> str:
+    """A spec whose document the cache does not keep (Jsonnet: its imports are other files): its data, and its own
+    bytes, which its findings' lines and columns come from."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    data = json.dumps(document.data, ensure_ascii=False)
+    return cache.digest(cache.slogen_digest(), "evaluated", document.file, document.output_name, raw, data)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """What a cached run keeps of a service besides its files: its model's and its lint rules' findings (those of
+    lint.SERVICE_RULES in its own specs) and its summary."""
+
+    model_findings: list[Finding]
+    lint_findings: list[Finding]
+    summary: fleet.ServiceSummary
+
+    def entry(self) -> dict[str, object]:
+        return {
+            "model": cache.findings_entry(self.model_findings),
+            "lint": cache.findings_entry(self.lint_findings),
+            "summary": fleet.entry(self.summary),
+        }
+
+
+def _unit_from(entry: object) -> _Unit | None:
+    if not isinstance(entry, dict):
+        return None
+    model_findings = cache.findings_from(entry.get("model"))
+    lint_findings = cache.findings_from(entry.get("lint"))
+    summary = fleet.from_entry(entry.get("summary"))
+    if model_findings is None or lint_findings is None or summary is None:
+        return None
+    return _Unit(model_findings, lint_findings, summary)
+
+
+def _incremental(
+    specs: list[_Spec],
+    options: RenderOptions,
+    cached: Cache,
+    progress: Callable[[Iterable[model.Service]], Iterable[model.Service]],
+) -> tuple[Outcome, dict[str, bytes]]:
+    """generate_tree with every spec valid and outlined: the model of each service the cache misses, the project's
+    sections, and the rest from the cache."""
+    sections, section_problems = model.build_sections([spec.loaded(cached) for spec in specs if spec.sections])
+    options = project_options(options, sections)
+    by_service: dict[str, list[_Spec]] = {}
+    for spec in specs:
+        by_service.setdefault(spec.service, []).append(spec)
+    names = sorted(by_service)
+    options_key = cache.digest(repr(options))
+    sections_key = cache.digest(*(spec.digest for spec in specs if spec.sections))
+    files_keys: dict[str, str] = {}
+    unit_keys: dict[str, str] = {}
+    for name in names:
+        parts = [part for spec in by_service[name] for part in (spec.output_name, spec.digest)]
+        files_keys[name] = cache.digest(cache.slogen_digest(), "service", options_key, *parts)
+        unit_keys[name] = cache.digest(cache.slogen_digest(), "unit", options_key, sections_key, *parts)
+    units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
+    found = {
+        name: files for name in names if (files := cache.files_from(cached.get_bytes("services", files_keys[name])))
+    }
+    rebuilt = [name for name in names if name not in units or name not in found]
+    built, problems = model.build_services([spec.loaded(cached) for name in rebuilt for spec in by_service[name]])
+    owner = {document.file: service.name for service in built for document in service.documents}
+    model_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
+    for finding in problems:
+        model_findings[owner[finding.file]].append(finding)
+    lint_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
+    for finding in lint.lint(replace(sections, services=built), lint.SERVICE_RULES):
+        if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
+            lint_findings[owner[finding.file]].append(finding)
+    for service in built:
+        if service.name not in units:
+            summary = fleet.summarise(service, sections, options, PART_MAKERS)
+            units[service.name] = _Unit(model_findings[service.name], lint_findings[service.name], summary)
+            cached.put("units", unit_keys[service.name], units[service.name].entry())
+    whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
+    outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
+    found_by_lint = [f for name in names for f in units[name].lint_findings]
+    found_by_lint.extend(lint.lint(sections, lint.SERVICE_RULES))
+    found_by_lint.extend(finding for rule in lint.FLEET_RULES for finding in rule.check_fleet(whole))
+    outcome.findings.extend(sorted(set(found_by_lint)))
+    outcome.findings.sort()
+    if not outcome.ok:
+        return outcome, {}
+    unrendered = [service for service in built if service.name not in found]
+    for service, (serialised, problems) in zip(
+        unrendered, _render_services(unrendered, options, progress), strict=True
+    ):
+        found[service.name] = serialised
+        outcome.findings.extend(problems)
+        if not problems:
+            cached.put_bytes("services", files_keys[service.name], cache.files_entry(serialised))
+    files = [file for name in names for file in found.get(name, [])]
+    files.extend(_project_files(outcome, whole, options, cached))
+    return outcome, tree_of(files)
+
+
+def _project_files(
+    outcome: Outcome, whole: fleet.Fleet, options: RenderOptions, cached: Cache | None
+) -> list[SerialisedFile]:
+    """The files spanning services, serialised; a target that cannot render adds its finding to `outcome`."""
     rendered = Outcome()
     for target in TARGETS:
-        _collect(rendered, target.project_files, project, options)
+        _collect(rendered, target.project_files, whole, options)
     outcome.findings.extend(rendered.findings)
-    files.extend(_serialised(rendered.files, cached))
-    return outcome, tree_of(files)
+    return _serialised(rendered.files, cached)
+
+
+def fleet_of(project: model.Project, options: RenderOptions = DEFAULT_OPTIONS) -> fleet.Fleet:
+    """The fleet targets' project_files read, of a project whose every service's model is built, for `options` as
+    the targets get them (project_options)."""
+    return fleet.of(project, options, PART_MAKERS)
 
 
 def project_options(options: RenderOptions, project: model.Project) -> RenderOptions:
@@ -240,17 +419,6 @@ def _serialised(files: list[OutputFile], cached: Cache | None) -> list[Serialise
         cached.put("files", key, content.decode("utf-8"))
         serialised.append(SerialisedFile(file.path, content, file.sources))
     return serialised
-
-
-def _service_key(service: model.Service, options_key: str) -> str:
-    """What a service's files depend on: its documents (model.build makes a Service from them alone), the options
-    and slogen itself (within the documents' digest)."""
-    parts = [
-        part
-        for document in service.documents
-        for part in (document.file, document.output_name, json.dumps(document.data, ensure_ascii=False))
-    ]
-    return cache.digest(cache.slogen_digest(), "service", options_key, *parts)
 
 
 def _collect(

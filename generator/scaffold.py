@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .durations import format_number, parse_latency
-from .validate import SCHEMA_FILE
+from .schema import SCHEMA_FILE
 
 SERVICE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")

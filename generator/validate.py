@@ -12,9 +12,9 @@ import jsonschema
 
 from .document import Document, SpecPath
 from .findings import Finding
+from .schema import SCHEMA_FILE
 from .secrets import redact
 
-SCHEMA_FILE = "slogen-v1.schema.json"
 QUOTE_LIMIT = 80  # characters of a value quoted in a finding
 
 

@@ -11,12 +11,14 @@ from generator.render.alertmanager import (
     SecretInOutput,
     alert_labels,
     inhibit_rules,
+    parts_of,
     receiver_config,
     render_alertmanager,
     render_route_tests,
 )
 from generator.render.rules import render_rules
-from generator.routing import Receiver
+from generator.model import Project
+from generator.routing import Receiver, Routing
 from generator.secrets import looks_secret
 from generator.targets import RenderOptions
 from generator.targets import alertmanager as alertmanager_target
@@ -25,6 +27,12 @@ from testing.servers import Alertmanager, wait_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "routing.yaml"
 SPECS = Path(__file__).parents[1] / "slo_specs"
+
+
+def routed(built: Project) -> tuple[Routing, list]:
+    """The routing section and each service's part, as render_alertmanager and render_route_tests take them."""
+    assert built.routing is not None
+    return built.routing, parts_of(built)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +79,7 @@ def errors(outcome: pipeline.Outcome, rule: str) -> list[str]:
 
 
 def test_routes_map_severity_and_priority_with_one_route_per_receiver(tmp_path):
-    route = render_alertmanager(project(tmp_path))["route"]
+    route = render_alertmanager(*routed(project(tmp_path)))["route"]
     assert {k: v for k, v in route.items() if k != "routes"} == {
         "receiver": "tickets",
         "group_by": ["service", "slo"],
@@ -113,7 +121,7 @@ def test_routes_map_severity_and_priority_with_one_route_per_receiver(tmp_path):
 
 
 def test_maintenance_window_becomes_a_time_interval(tmp_path):
-    assert render_alertmanager(project(tmp_path))["time_intervals"] == [
+    assert render_alertmanager(*routed(project(tmp_path)))["time_intervals"] == [
         {
             "name": "maintenance",
             "time_intervals": [
@@ -129,7 +137,7 @@ def test_maintenance_window_becomes_a_time_interval(tmp_path):
 
 
 def test_inhibition_page_silences_tickets_and_probe_silences_latency(tmp_path):
-    assert inhibit_rules(project(tmp_path)) == [
+    assert inhibit_rules(parts_of(project(tmp_path))) == [
         {
             "source_matchers": ['severity="page"', 'slo=~".+"'],
             "target_matchers": ['severity="ticket"', 'slo=~".+"', 'alertname!~".+SLIUncomputable"'],
@@ -155,13 +163,13 @@ def test_no_probe_no_probe_inhibition(tmp_path):
             "        strikes: 2\n": "      ratio: {errors: 'e_total', total: 't_total'}\n"
         }
     )
-    assert len(inhibit_rules(project(tmp_path, text))) == 1
+    assert len(inhibit_rules(parts_of(project(tmp_path, text)))) == 1
 
 
 def test_only_a_p0_probe_silences_latency(tmp_path):
     """One check failing in one region (P1, P2) does not mean the service is down: its latency pages still count."""
     p1 = spec_text(**{"alerting: {priority: P0}": "alerting: {priority: P1}"})
-    assert len(inhibit_rules(project(tmp_path, p1))) == 1
+    assert len(inhibit_rules(parts_of(project(tmp_path, p1)))) == 1
     entries = spec_text(
         **{
             "        strikes: 2\n": "        strikes: 2\n        priorities:\n"
@@ -170,7 +178,7 @@ def test_only_a_p0_probe_silences_latency(tmp_path):
             "alerting: {priority: P0}": "alerting: {priority: P2}",
         }
     )
-    sources = [rule["source_matchers"] for rule in inhibit_rules(project(tmp_path, entries))[1:]]
+    sources = [rule["source_matchers"] for rule in inhibit_rules(parts_of(project(tmp_path, entries)))[1:]]
     assert sources == [['service="shop"', 'alertname=~"AvailabilityProbeFailing"', 'priority="P0"']] * 2
 
 
@@ -193,7 +201,7 @@ def test_immediate_escalation_of_an_unmuted_route_without_overrides(tmp_path):
             "[tickets], escalate: {after: 0s, receivers: [pager-discord, escalation-slack]}}"
         }
     )
-    routes = render_alertmanager(project(tmp_path, text))["route"]["routes"]
+    routes = render_alertmanager(*routed(project(tmp_path, text)))["route"]["routes"]
     assert routes[-3:] == [
         {
             "receiver": receiver,
@@ -208,7 +216,7 @@ def test_immediate_escalation_of_an_unmuted_route_without_overrides(tmp_path):
 
 def test_a_route_group_wait_of_zero_renders_as_0s(tmp_path):
     text = spec_text(**{"group_wait: 10s": "group_wait: 0s"})
-    assert render_alertmanager(project(tmp_path, text))["route"]["routes"][0]["group_wait"] == "0s"
+    assert render_alertmanager(*routed(project(tmp_path, text)))["route"]["routes"][0]["group_wait"] == "0s"
 
 
 def test_receivers_for_lists_escalations_first_as_amtool_prints_them(tmp_path):
@@ -340,7 +348,9 @@ def test_generated_config_holds_no_url_on_any_version(tmp_path, version):
     text = spec_text(**{'"0.25"': f'"{version}"'})
     if version >= "0.26":
         text = text.replace("type: discord", "type: webhook")
-    config = serialise(alertmanager_target.project_files(project(tmp_path, text), RenderOptions())[0]).decode()
+    config = serialise(
+        alertmanager_target.project_files(pipeline.fleet_of(project(tmp_path, text)), RenderOptions())[0]
+    ).decode()
     assert "://" not in config and not looks_secret(config)
     assert "/run/secrets/slack-url" in config
 
@@ -383,7 +393,7 @@ def test_renderer_refuses_a_secret_that_bypassed_lint(tmp_path):
     leaky = Receiver("pager-slack", "slack", "/run/secrets/x", "https://hooks.slack.com/services/T/B/X", True, None)
     routing = type(built.routing)(**{**built.routing.__dict__, "receivers": (leaky,)})
     with pytest.raises(SecretInOutput):
-        render_alertmanager(type(built)(built.services, routing, built.routing_documents))
+        render_alertmanager(routing, parts_of(built))
 
 
 # --- routing lint rules ---------------------------------------------------------------------------------
@@ -459,7 +469,7 @@ def test_route_tests_cover_every_generated_alert_with_its_exact_labels(tmp_path)
 def test_route_test_expectations_follow_first_match(tmp_path):
     cases = {
         (c["alert"], c["labels"]["severity"], c["labels"]["priority"]): c["receivers"]
-        for c in render_route_tests(project(tmp_path))["tests"]
+        for c in render_route_tests(*routed(project(tmp_path)))["tests"]
     }
     assert cases == {
         ("AvailabilityBudgetBurn", "ticket", "P2"): ["tickets"],

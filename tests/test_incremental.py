@@ -1,16 +1,16 @@
 """Incremental generation (generator/cache.py): after one spec changes, a run re-renders only that spec's service
 and writes the bytes a full run writes; a corrupt or stale cache is ignored, never trusted."""
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bench import scale
-from generator import cache
+from generator import cache, pipeline
 from generator.cli import main
-from generator.targets import prometheus
+from generator.lint import slo_names
+from generator.targets import RenderOptions, prometheus
 
 SERVICES = 3
 
@@ -104,7 +104,7 @@ def test_the_cache_lives_beside_the_output_directory_and_holds_one_runs_entries(
 def test_a_damaged_entry_is_ignored_and_written_again(fleet, tmp_path, rendered, damage):
     out, full = tmp_path / "out", tmp_path / "full"
     generate(fleet, out)
-    for path in entries(out, "services") + entries(out, "documents"):
+    for path in [p for kind in ("services", "documents", "units", "outlines") for p in entries(out, kind)]:
         if b"svc-0000" in path.read_bytes():
             path.write_bytes(damage(path.read_bytes()))
     rendered.clear()
@@ -128,7 +128,7 @@ def test_an_entry_for_another_key_is_not_trusted_even_with_a_valid_checksum(flee
     rendered.clear()
     generate(fleet, out)
     assert len(rendered) == 1
-    assert json.loads(first.read_bytes().partition(b"\n")[2])["key"] == first.stem
+    assert first.read_bytes().partition(b"\n")[2].startswith(first.stem.encode() + b"\n")  # the key it is for
 
 
 def test_another_slogen_version_invalidates_every_entry(fleet, tmp_path, rendered, monkeypatch):
@@ -214,3 +214,71 @@ def test_a_symlinked_output_has_its_cache_beside_the_link_target(tmp_path):
     (tmp_path / "gitops" / "slo").mkdir(parents=True)
     (tmp_path / "out").symlink_to(tmp_path / "gitops" / "slo")
     assert cache.directory_for(tmp_path / "out") == tmp_path / "gitops" / ".slo.slogen-cache"
+
+
+# --- lint findings: each service's from the cache, the sections' and the fleet rules' found every run ------------
+
+RUNBOOKS = """
+runbooks:
+  base_url: https://runbooks.example.com/
+  priorities:
+    P1: {title: High, response: 15m, escalation: 1h, recovery: 2h}
+"""
+
+
+# Every target whose files span services (generator/fleet.py) renders: the deploy targets too.
+EVERY_TARGET = RenderOptions(
+    targets=("prometheus", "mimir", "thanos", "vmalert", "prometheus-operator", "grafana-sidecar", "grafana-operator")
+)
+
+
+def run(specs: Path, out: Path | None = None) -> tuple[list[str], dict[str, bytes]]:
+    """A run's findings and tree, with the cache beside `out` or without a cache."""
+    cached = cache.for_output(out) if out else None
+    outcome, tree = pipeline.generate_tree([specs], EVERY_TARGET, cached=cached)
+    return sorted(f.text() for f in outcome.findings), tree
+
+
+@pytest.fixture
+def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The services a rule that reads one service at a time (slo-names) is run over."""
+    names: list[str] = []
+    run = slo_names.check
+
+    def spy(project):
+        names.extend(s.name for s in project.services)
+        return run(project)
+
+    monkeypatch.setattr(slo_names, "check", spy)
+    return names
+
+
+def test_a_cached_run_finds_and_writes_what_an_uncached_run_does_after_each_change(fleet, tmp_path, linted):
+    """Runbook URLs that name no page slogen writes (runbook-page, one service at a time), a priority without
+    response times (runbook-priorities, comparing services), routing's route tests, the runbook pages and the deploy
+    targets' lists: cached and uncached runs agree, and only the changed service's model is built and linted."""
+    holder = fleet / "svc-0000.yaml"  # the service that holds the routing section
+    holder.write_text(holder.read_text(encoding="utf-8") + RUNBOOKS, encoding="utf-8")
+    out = tmp_path / "out"
+    expected = run(fleet)
+    assert any("runbooks.example.com/svc-0001/availability is under runbooks.base_url" in f for f in expected[0])
+    assert any("no response times for P2" in f for f in expected[0])
+    assert (
+        "alertmanager/routes.test.yml" in expected[1]
+        and "kubernetes/prometheus-operator/kustomization.yaml" in expected[1]
+    )
+    assert run(fleet, out) == expected
+    linted.clear()
+    assert run(fleet, out) == expected
+    assert linted == []
+    spec = fleet / "svc-0002.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("svc-0002/latency", "svc-0002/Latency"), "utf-8")
+    changed = run(fleet)
+    linted.clear()
+    assert run(fleet, out) == changed != expected
+    assert sorted(set(linted)) == ["svc-0002"]
+    holder.write_text(holder.read_text(encoding="utf-8").replace("  base_url: https://runbooks.example.com/\n", ""))
+    changed = run(fleet)
+    linted.clear()
+    assert run(fleet, out) == changed != expected  # the sections changed: every service's findings again
+    assert sorted(set(linted)) == [f"svc-{i:04d}" for i in range(SERVICES)]

@@ -279,7 +279,8 @@ def test_limits_are_checked_when_only_the_command_line_chose_mimir():
     assert project.deploy.get("mimir") is None
     options = RenderOptions(deploy=Deploy((("mimir", Mimir(max_rule_groups_per_tenant=3)),)))
     with pytest.raises(RenderError) as raised:
-        mimir.project_files(project, options)
+        mimir.project_files(pipeline.fleet_of(project, options), options)
     assert raised.value.finding.rule == "mimir-limits"
     assert f"add up to {bookiji_groups()}," in raised.value.finding.message
-    assert mimir.project_files(project, RenderOptions(deploy=Deploy((("mimir", Mimir()),)))) == []
+    options = RenderOptions(deploy=Deploy((("mimir", Mimir()),)))
+    assert mimir.project_files(pipeline.fleet_of(project, options), options) == []

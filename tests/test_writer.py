@@ -1,6 +1,8 @@
 """generator/write.py: deterministic serialisation, atomic swaps into output/, the manifest, and drift diffs."""
 
+import errno
 import json
+import os
 import random
 from pathlib import Path
 
@@ -277,15 +279,15 @@ def test_write_is_atomic_when_a_write_fails_midway(out, monkeypatch):
     before = snapshot(out)
     new_rules = OutputFile(RULES.path, {"groups": []}, RULES.sources)
     calls = {"n": 0}
-    original = Path.write_bytes
+    original = os.write
 
-    def failing_write_bytes(self, data):
+    def failing_write(descriptor, data):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise OSError("disk full")
-        return original(self, data)
+            raise OSError(errno.ENOSPC, "disk full")
+        return original(descriptor, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    monkeypatch.setattr(os, "write", failing_write)
     new_tests = OutputFile(TESTS.path, {"rule_files": [], "tests": []}, TESTS.sources)  # unchanged files are linked
     with pytest.raises(OSError, match="disk full"):
         write(out, tree_of(new_rules, new_tests))
@@ -295,10 +297,10 @@ def test_write_is_atomic_when_a_write_fails_midway(out, monkeypatch):
 
 
 def test_write_failure_on_a_fresh_output_leaves_nothing(out, monkeypatch):
-    def failing_write_bytes(self, data):
-        raise OSError("disk full")
+    def failing_write(descriptor, data):
+        raise OSError(errno.ENOSPC, "disk full")
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    monkeypatch.setattr(os, "write", failing_write)
     with pytest.raises(OSError):
         write(out, tree_of(RULES))
     assert not out.exists()
@@ -509,10 +511,10 @@ def test_a_run_over_one_spec_is_atomic_too(out, monkeypatch):
     write(out, tree_of(A, A_SPARSE, B))
     before = snapshot(out)
 
-    def failing_write_bytes(self, data):
-        raise OSError("disk full")
+    def failing_write(descriptor, data):
+        raise OSError(errno.ENOSPC, "disk full")
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    monkeypatch.setattr(os, "write", failing_write)
     with pytest.raises(OSError, match="disk full"):
         write(out, plan(out, tree_of(A), ["specs/a.yaml"]))
     assert snapshot(out) == before
@@ -577,3 +579,49 @@ def test_a_symlink_in_the_output_is_replaced_by_the_file_even_when_it_reads_the_
     write(out, tree_of(RULES, TESTS))
     assert not (out / RULES.path).is_symlink()
     assert (out / RULES.path).read_bytes() == serialise(RULES)
+
+
+def test_a_file_that_goes_on_past_the_expected_bytes_is_neither_linked_nor_taken_as_unchanged(out):
+    """The unchanged check reads one byte more than the expected content: a longer file differs."""
+    tree = tree_of(RULES, TESTS)
+    write(out, tree)
+    rules = out / RULES.path
+    rules.write_bytes(tree[RULES.path] + b"# appended by hand\n")
+    [difference] = drift(out, tree)
+    assert "\n+# appended by hand\n" not in difference and "\n-# appended by hand\n" in difference
+    inode = rules.stat().st_ino
+    write(out, tree)
+    assert rules.read_bytes() == tree[RULES.path]
+    assert rules.stat().st_ino != inode
+
+
+def test_hand_written_files_in_nested_and_new_directories_are_carried_over(out):
+    write(out, tree_of(RULES, TESTS))
+    (out / "notes/deep/er").mkdir(parents=True)
+    (out / "notes/deep/er/todo.txt").write_text("keep\n")
+    (out / "prometheus/empty").mkdir()
+    write(out, tree_of(RULES))
+    assert (out / "notes/deep/er/todo.txt").read_text() == "keep\n"
+    assert not (out / "prometheus/tests").exists()  # held only the file no longer generated
+    assert not (out / "prometheus/empty").exists()  # as before: files are carried over, empty directories not
+
+
+def test_an_unreadable_directory_in_the_output_stops_the_run_before_anything_changes(out, monkeypatch):
+    """Skipping it, as Path.rglob does, would leave its files out of the new tree: the swap would delete them."""
+    write(out, tree_of(RULES, TESTS))
+    (out / "private").mkdir()
+    (out / "private/key.txt").write_text("hand-written\n")
+    before = snapshot(out)
+    original = os.scandir
+
+    def unreadable(path):
+        if str(path).rstrip("/").endswith("private"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    with pytest.raises(PermissionError):
+        write(out, tree_of(RULES))
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["output"]

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from ..findings import Finding
+from ..fleet import Fleet, PartMaker
 from ..model import Project
 from . import (
     absent_expect,
@@ -103,6 +104,23 @@ RULES: tuple[Rule, ...] = (
     routing_team_unmatched,
     scope_conflict,
 )
+
+
+class FleetRule(Rule, Protocol):
+    """A rule that compares services: check_fleet finds, from each service's summary (generator/fleet.py), what
+    check finds from their models."""
+
+    def check_fleet(self, fleet: Fleet) -> Iterator[Finding]: ...
+
+
+# Rules that compare services with each other (the first alert of each priority, the tenant's total of rule groups).
+# Every other rule's findings about a service are in that service's specs and depend on nothing but the service and
+# the project's sections (routing, targets, runbooks), so a run can keep them for a service whose specs did not change
+# (pipeline._lint). A new rule that reads more than one service belongs here.
+FLEET_RULES: tuple[FleetRule, ...] = (runbook_priorities, mimir_limits)
+SERVICE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule not in FLEET_RULES)
+# Rules whose check_fleet reads a part of their own (the mimir target makes mimir-limits' part).
+PART_MAKERS: tuple[PartMaker, ...] = (runbook_priorities,)
 
 
 def lint(project: Project, rules: tuple[Rule, ...] = RULES) -> list[Finding]:

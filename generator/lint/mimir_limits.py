@@ -3,15 +3,22 @@ ruler would refuse is a finding here, not a failed `mimirtool rules load`."""
 
 from collections.abc import Iterator
 
+from .. import fleet
 from ..deploy import Mimir
 from ..findings import Finding
+from ..fleet import Fleet
 from ..model import Project
 from ..targets import mimir
+from ..targets.base import RenderOptions
 
 ID = mimir.LINT_ID
 
 
 def check(project: Project) -> Iterator[Finding]:
-    settings = project.deploy.get("mimir")
+    yield from check_fleet(fleet.of(project, RenderOptions(), (mimir,)))
+
+
+def check_fleet(whole: Fleet) -> Iterator[Finding]:
+    settings = whole.sections.deploy.get("mimir")
     if isinstance(settings, Mimir):
-        yield from mimir.limit_findings(project, settings)
+        yield from mimir.limit_findings(whole, settings)

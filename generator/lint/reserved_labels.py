@@ -8,6 +8,7 @@ keeps every name starting with __ for its own use.
 
 from collections.abc import Iterator
 
+from .. import naming
 from ..document import Document, Spec, SpecPath
 from ..findings import Finding
 from ..model import Project
@@ -26,6 +27,7 @@ SLO_SERIES = (
     "runbook_url",
     "sli_histogram",
     "sli_threshold",
+    naming.INFO_DASHBOARD,
 )
 EVERY_RULE = tuple(dict.fromkeys(SLO_ALERT + SYMPTOM + SLO_SERIES))
 
@@ -44,6 +46,7 @@ _SET_TO = {
     "runbook_url": "alerting.runbook, on slogen:slo:info",
     "sli_histogram": "a latency or value SLI's bucket selector, on slogen:slo:info",
     "sli_threshold": "a latency or value SLI's threshold, on slogen:slo:info",
+    naming.INFO_DASHBOARD: "the uid of the service's dashboard, on slogen:slo:info",
 }
 _SLO_ALERT_SET_TO = {
     "severity": "page or ticket, from each burn window (absent and uncomputable tickets are ticket)",

@@ -34,13 +34,29 @@ class SecretInOutput(ValueError):
     """Raised instead of returning a config that holds something secret-looking."""
 
 
-def render_alertmanager(project: Project) -> JSON:
-    routing = project.routing
-    assert routing is not None, "render only projects with a routing section"
+def service_part(service: Service, routing: Routing | None) -> JSON:
+    """What alertmanager.yml and its route tests read of one service (targets/alertmanager.py keeps it in the
+    service's summary, generator/fleet.py): the labels its SLOs group by, whether it has an uncomputable-SLI ticket,
+    its probes' inhibit rules, and a route test case per alert (when there is routing)."""
+    return {
+        "group_by": sorted({label for slo in service.slos for label in slo.group_by} - {"service", "slo"}),
+        "uncomputable": any(alert.kind == "uncomputable" for slo in service.slos for alert in slo.alerts),
+        "inhibit_rules": _probe_silences_latency(service),
+        "cases": [_case(name, labels, routing) for name, labels in service.alert_labels()] if routing else [],
+    }
+
+
+def parts_of(project: Project) -> list[JSON]:
+    """service_part of every service of a project whose models are built."""
+    return [service_part(service, project.routing) for service in project.services]
+
+
+def render_alertmanager(routing: Routing, parts: list[JSON]) -> JSON:
+    """alertmanager.yml from the routing section and each service's service_part."""
     config: JSON = {
         "route": _root(routing),
         "receivers": [receiver_config(r, routing.version) for r in routing.receivers],
-        "inhibit_rules": inhibit_rules(project),
+        "inhibit_rules": inhibit_rules(parts),
     }
     if routing.maintenance_windows:
         config["time_intervals"] = [_time_interval(w) for w in routing.maintenance_windows]
@@ -186,11 +202,11 @@ def _time_interval(window: MaintenanceWindow) -> JSON:
     return {"name": window.name, "time_intervals": [interval]}
 
 
-def inhibit_rules(project: Project) -> list[JSON]:
-    return [_page_silences_tickets(project), *(rule for s in project.services for rule in _probe_silences_latency(s))]
+def inhibit_rules(parts: list[JSON]) -> list[JSON]:
+    return [_page_silences_tickets(parts), *(rule for part in parts for rule in part["inhibit_rules"])]
 
 
-def _page_silences_tickets(project: Project) -> JSON:
+def _page_silences_tickets(parts: list[JSON]) -> JSON:
     """SRE Workbook, "Alert suppression": while an SLO pages, its tickets say nothing new.
 
     `slo=~".+"` on both sides keeps symptom alerts (no slo label) out: Alertmanager treats an `equal`
@@ -201,9 +217,9 @@ def _page_silences_tickets(project: Project) -> JSON:
     The uncomputable-SLI ticket is news during a page: a good selector that matches nothing pages as a total
     outage, and this ticket is what says the SLI, not the service, is broken.
     """
-    grouped = sorted({label for slo in project.slos() for label in slo.group_by} - {"service", "slo"})
+    grouped = sorted({label for part in parts for label in part["group_by"]})
     targets = ['severity="ticket"', 'slo=~".+"']
-    if any(alert.kind == "uncomputable" for slo in project.slos() for alert in slo.alerts):
+    if any(part["uncomputable"] for part in parts):
         targets.append(f'alertname!~".+{naming.UNCOMPUTABLE_SUFFIX}"')
     return {
         "source_matchers": ['severity="page"', 'slo=~".+"'],
@@ -247,22 +263,14 @@ def alert_labels(project: Project) -> list[tuple[str, dict[str, str]]]:
     return [found for service in project.services for found in service.alert_labels()]
 
 
-def render_route_tests(project: Project) -> JSON:
+def _case(name: str, labels: dict[str, str], routing: Routing) -> JSON:
+    return {"alert": name, "labels": {"alertname": name, **labels}, "receivers": list(routing.receivers_for(labels))}
+
+
+def render_route_tests(routing: Routing, parts: list[JSON]) -> JSON:
     """One case per alert: its labels (alertname included) and the receivers its route must reach."""
-    routing = project.routing
-    assert routing is not None
-    cases = [
-        {"alert": name, "labels": {"alertname": name, **labels}, "receivers": list(routing.receivers_for(labels))}
-        for name, labels in alert_labels(project)
-    ]
+    cases = [case for part in parts for case in part["cases"]]
     if routing.teams:
         # A service no team names must not reach a team's receivers: a page of a service unknown to every spec.
-        labels = {"service": UNKNOWN_SERVICE, "severity": "page", "priority": "P1"}
-        cases.append(
-            {
-                "alert": UNKNOWN_ALERT,
-                "labels": {"alertname": UNKNOWN_ALERT, **labels},
-                "receivers": list(routing.receivers_for(labels)),
-            }
-        )
+        cases.append(_case(UNKNOWN_ALERT, {"service": UNKNOWN_SERVICE, "severity": "page", "priority": "P1"}, routing))
     return {"config": CONFIG_FILE, "tests": cases}

@@ -8,7 +8,7 @@ collapsed. The detail dashboard shows whichever SLO its variables choose, its ob
 from the series the rules record, so no dashboard grows a section per SLO.
 """
 
-import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,15 +19,14 @@ from grafanalib import core
 from .. import naming
 from ..burnrate import PAGE, TICKET
 from ..durations import format_number
-from ..model import SLO, Project, Service, TimeSlices
+from ..model import SLO, Service, TimeSlices
 from ..model import Panel as SpecPanel
+from ..naming import dashboard_uid as dashboard_uid  # docs and serve link service dashboards by it
 from ..write import header_text
 from . import JSON
 from . import grafana_compat as compat
 from . import slo_queries as q
 
-UID_PREFIX = "slogen-"
-UID_MAX = 40  # Grafana refuses longer uids
 OVERVIEW_UID = "slogen_overview"  # "_" never appears in a service slug, so no service dashboard can take it
 OVERVIEW_FILE = f"{OVERVIEW_UID}.json"
 DETAIL_UID = "slogen_slo_detail"  # like the overview's, no service dashboard can take it
@@ -38,6 +37,7 @@ FOLDER = "SLOs"
 PROVISIONED_PATH = "/var/lib/grafana/dashboards/slogen"
 GRID_WIDTH = 24
 STAT_HEIGHT, CHART_HEIGHT, OPS_HEIGHT = 4, 8, 8
+TABLE_HEIGHT = 20  # a table of more SLOs scrolls: the overview's layout stays the same for any fleet
 OPS_PER_LINE = 4
 BURN_UNIT = "suffix:×"
 CURRENT_HOUR = 3600  # the window of the bad-slices panel: the Workbook's fastest page window
@@ -45,14 +45,6 @@ FIRING_MAPPINGS = [
     {"type": "value", "options": {"0": {"text": "OK", "color": "green", "index": 0}}},
     {"type": "range", "options": {"from": 1, "to": None, "result": {"text": "FIRING", "color": "red", "index": 1}}},
 ]
-
-
-def dashboard_uid(service: str) -> str:
-    """`slogen-<service>`; names too long for Grafana's 40 characters keep a prefix plus a hash."""
-    uid = UID_PREFIX + service
-    if len(uid) <= UID_MAX:
-        return uid
-    return f"{uid[: UID_MAX - 9]}-{hashlib.sha256(service.encode()).hexdigest()[:8]}"
 
 
 @dataclass
@@ -313,16 +305,20 @@ def _detail_url(service: str, slo: str) -> str:
     return detail_path(service, slo) + "&${__url_time_range}&${" + compat.DATASOURCE_VARIABLE + ":queryparam}"
 
 
-def _slo_table(title: str, slos: list[SLO], link_services: bool) -> core.Panel:
-    """One row per SLO, worst budget first, in one panel however many SLOs there are. Each SLO opens the detail
-    dashboard with that SLO chosen and its runbook; `link_services` makes each service open its dashboard."""
-    uids = {slo.service: dashboard_uid(slo.service) for slo in slos}
-    columns = [(name, q.fleet_query(column, slos, uids)) for name, column in q.FLEET_COLUMNS]
-    objective, sli, remaining, burn, exhaustion, alerts = (name for name, _column in q.FLEET_COLUMNS)
-    pages = [float(w.factor(s.period)) for s in slos for w in s.burn_windows if w.severity == PAGE]
+def lowest_page_burn(slos: Iterable[SLO]) -> float | None:
+    """The lowest burn rate any of these SLOs pages at: where an SLO table's burn column turns red."""
+    return min((float(w.factor(s.period)) for s in slos for w in s.burn_windows if w.severity == PAGE), default=None)
+
+
+def _slo_table(title: str, lowest_page: float | None, scope: q.Scope, link_services: bool) -> core.Panel:
+    """One row per SLO of `scope`, worst budget first, in one panel however many SLOs there are. Each SLO opens the
+    detail dashboard with that SLO chosen and its runbook; `link_services` makes each service open its dashboard.
+    The burn rate turns red at `lowest_page` (lowest_page_burn)."""
+    columns = list(q.table_columns(scope))
+    objective, sli, remaining, burn, exhaustion, alerts = (name for name, _expr in columns)
     burn_pairs: list[tuple[float | None, str]] = [(None, "green"), (1, "orange")]
-    if pages and min(pages) > 1:
-        burn_pairs.append((min(pages), "red"))
+    if lowest_page is not None and lowest_page > 1:
+        burn_pairs.append((lowest_page, "red"))
     detail = _detail_url("${__data.fields.service}", "${__data.fields.slo}")
     overrides = [
         _override(objective, ("unit", "percentunit")),
@@ -340,7 +336,8 @@ def _slo_table(title: str, slos: list[SLO], link_services: bool) -> core.Panel:
         ),
     ]
     if link_services:
-        url = "/d/${__data.fields.dashboard}?${__url_time_range}&${" + compat.DATASOURCE_VARIABLE + ":queryparam}"
+        uid = "${__data.fields." + naming.INFO_DASHBOARD + "}"
+        url = f"/d/{uid}?${{__url_time_range}}&${{{compat.DATASOURCE_VARIABLE}:queryparam}}"
         overrides.append(
             _override("service", ("links", [{"title": "Open the ${__data.fields.service} SLO dashboard", "url": url}]))
         )
@@ -350,21 +347,15 @@ def _slo_table(title: str, slos: list[SLO], link_services: bool) -> core.Panel:
         "An SLO's name opens its detail dashboard.",
         columns,
         ["service", "slo"],
-        ["dashboard"],
+        [naming.INFO_DASHBOARD],
         overrides,
         remaining,
-        rename={"runbook_url": RUNBOOK_COLUMN},
+        rename={q.RUNBOOK: RUNBOOK_COLUMN},
     )
 
 
-def _fleet_stats(slos: list[SLO], services: list[str]) -> list[tuple[int, core.Panel]]:
-    """How many SLOs are out of budget and burning too fast, and the alerts firing, of `services`."""
-
-    def firing(severity: str) -> str:
-        alerts = q.ql.matchers(
-            ("alertstate", "=", "firing"), ("service", "=~", "|".join(services)), ("severity", "=", severity)
-        )
-        return q.ql.or_zero(q.ql.aggregate("count", "ALERTS" + alerts))
+def _fleet_stats(scope: q.Scope) -> list[tuple[int, core.Panel]]:
+    """How many SLOs of `scope` are out of budget and burning too fast, and the alerts firing."""
 
     def count(title: str, description: str, query: str, colour: str) -> core.Panel:
         steps = compat.steps(((None, "green"), (1, colour)))
@@ -376,7 +367,7 @@ def _fleet_stats(slos: list[SLO], services: list[str]) -> list[tuple[int, core.P
             count(
                 "SLOs out of budget",
                 "SLOs whose error budget for the period is spent (any group).",
-                q.fleet_count(slos, q.budget_remaining_of, "< 0"),
+                q.slos_out_of_budget(scope),
                 "red",
             ),
         ),
@@ -385,7 +376,7 @@ def _fleet_stats(slos: list[SLO], services: list[str]) -> list[tuple[int, core.P
             count(
                 "SLOs burning too fast (1h)",
                 "SLOs spending their budget faster than it lasts the period.",
-                q.fleet_count(slos, q.burn, "> 1"),
+                q.slos_burning(scope),
                 "orange",
             ),
         ),
@@ -393,8 +384,8 @@ def _fleet_stats(slos: list[SLO], services: list[str]) -> list[tuple[int, core.P
             12,
             _stat(
                 "Alerts firing",
-                "Every alert of these services that is firing now, by severity.",
-                [(firing(PAGE), PAGE), (firing(TICKET), TICKET)],
+                "Every alert firing now (SLO and symptom alerts of the services that have SLOs), by severity.",
+                [(q.alerts_firing(scope, PAGE), PAGE), (q.alerts_firing(scope, TICKET), TICKET)],
                 "none",
                 compat.steps(((None, "green"), (1, "red"))),
                 mappings=FIRING_MAPPINGS,
@@ -438,6 +429,11 @@ def _link(title: str, uri: str, **kwargs: Any) -> core.DashboardLink:
     return core.DashboardLink(type="link", title=title, uri=uri, **kwargs)
 
 
+def _slo_dashboards(**kwargs: Any) -> core.DashboardLink:
+    """A dropdown of every dashboard slogen wrote (by its tag): one link, however many services."""
+    return core.DashboardLink(type="dashboards", title="SLO dashboards", tags=[TAG], asDropdown=True, **kwargs)
+
+
 def _runbook_link(title: str, url: str) -> core.DashboardLink:
     return _link(title, url, icon="doc", targetBlank=True, keepTime=False)
 
@@ -452,7 +448,7 @@ def _service_links(service: Service) -> list[core.DashboardLink]:
             "SLO detail",
             f"/d/{DETAIL_UID}?var-{q.DETAIL_SERVICE}={service.name}&${{{compat.DATASOURCE_VARIABLE}:queryparam}}",
         ),
-        core.DashboardLink(type="dashboards", title="SLO dashboards", tags=[TAG], asDropdown=True, includeVars=True),
+        _slo_dashboards(includeVars=True),
     ]
     runbooks = sorted(
         {s.alerting.runbook for s in service.slos if s.alerting.runbook}
@@ -470,8 +466,10 @@ def render_dashboard(service: Service, schema_version: int = compat.DEFAULT_SCHE
     slos = list(service.slos)
     if slos:
         grid.row("Are we OK?")
-        grid.line(STAT_HEIGHT, _fleet_stats(slos, [service.name]))
-        grid.line(max(CHART_HEIGHT, 4 + len(slos)), [(GRID_WIDTH, _slo_table(f"{service.name} SLOs", slos, False))])
+        scope = q.service_scope(service.name)
+        grid.line(STAT_HEIGHT, _fleet_stats(scope))
+        table = _slo_table(f"{service.name} SLOs", lowest_page_burn(slos), scope, False)
+        grid.line(min(max(CHART_HEIGHT, 4 + len(slos)), TABLE_HEIGHT), [(GRID_WIDTH, table)])
     slices = _timeslice_panels(slos)
     if slices:
         grid.collapsed_row("Time slices", CHART_HEIGHT, slices)
@@ -504,8 +502,8 @@ def _query_variable(name: str, label: str, query: str, **kwargs: Any) -> core.Te
 
 
 def _detail_variables() -> list[core.Template]:
-    """service and slo from the info series; the group as a whole matcher; the chosen SLO's runbook, histogram and
-    threshold (info labels) hidden, for links and the latency panel."""
+    """service and slo from the info series; the group as a whole matcher; the chosen SLO's runbook, service dashboard
+    uid, histogram and threshold (info labels) hidden, for links and the latency panel."""
     info = q.detail_slo(naming.INFO)
     hidden = {"hide": core.HIDE_VARIABLE}
     return [
@@ -520,6 +518,9 @@ def _detail_variables() -> list[core.Template]:
             allValue=q.DETAIL_ALL_GROUPS,
         ),
         _query_variable(q.DETAIL_RUNBOOK, "Runbook", f"label_values({info}, {q.DETAIL_RUNBOOK})", **hidden),
+        _query_variable(
+            q.DETAIL_DASHBOARD, "Service dashboard", f"label_values({info}, {q.DETAIL_DASHBOARD})", **hidden
+        ),
         _query_variable(q.DETAIL_HISTOGRAM, "Histogram", f"label_values({info}, {q.DETAIL_HISTOGRAM})", **hidden),
         _query_variable(q.DETAIL_THRESHOLD, "Threshold", f"label_values({info}, {q.DETAIL_THRESHOLD})", **hidden),
     ]
@@ -718,14 +719,14 @@ def _detail_links() -> list[core.DashboardLink]:
     service = "${" + q.DETAIL_SERVICE + "}"
     return [
         _link("SLO fleet overview", f"/d/{OVERVIEW_UID}", includeVars=False, keepTime=True),
-        # A service whose uid is cut and hashed (dashboard_uid) is reached through the dropdown instead.
-        _link(f"Service dashboard: {service}", f"/d/{UID_PREFIX}{service}", keepTime=True),
-        core.DashboardLink(type="dashboards", title="SLO dashboards", tags=[TAG], asDropdown=True),
+        # The uid comes from the info series: a long service name's uid is cut and hashed (dashboard_uid).
+        _link(f"Service dashboard: {service}", "/d/${" + q.DETAIL_DASHBOARD + "}", keepTime=True),
+        _slo_dashboards(),
         _runbook_link("Runbook", "${" + q.DETAIL_RUNBOOK + "}"),
     ]
 
 
-def render_detail(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
+def render_detail(fleet: "FleetCounts", schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
     """One dashboard for every SLO: pick the service, the SLO and a group; objective and thresholds come from the
     series the rules record for that SLO, so this file is the same size for one SLO or ten thousand."""
     grid = _Grid()
@@ -733,11 +734,10 @@ def render_detail(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_
     grid.line(CHART_HEIGHT, _detail_charts())
     grid.line(CHART_HEIGHT, _detail_events())
     grid.collapsed_row("Latency, value and freshness SLIs", CHART_HEIGHT, _detail_sli_kinds())
-    files = tuple(f for s in project.services for f in s.spec_files)
     return _dashboard(
         "SLOs: SLO detail",
         DETAIL_UID,
-        _description(files, "One SLO at a time: choose the service, the SLO and a group."),
+        _description((), f"One SLO at a time of {fleet.counted}: choose the service, the SLO and a group."),
         [TAG],
         grid.panels,
         _detail_links(),
@@ -749,19 +749,41 @@ def render_detail(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_
 # --- the fleet overview -----------------------------------------------------------------------------
 
 
-def render_overview(project: Project, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
-    slos = list(project.slos())
+@dataclass(frozen=True)
+class FleetCounts:
+    """What the fleet-wide dashboards say of the fleet, which they do not list: how many services and SLOs, and
+    where the overview's burn column turns red (lowest_page_burn of every SLO)."""
+
+    services: int
+    slos: int
+    lowest_page: float | None
+
+    @property
+    def counted(self) -> str:
+        """What a fleet-wide dashboard's description says instead of naming every spec file: "3 services, 12 SLOs"."""
+        return f"{self.services} service{'s' * (self.services != 1)}, {self.slos} SLO{'s' * (self.slos != 1)}"
+
+
+def fleet_counts(services: Sequence[Service]) -> FleetCounts:
+    slos = [slo for service in services for slo in service.slos]
+    return FleetCounts(len(services), len(slos), lowest_page_burn(slos))
+
+
+def render_overview(fleet: FleetCounts, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
+    """Every SLO of every service in one table, and fleet-wide counts: every query reads the series the rules record
+    per SLO, so this file is the same size for one SLO or ten thousand (its description counts them)."""
     grid = _Grid()
-    grid.line(STAT_HEIGHT, _fleet_stats(slos, [s.name for s in project.services]))
-    if slos:
-        grid.line(max(CHART_HEIGHT, 4 + len(slos)), [(GRID_WIDTH, _slo_table("Every SLO", slos, True))])
-    links = [_link("SLO detail", f"/d/{DETAIL_UID}", includeVars=True)]
-    links.extend(_link(f"SLOs: {s.name}", f"/d/{dashboard_uid(s.name)}", includeVars=True) for s in project.services)
-    files = tuple(f for s in project.services for f in s.spec_files)
+    grid.line(STAT_HEIGHT, _fleet_stats(q.FLEET))
+    if fleet.slos:
+        grid.line(TABLE_HEIGHT, [(GRID_WIDTH, _slo_table("Every SLO", fleet.lowest_page, q.FLEET, True))])
+    links = [
+        _link("SLO detail", f"/d/{DETAIL_UID}", includeVars=True),
+        _slo_dashboards(includeVars=True),
+    ]
     return _dashboard(
         "SLOs: fleet overview",
         OVERVIEW_UID,
-        _description(files, "Every SLO of every service."),
+        _description((), f"Every SLO of every service ({fleet.counted}), worst error budget first."),
         [TAG],
         grid.panels,
         links,

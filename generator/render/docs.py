@@ -22,10 +22,10 @@ import jinja2
 
 from .. import explain
 from ..durations import format_duration, format_number
+from ..fleet import ServiceSummary
 from ..model import (
     SLO,
     Alert,
-    Project,
     QuantileCondition,
     SelectorField,
     Service,
@@ -33,6 +33,7 @@ from ..model import (
     ZeroToleranceCondition,
 )
 from ..runbooks import PAGES_DIR, PriorityTimes, Runbooks
+from . import JSON
 from .dashboards import DETAIL_FILE, dashboard_uid, detail_path
 from .rules import Rule, slo_alert_rule, symptom_alert
 
@@ -43,7 +44,7 @@ _DURATION_FIELDS = frozenset({"interval", "max_age", "every", "window", "age"})
 _BACKTICKS = re.compile(r"`+")
 
 
-def service_page(service: Service) -> str:
+def service_page(service: Service | ServiceSummary) -> str:
     return f"{SERVICES_DIR}/{service.name}.md"
 
 
@@ -205,42 +206,52 @@ def render_alert(service: Service, alert: AlertDoc, runbooks: Runbooks | None) -
     )
 
 
-def runbook_slugs(project: Project) -> tuple[str, ...]:
+def service_part(service: Service, runbooks: Runbooks | None) -> JSON:
+    """What the docs index and the runbook pages read of one service (targets/docs.py keeps it in the service's
+    summary, generator/fleet.py): its alert count, and with a runbooks section every alert with a runbook URL."""
+    linked = [
+        {
+            "name": alert.name,
+            "runbook_url": alert.runbook_url,
+            "page": alert_page(service, alert.name),
+            "severities": list(alert.severities),
+            "priorities": list(alert.priorities),
+        }
+        for alert in (service_alerts(service) if runbooks else ())
+        if alert.runbook_url
+    ]
+    return {"alerts": alert_count(service), "runbook_alerts": linked}
+
+
+ServiceParts = list[tuple[ServiceSummary, JSON]]  # each service's summary and its service_part
+
+
+def runbook_slugs(runbooks: Runbooks | None, parts: ServiceParts) -> tuple[str, ...]:
     """Every page the runbooks section writes or an alert's runbook URL names, sorted."""
-    runbooks = project.runbooks
     if runbooks is None:
         return ()
-    named = {runbooks.slug(a.runbook_url) for s in project.services for a in service_alerts(s)}
+    named = {runbooks.slug(a["runbook_url"]) for _service, part in parts for a in part["runbook_alerts"]}
     return tuple(sorted({p.slug for p in runbooks.pages} | {s for s in named if s}))
 
 
-def render_runbook(project: Project, slug: str) -> str:
+def render_runbook(runbooks: Runbooks, slug: str, parts: ServiceParts) -> str:
     """A runbook page: the spec's text, and every alert that links to it."""
-    runbooks = project.runbooks
-    assert runbooks is not None, "runbook pages come from the runbooks section"
     linked = [
-        (service, alert)
-        for service in project.services
-        for alert in service_alerts(service)
-        if runbooks.slug(alert.runbook_url) == slug
+        (service.name, alert)
+        for service, part in parts
+        for alert in part["runbook_alerts"]
+        if runbooks.slug(alert["runbook_url"]) == slug
     ]
     return _template("runbook.md.j2").render(
-        slug=slug,
-        runbook=runbooks.page(slug),
-        url=f"{runbooks.base_url}{slug}",
-        linked=linked,
-        page=runbook_page(slug),
-        alert_page=alert_page,
+        slug=slug, runbook=runbooks.page(slug), url=f"{runbooks.base_url}{slug}", linked=linked, page=runbook_page(slug)
     )
 
 
-def render_index(project: Project) -> str:
-    runbooks = project.runbooks
+def render_index(runbooks: Runbooks | None, parts: ServiceParts) -> str:
     return _template("index.md.j2").render(
-        project=project,
+        services=[(service, part["alerts"], service_page(service)) for service, part in parts],
         runbooks=runbooks,
-        slugs=runbook_slugs(project),
-        alert_count={s.name: alert_count(s) for s in project.services},
+        slugs=runbook_slugs(runbooks, parts),
         times=[_times(runbooks, p.priority) for p in runbooks.priorities] if runbooks else [],
     )
 

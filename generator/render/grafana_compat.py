@@ -28,7 +28,8 @@ from typing import Any, TypeAlias, TypedDict
 from grafanalib import core
 from grafanalib._gen import DashboardEncoder
 
-DEFAULT_SCHEMA_VERSION = 39  # Grafana 10.4 / 11
+from . import DEFAULT_SCHEMA_VERSION as DEFAULT_SCHEMA_VERSION  # what callers pass as grafanalib's schemaVersion
+
 PANEL_TYPES = frozenset({"timeseries", "stat", "table", "bargauge", "state-timeline", "text", "row"})
 DATASOURCE_VARIABLE = "datasource"
 DATASOURCE = {"type": "prometheus", "uid": "${" + DATASOURCE_VARIABLE + "}"}

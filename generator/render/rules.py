@@ -269,6 +269,7 @@ def period_rules(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
     period_ratio = ql.series(naming.PERIOD_RATIO, identity)
     info = {
         **labels,
+        naming.INFO_DASHBOARD: naming.dashboard_uid(slo.service),
         "description": slo.description,
         "objective": format_number(slo.objective_percent),
         "period": slo.period_name,

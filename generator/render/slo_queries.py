@@ -1,8 +1,9 @@
 """The PromQL dashboards read, derived from the model and the recorded series of render/rules.py.
 
-The SLO tables (service overview, fleet overview) name their SLOs; the SLO detail dashboard names none, only its
-variables, and shows the worst of the chosen groups. Dashboards never read raw series except for latency
-percentiles and a time-slice SLO's error ratio per slice.
+The SLO tables (service dashboard, fleet overview) and the SLO detail dashboard name no SLO: they read the
+constants the period rules record per SLO (objective, budget, period, info), so their size does not grow with the
+fleet. Dashboards never read raw series except for latency percentiles and a time-slice SLO's error ratio per
+slice.
 """
 
 from collections.abc import Callable
@@ -10,12 +11,14 @@ from decimal import Decimal
 
 from .. import naming
 from ..durations import format_duration, format_number
-from ..model import SLO, TimeSlices
+from ..model import CURRENT_WINDOW, SLO, TimeSlices
 from ..promql import PROMETHEUS, PromQL
 from . import rules
 
 ql: PromQL = PROMETHEUS  # dashboards query whatever the data source speaks; Prometheus's spelling is the common one
 BY_SLO = ("service", "slo")
+RUNBOOK = "runbook_url"  # a label of naming.INFO (render/rules.period_rules)
+Select = Callable[[str], str]  # a recorded series' name → a selector of the SLOs' series of that name
 
 
 def _series(slo: SLO, name: str) -> str:
@@ -28,26 +31,20 @@ def group_legend(slo: SLO, text: str) -> str:
     return f"{prefix} {text}".strip() if prefix else text
 
 
-def burn(slo: SLO, select: str) -> str:
-    """The burn rate shown as "current": the 1h error ratio over the error budget, or the period's burn rate
-    when 1h is not recorded. `select` is the selector body that picks the SLO's series."""
-    window = slo.current_window
-    if window is None:
-        return naming.PERIOD_BURN + select
-    return window_burn_of(slo, window, select)
+def burn_now(groups: Select, slo: Select) -> str:
+    """The burn rate shown as "now", per group: the 1h error ratio over the error budget, or the period's burn rate
+    for an SLO with no 1h ratio recorded (a period of 1h or less; a probe run less often than hourly). `groups`
+    selects the series of a name per group, `slo` the SLO's constants."""
+    ratio = groups(naming.error_ratio(CURRENT_WINDOW))
+    period = f"{groups(naming.PERIOD_BURN)} unless on (service, slo) {ratio}"
+    return f"{ratio} / on (service, slo) group_left () {slo(naming.ERROR_BUDGET)}\nor\n({period})"
 
 
-def window_burn_of(slo: SLO, window: int, select: str) -> str:
-    return f"{naming.error_ratio(window)}{select} / {format_number(slo.error_budget)}"
-
-
-def budget_remaining_of(slo: SLO, select: str) -> str:
-    return naming.BUDGET_REMAINING + select
-
-
-def _exhaustion(slo: SLO, remaining: str, burn: str) -> str:
-    """Seconds until the remaining budget is gone at the current burn rate: remaining × period / burn."""
-    return f"{ql.clamp_min(remaining, 0)} * {slo.period} / ({burn} > 0)"
+def exhaustion(groups: Select, slo: Select) -> str:
+    """Seconds until each group's remaining budget is gone at its current burn rate: remaining × period / burn."""
+    remaining = ql.clamp_min(groups(naming.BUDGET_REMAINING), 0)
+    period = slo(naming.PERIOD_SECONDS)
+    return f"{remaining} * on (service, slo) group_left () {period} / (({burn_now(groups, slo)}) > 0)"
 
 
 def slice_error_ratio(slo: SLO, timeslices: TimeSlices) -> str:
@@ -64,80 +61,67 @@ def bad_slices(slo: SLO, timeslices: TimeSlices, window: int) -> str:
     return bad if readings == 1 else f"{bad} / {format_number(readings)}"
 
 
-# --- fleet overview ---------------------------------------------------------------------------------
-# Each column is one instant query over every SLO: one `or` branch per (service, shape) with the SLO names
-# as a regex, aggregated to (service, slo) so the columns merge into one row per SLO. label_replace adds
-# the service dashboard's uid as a label, which the table's data link reads.
+# --- the SLO tables (service dashboard, fleet overview) --------------------------------------------------------
+# Each column is one instant query over the series the period rules record per SLO, so its size is the same for one
+# SLO or ten thousand; `scope` narrows it to one service. Aggregated to (service, slo) and joined with the info
+# series' runbook and service dashboard uid, every column carries the same labels: the table merges them into one
+# row per SLO, and its links read the labels.
 
-Matchers = tuple[tuple[str, str, str], ...]  # (label, operator, value)
-FleetColumn = Callable[[SLO, Matchers], str]  # (an SLO of the branch, the branch's matchers) → query
-
-
-def _fleet_objective(slo: SLO, matchers: Matchers) -> str:
-    return ql.aggregate("max", naming.OBJECTIVE + ql.matchers(*matchers), BY_SLO)
+Scope = tuple[tuple[str, str, str], ...]  # (label, operator, value): what every query of a table adds
+FLEET: Scope = ()
+TABLE_LABELS = (RUNBOOK, naming.INFO_DASHBOARD)
 
 
-def _fleet_sli(slo: SLO, matchers: Matchers) -> str:
-    return f"1 - {ql.aggregate('max', naming.PERIOD_RATIO + ql.matchers(*matchers), BY_SLO)}"
+def service_scope(service: str) -> Scope:
+    return (("service", "=", service),)
 
 
-def _fleet_remaining(slo: SLO, matchers: Matchers) -> str:
-    return ql.aggregate("min", naming.BUDGET_REMAINING + ql.matchers(*matchers), BY_SLO)
+def _in(scope: Scope) -> Select:
+    """A name's series within `scope`: the tables select a group's series and an SLO's constants alike."""
+    return lambda name: name + ql.matchers(*scope) if scope else name
 
 
-def _fleet_burn(slo: SLO, matchers: Matchers) -> str:
-    return ql.aggregate("max", burn(slo, ql.matchers(*matchers)), BY_SLO)
+def _alerts(scope: Scope, *matchers: tuple[str, str, str]) -> str:
+    return "ALERTS" + ql.matchers(("alertstate", "=", "firing"), *matchers, *scope)
 
 
-def _fleet_exhaustion(slo: SLO, matchers: Matchers) -> str:
-    select = ql.matchers(*matchers)
-    return ql.aggregate("min", _exhaustion(slo, naming.BUDGET_REMAINING + select, burn(slo, select)), BY_SLO)
+def table_columns(scope: Scope) -> tuple[tuple[str, str], ...]:
+    """(column, instant query) of the SLO table: objective, SLI, budget remaining, burn now, time to exhaustion and
+    alerts firing (0 when none), each the worst group's."""
+    select = _in(scope)
+    objective = ql.aggregate("max", select(naming.OBJECTIVE), BY_SLO)
+    firing = ql.aggregate("count", _alerts(scope, ("slo", "!=", "")), BY_SLO)
+    columns = (
+        ("Objective", objective),
+        ("SLI (period)", f"1 - {ql.aggregate('max', select(naming.PERIOD_RATIO), BY_SLO)}"),
+        ("Budget remaining", ql.aggregate("min", select(naming.BUDGET_REMAINING), BY_SLO)),
+        ("Burn rate (1h)", ql.aggregate("max", burn_now(select, select), BY_SLO)),
+        ("Budget exhausted in", ql.aggregate("min", exhaustion(select, select), BY_SLO)),
+        ("Alerts firing", f"{firing} or 0 * {objective}"),
+    )
+    join = f"* on (service, slo) group_left ({', '.join(TABLE_LABELS)})\n{select(naming.INFO)}"
+    return tuple((name, f"({expr})\n{join}") for name, expr in columns)
 
 
-def _fleet_alerts(slo: SLO, matchers: Matchers) -> str:
-    firing = ql.aggregate("count", "ALERTS" + ql.matchers(("alertstate", "=", "firing"), *matchers), BY_SLO)
-    return f"{firing} or 0 * {_fleet_objective(slo, matchers)}"
+def _count_slos(expr: str) -> str:
+    return ql.or_zero(ql.aggregate("count", ql.aggregate("count", expr, BY_SLO)))
 
 
-FLEET_COLUMNS: tuple[tuple[str, FleetColumn], ...] = (
-    ("Objective", _fleet_objective),
-    ("SLI (period)", _fleet_sli),
-    ("Budget remaining", _fleet_remaining),
-    ("Burn rate (1h)", _fleet_burn),
-    ("Budget exhausted in", _fleet_exhaustion),
-    ("Alerts firing", _fleet_alerts),
-)
+def slos_out_of_budget(scope: Scope) -> str:
+    """How many SLOs have a group whose budget for the period is spent."""
+    return _count_slos(f"{_in(scope)(naming.BUDGET_REMAINING)} < 0")
 
 
-def _branch_matchers(service: str, names: list[str]) -> Matchers:
-    return ("service", "=", service), ("slo", "=~", "|".join(names))
+def slos_burning(scope: Scope) -> str:
+    """How many SLOs have a group burning its budget faster than it lasts the period."""
+    select = _in(scope)
+    return _count_slos(f"({burn_now(select, select)}) > 1")
 
 
-def fleet_query(column: FleetColumn, slos: list[SLO], uids: dict[str, str]) -> str:
-    """One column of the fleet table over `slos`, each row labelled with its service dashboard's uid and, from the
-    info series, its runbook_url: every column carries the same labels, so the table merges them into one row."""
-    groups: dict[tuple[str, str], list[SLO]] = {}
-    for slo in slos:
-        groups.setdefault((slo.service, column(slo, ())), []).append(slo)
-    branches = []
-    for (service, _shape), members in groups.items():
-        matchers = _branch_matchers(service, [slo.name for slo in members])
-        info = naming.INFO + ql.matchers(*matchers)
-        expr = f"({column(members[0], matchers)})\n* on (service, slo) group_left (runbook_url)\n{info}"
-        branches.append(ql.label_replace(expr, "dashboard", uids[service]))
-    return "\nor\n".join(branches)
-
-
-def fleet_count(slos: list[SLO], value: Callable[[SLO, str], str], condition: str) -> str:
-    """How many SLOs (any group) have `value(slo, select)` meeting `condition`, e.g. budget remaining `< 0`."""
-    groups: dict[tuple[str, str], list[SLO]] = {}
-    for slo in slos:
-        groups.setdefault((slo.service, value(slo, "")), []).append(slo)
-    parts = []
-    for (service, _shape), members in groups.items():
-        names = [member.name for member in members]
-        parts.append(f"{value(members[0], ql.matchers(*_branch_matchers(service, names)))} {condition}")
-    return ql.or_zero(ql.aggregate("count", ql.aggregate("count", " or ".join(parts), BY_SLO)))
+def alerts_firing(scope: Scope, severity: str) -> str:
+    """Alerts of `severity` firing now, SLO and symptom alerts, of the services that record an SLO."""
+    alerts = _alerts(scope, ("severity", "=", severity))
+    return ql.or_zero(ql.aggregate("count", f"{alerts} and on (service) {_in(scope)(naming.INFO)}"))
 
 
 # --- the SLO detail dashboard -----------------------------------------------------------------------
@@ -152,9 +136,10 @@ DETAIL_GROUP = "group"
 DETAIL_ALL_GROUPS = 'slo!=""'
 DETAIL_HISTOGRAM = "sli_histogram"  # labels of naming.INFO (render/rules.period_rules), read by variables
 DETAIL_THRESHOLD = "sli_threshold"
-DETAIL_RUNBOOK = "runbook_url"
+DETAIL_RUNBOOK = RUNBOOK
+DETAIL_DASHBOARD = naming.INFO_DASHBOARD
 DETAIL_QUANTILES = ("0.5", "0.9", "0.99")
-DETAIL_BURN_WINDOW = "1h"  # "burning now": the Workbook's fastest page window (model.CURRENT_WINDOW)
+DETAIL_BURN_WINDOW = format_duration(CURRENT_WINDOW)  # "burning now": the Workbook's fastest page window
 _SLO_MATCHERS = f'service="${DETAIL_SERVICE}", slo="${DETAIL_SLO}"'
 _GROUP_MATCHER = f"${{{DETAIL_GROUP}:raw}}"
 
@@ -188,17 +173,7 @@ def detail_group_query() -> str:
 
 
 def detail_burn_now() -> str:
-    """The 1h error ratio over the budget per group, or the period's burn rate where no 1h ratio is recorded (a
-    period of 1h or less)."""
-    ratio = detail_groups(naming.error_ratio(3600))
-    budget = detail_slo(naming.ERROR_BUDGET)
-    return f"{ratio} / on (service, slo) group_left () {budget}\nor\n{detail_groups(naming.PERIOD_BURN)}"
-
-
-def detail_exhaustion() -> str:
-    remaining = ql.clamp_min(detail_groups(naming.BUDGET_REMAINING), 0)
-    period = detail_slo(naming.PERIOD_SECONDS)
-    return ql.aggregate("min", f"{remaining} * on (service, slo) group_left () {period} / (({detail_burn_now()}) > 0)")
+    return burn_now(detail_groups, detail_slo)
 
 
 def detail_headline() -> dict[str, str]:
@@ -208,7 +183,7 @@ def detail_headline() -> dict[str, str]:
         "sli": f"1 - {ql.aggregate('max', detail_groups(naming.PERIOD_RATIO))}",
         "remaining": ql.aggregate("min", detail_groups(naming.BUDGET_REMAINING)),
         "burn": ql.aggregate("max", detail_burn_now()),
-        "exhaustion": detail_exhaustion(),
+        "exhaustion": ql.aggregate("min", exhaustion(detail_groups, detail_slo)),
     }
 
 

@@ -73,7 +73,7 @@ class GroupStatus:
 
     @property
     def exhaustion(self) -> float | None:
-        """Seconds until the budget is spent at the current burn: remaining × period / burn (slo_queries._exhaustion);
+        """Seconds until the budget is spent at the current burn: remaining × period / burn (slo_queries.exhaustion);
         None when nothing burns or a value is missing."""
         burn, remaining = self.burn_now, self.remaining
         if burn is None or remaining is None or not burn > 0 or math.isnan(remaining):

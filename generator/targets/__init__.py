@@ -1,13 +1,15 @@
 """Output targets. Each module renders the files of one system (Prometheus, Grafana, Alertmanager, and the deploy
 targets of generator/deploy.py): `service_files(service, options)` for what each service gets,
-`project_files(project, options)` for what spans services. A new target is one module here plus one line in
+`project_files(fleet, options)` for what spans services, from each service's summary (generator/fleet.py) and
+the parts of it the target reads (`service_part`, PART_MAKERS). A new target is one module here plus one line in
 TARGETS or DEPLOY_TARGETS.
 """
 
 from pathlib import Path
 from typing import Protocol
 
-from ..model import Project, Service
+from ..fleet import Fleet, PartMaker
+from ..model import Service
 from ..testplan import Step
 from ..write import OutputFile
 from . import (
@@ -30,7 +32,7 @@ class Target(Protocol):
 
     def service_files(self, service: Service, options: RenderOptions) -> list[OutputFile]: ...
 
-    def project_files(self, project: Project, options: RenderOptions) -> list[OutputFile]: ...
+    def project_files(self, fleet: Fleet, options: RenderOptions) -> list[OutputFile]: ...
 
 
 class DeployTarget(Target, Protocol):
@@ -50,6 +52,8 @@ DEPLOY_TARGETS: tuple[DeployTarget, ...] = (
 )
 # The plain files, which every run writes, then the deploy targets.
 TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager, docs, *DEPLOY_TARGETS)
+# The targets whose project files read something of each service beyond its summary.
+PART_MAKERS: tuple[PartMaker, ...] = (grafana, alertmanager, docs, prometheus_operator, mimir)
 
 
 def deploy_checks(out: Path) -> list[Step]:

@@ -1,10 +1,13 @@
 """Alertmanager routing for the whole project, and amtool routing tests for every alert the rules can fire."""
 
+from ..fleet import Fleet, Part
 from ..model import Project, Service
+from ..render import alertmanager
 from ..render.alertmanager import CONFIG_FILE, SecretInOutput, render_alertmanager, render_route_tests
 from ..write import OutputFile
 from .base import RenderError, RenderOptions
 
+NAME = "alertmanager"
 DIR = "alertmanager"
 CONFIG = f"{DIR}/{CONFIG_FILE}"
 ROUTE_TESTS = f"{DIR}/routes.test.yml"
@@ -14,15 +17,21 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return []
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
-    if project.routing is None:
+def service_part(service: Service, sections: Project, options: RenderOptions) -> Part:
+    return alertmanager.service_part(service, sections.routing)
+
+
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
+    routing = fleet.sections.routing
+    if routing is None:
         return []
-    routing_spec = project.routing_documents[0]
-    sources = tuple(sorted({routing_spec.output_name} | {f for s in project.services for f in s.spec_files}))
+    routing_spec = fleet.sections.routing_documents[0]
+    sources = tuple(sorted({routing_spec.output_name, *fleet.spec_files}))
+    parts = [part for _service, part in fleet.parts(NAME)]
     try:
         return [
-            OutputFile(CONFIG, render_alertmanager(project), sources),
-            OutputFile(ROUTE_TESTS, render_route_tests(project), sources),
+            OutputFile(CONFIG, render_alertmanager(routing, parts), sources),
+            OutputFile(ROUTE_TESTS, render_route_tests(routing, parts), sources),
         ]
     except SecretInOutput as err:
         raise RenderError(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from ..deploy import NOWHERE, Deploy
 from ..findings import Finding
-from ..render.grafana_compat import DEFAULT_SCHEMA_VERSION
+from ..render import DEFAULT_SCHEMA_VERSION
 from ..runbooks import Runbooks
 
 

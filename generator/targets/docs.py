@@ -1,7 +1,9 @@
 """The SLO catalog and runbook pages under output/docs/ (render/docs.py): a plain target, written by every run,
 because the pages describe the rules every run writes, whichever system deploys them."""
 
+from ..fleet import Fleet, Part
 from ..model import Project, Service
+from ..render import docs
 from ..render.docs import (
     INDEX,
     alert_page,
@@ -17,6 +19,7 @@ from ..render.docs import (
 from ..write import OutputFile
 from .base import RenderOptions
 
+NAME = "docs"
 DIR = "docs"
 
 
@@ -35,12 +38,19 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     ]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
-    shared = tuple(d.output_name for d in project.runbooks_documents[:1])
-    everything = tuple(sorted({*shared, *(f for s in project.services for f in s.spec_files)}))
-    files = [OutputFile(f"{DIR}/{INDEX}", render_index(project), everything)]
-    files.extend(
-        OutputFile(f"{DIR}/{runbook_page(slug)}", render_runbook(project, slug), everything)
-        for slug in runbook_slugs(project)
-    )
+def service_part(service: Service, sections: Project, options: RenderOptions) -> Part:
+    return docs.service_part(service, options.runbooks)
+
+
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
+    runbooks = options.runbooks
+    shared = tuple(d.output_name for d in fleet.sections.runbooks_documents[:1])
+    everything = tuple(sorted({*shared, *fleet.spec_files}))
+    parts = fleet.parts(NAME)
+    files = [OutputFile(f"{DIR}/{INDEX}", render_index(runbooks, parts), everything)]
+    if runbooks is not None:
+        files.extend(
+            OutputFile(f"{DIR}/{runbook_page(slug)}", render_runbook(runbooks, slug, parts), everything)
+            for slug in runbook_slugs(runbooks, parts)
+        )
     return files

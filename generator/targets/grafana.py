@@ -1,10 +1,13 @@
 """Grafana dashboards (one per service, the fleet overview and the one SLO detail dashboard) and their
 file-provisioning config."""
 
+from ..fleet import Fleet, Part
 from ..model import Project, Service
 from ..render.dashboards import (
     DETAIL_FILE,
     OVERVIEW_FILE,
+    FleetCounts,
+    lowest_page_burn,
     render_dashboard,
     render_detail,
     render_overview,
@@ -13,6 +16,7 @@ from ..render.dashboards import (
 from ..write import OutputFile
 from .base import RenderOptions
 
+NAME = "grafana"
 DASHBOARDS_DIR = "grafana/dashboards"
 PROVISIONING = "grafana/provisioning/dashboards.yml"
 
@@ -27,12 +31,17 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     ]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
-    sources = tuple(f for service in project.services for f in service.spec_files)
+def service_part(service: Service, sections: Project, options: RenderOptions) -> Part:
+    return lowest_page_burn(service.slos)
+
+
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
+    sources = fleet.spec_files
+    pages = [page for _service, page in fleet.parts(NAME) if page is not None]
+    counts = FleetCounts(len(fleet.services), sum(s.slos for s in fleet.services), min(pages, default=None))
+    version = options.grafana_schema_version
     return [
-        OutputFile(
-            f"{DASHBOARDS_DIR}/{OVERVIEW_FILE}", render_overview(project, options.grafana_schema_version), sources
-        ),
-        OutputFile(f"{DASHBOARDS_DIR}/{DETAIL_FILE}", render_detail(project, options.grafana_schema_version), sources),
+        OutputFile(f"{DASHBOARDS_DIR}/{OVERVIEW_FILE}", render_overview(counts, version), sources),
+        OutputFile(f"{DASHBOARDS_DIR}/{DETAIL_FILE}", render_detail(counts, version), sources),
         OutputFile(PROVISIONING, render_provisioning(), sources),
     ]

@@ -15,8 +15,9 @@ import yaml
 
 from .. import kubernetes, testplan
 from ..deploy import Pairs
-from ..document import Document
-from ..model import Project, Service
+from ..findings import Finding
+from ..fleet import Fleet
+from ..model import Service
 from ..render.dashboards import DETAIL_FILE, OVERVIEW_FILE
 from ..write import OutputFile, serialise
 from . import grafana
@@ -51,27 +52,27 @@ class Dashboard:
     name: str  # metadata.name of its object
     text: str  # that file's content, byte for byte
     sources: tuple[str, ...]
-    document: Document  # where a finding about it points
-    path: tuple[str, ...]
+    finding: Callable[[str, str], Finding]  # (message, rule) → a finding about it, at its service or the targets
 
 
 def service_dashboard(service: Service, options: RenderOptions) -> Dashboard:
     text, sources = _plain(service.name, grafana.service_files(service, options))
-    return Dashboard(
-        service.name, f"slogen-dashboard-{service.name}", text, sources, service.documents[0], ("service",)
-    )
+    finding = partial(service.documents[0].finding, ("service",))
+    return Dashboard(service.name, f"slogen-dashboard-{service.name}", text, sources, finding)
 
 
-def project_dashboards(project: Project, options: RenderOptions, target: str) -> list[Dashboard]:
+def project_dashboards(fleet: Fleet, options: RenderOptions, target: str) -> list[Dashboard]:
     """The fleet overview and the SLO detail dashboard. Findings point at the `targets` section, or at the first
     service when --target chose the target."""
-    documents = project.deploy.documents
-    document, path = (documents[0], ("targets", target)) if documents else (project.services[0].documents[0], ())
-    files = grafana.project_files(project, options)
+    documents = fleet.sections.deploy.documents
+    finding = (
+        partial(documents[0].finding, ("targets", target)) if documents else partial(fleet.services[0].finding, ())
+    )
+    files = grafana.project_files(fleet, options)
     found = []
     for stem, name in ((OVERVIEW_STEM, OVERVIEW_NAME), (DETAIL_STEM, DETAIL_NAME)):
         text, sources = _plain(stem, files)
-        found.append(Dashboard(stem, name, text, sources, document, path))
+        found.append(Dashboard(stem, name, text, sources, finding))
     return found
 
 
@@ -123,8 +124,7 @@ def refuse_oversize(dashboard: Dashboard, what: str, size: int, limit: str) -> N
         return
     plain = len(dashboard.text.encode())
     raise RenderError(
-        dashboard.document.finding(
-            dashboard.path,
+        dashboard.finding(
             f"the {what} {dashboard.name} would hold {size:,} bytes, over {limit} "
             f"({kubernetes.MAX_OBJECT_BYTES:,} bytes), so Kubernetes would refuse it: the dashboard "
             f"{dashboard.stem}.json is {plain:,} bytes; split the service's SLOs over two services "
@@ -135,13 +135,13 @@ def refuse_oversize(dashboard: Dashboard, what: str, size: int, limit: str) -> N
 
 
 def project_files(
-    project: Project, options: RenderOptions, target: str, suffix: str, file: Callable[[Dashboard], OutputFile]
+    fleet: Fleet, options: RenderOptions, target: str, suffix: str, file: Callable[[Dashboard], OutputFile]
 ) -> list[OutputFile]:
     """The objects of the overview and the detail dashboard (`file` packages a dashboard), and the
     kustomization.yaml that lists every object of the target's directory, so `kubectl apply --server-side -k
     <directory>` applies exactly them."""
-    shared = project_dashboards(project, options, target)
-    names = [f"{service.name}{suffix}" for service in project.services] + [f"{d.stem}{suffix}" for d in shared]
+    shared = project_dashboards(fleet, options, target)
+    names = [f"{service.name}{suffix}" for service in fleet.services] + [f"{d.stem}{suffix}" for d in shared]
     data = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": sorted(names)}
     kustomization = OutputFile(f"kubernetes/{target}/{KUSTOMIZATION}", data, shared[0].sources)
     return [*(file(d) for d in shared), kustomization]

@@ -12,7 +12,8 @@ from typing import Any
 
 from .. import kubernetes, testplan
 from ..deploy import GrafanaOperator
-from ..model import Project, Service
+from ..fleet import Fleet
+from ..model import Service
 from ..write import OutputFile
 from . import grafana_kubernetes as k8s
 from .base import RenderOptions
@@ -28,9 +29,9 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [_file(settings, k8s.service_dashboard(service, options))] if settings else []
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     settings = _settings(options)
-    return k8s.project_files(project, options, TARGET, SUFFIX, partial(_file, settings)) if settings else []
+    return k8s.project_files(fleet, options, TARGET, SUFFIX, partial(_file, settings)) if settings else []
 
 
 def grafana_dashboard(dashboard: k8s.Dashboard, settings: GrafanaOperator) -> k8s.Object:

@@ -8,7 +8,8 @@ from typing import Any
 
 from .. import kubernetes, testplan
 from ..deploy import GrafanaSidecar
-from ..model import Project, Service
+from ..fleet import Fleet
+from ..model import Service
 from ..write import OutputFile
 from . import grafana_kubernetes as k8s
 from .base import RenderOptions
@@ -23,9 +24,9 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [_file(settings, k8s.service_dashboard(service, options))] if settings else []
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     settings = _settings(options)
-    return k8s.project_files(project, options, TARGET, SUFFIX, partial(_file, settings)) if settings else []
+    return k8s.project_files(fleet, options, TARGET, SUFFIX, partial(_file, settings)) if settings else []
 
 
 def configmap(dashboard: k8s.Dashboard, settings: GrafanaSidecar) -> k8s.Object:

@@ -11,6 +11,7 @@ of the tenant's size, and an SLO group that cannot be split, or one group too ma
 (`limit_findings`, lint rule mimir-limits) rather than a failed load.
 """
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from ..deploy import Mimir
 from ..findings import Finding
+from ..fleet import Fleet, Part
 from ..model import Project, Service
 from ..render.rules import render_rules, slo_group_name
 from ..testplan import Step
@@ -25,6 +27,7 @@ from ..write import OutputFile
 from . import ruler_files
 from .base import RenderError, RenderOptions
 
+NAME = "mimir"
 DIR = "mimir"
 TARGET_FIELDS = ("source_tenants",)  # the group key Mimir adds to Prometheus' rule format
 LINT_ID = "mimir-limits"
@@ -39,14 +42,38 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [OutputFile(f"{DIR}/{service.name}.yaml", namespace, service.spec_files)]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     """No file of its own. When `--target mimir` chose the target and no `targets` section configures it, lint
     did not check the limits (it checks the specs' settings): check them here, with the defaults."""
     settings = options.deploy.get("mimir")
-    if isinstance(settings, Mimir) and project.deploy.get("mimir") is None:
-        for finding in limit_findings(project, settings):
+    if isinstance(settings, Mimir) and fleet.sections.deploy.get("mimir") is None:
+        for finding in limit_findings(fleet, settings):
             raise RenderError(finding)
     return []
+
+
+def service_part(service: Service, sections: Project, options: RenderOptions) -> Part:
+    """What the tenant's limits read of a service (limit_findings): how many rule groups it has, and its SLO groups
+    above the rules-per-group limit. None when no Mimir settings apply: the specs' or else --target's."""
+    settings = sections.deploy.get("mimir") or options.deploy.get("mimir")
+    if not isinstance(settings, Mimir):
+        return None
+    slos = {slo_group_name(service, slo, part): slo for slo in service.slos for part in ("", "period")}
+    service_groups = groups(service, settings)
+    oversize = []
+    for group in service_groups:
+        size, name = len(group["rules"]), group["name"]
+        if size > settings.max_rules_per_group and name in slos:
+            finding = slos[name].source.finding(
+                (),
+                f"Mimir rule group {name!r} has {size} rules, more than targets.mimir.max_rules_per_group "
+                f"({settings.max_rules_per_group}); its recording rules read one another, so slogen does not "
+                f"split it: raise the tenant's ruler_max_rules_per_rule_group (-ruler.max-rules-per-rule-group) "
+                f"to at least {size} and set max_rules_per_group to match",
+                LINT_ID,
+            )
+            oversize.append(list(dataclasses.astuple(finding)))
+    return {"groups": len(service_groups), "oversize": oversize}
 
 
 def groups(service: Service, settings: Mimir) -> list[dict[str, Any]]:
@@ -57,35 +84,25 @@ def groups(service: Service, settings: Mimir) -> list[dict[str, Any]]:
     return [{**group, "source_tenants": list(settings.source_tenants)} for group in rendered]
 
 
-def limit_findings(project: Project, settings: Mimir) -> Iterator[Finding]:
+def limit_findings(fleet: Fleet, settings: Mimir) -> Iterator[Finding]:
     """An SLO group above the tenant's rules-per-group limit (its recording rules read one another, so it is
     not split), and the project's groups together above the tenant's groups limit."""
     total = 0
-    for service in project.services:
-        slos = {slo_group_name(service, slo, part): slo for slo in service.slos for part in ("", "period")}
-        service_groups = groups(service, settings)
-        total += len(service_groups)
-        for group in service_groups:
-            size, name = len(group["rules"]), group["name"]
-            if size > settings.max_rules_per_group and name in slos:
-                yield slos[name].source.finding(
-                    (),
-                    f"Mimir rule group {name!r} has {size} rules, more than targets.mimir.max_rules_per_group "
-                    f"({settings.max_rules_per_group}); its recording rules read one another, so slogen does not "
-                    f"split it: raise the tenant's ruler_max_rules_per_rule_group (-ruler.max-rules-per-rule-group) "
-                    f"to at least {size} and set max_rules_per_group to match",
-                    LINT_ID,
-                )
-    if total > settings.max_rule_groups_per_tenant and project.services:
+    for _service, part in fleet.parts(NAME):
+        total += part["groups"]
+        yield from (Finding(*fields) for fields in part["oversize"])
+    if total > settings.max_rule_groups_per_tenant and fleet.services:
         tenant = f" for tenant {settings.tenant!r}" if settings.tenant else ""
-        documents = project.deploy.documents or project.services[0].documents
-        yield documents[0].finding(
-            ("targets", "mimir", "max_rule_groups_per_tenant"),
+        message = (
             f"the Mimir rule groups of every service add up to {total}, more than targets.mimir."
             f"max_rule_groups_per_tenant ({settings.max_rule_groups_per_tenant}), and the ruler refuses the rest: "
             f"raise ruler_max_rule_groups_per_tenant (-ruler.max-rule-groups-per-tenant){tenant} to at least "
-            f"{total} plus the groups the tenant holds besides slogen's, and set max_rule_groups_per_tenant to match",
-            LINT_ID,
+            f"{total} plus the groups the tenant holds besides slogen's, and set max_rule_groups_per_tenant to match"
+        )
+        at = ("targets", "mimir", "max_rule_groups_per_tenant")
+        documents = fleet.sections.deploy.documents
+        yield (
+            documents[0].finding(at, message, LINT_ID) if documents else fleet.services[0].finding(at, message, LINT_ID)
         )
 
 

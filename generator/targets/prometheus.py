@@ -1,6 +1,7 @@
 """Prometheus rule files and the promtool unit tests that prove them, one pair per service."""
 
-from ..model import Project, Service
+from ..fleet import Fleet
+from ..model import Service
 from ..render.period_tests import render_period_tests
 from ..render.promtool_tests import (
     render_freshness_tests,
@@ -63,5 +64,5 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     ]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     return []

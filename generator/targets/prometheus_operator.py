@@ -26,11 +26,15 @@ import yaml
 
 from .. import amtool, kubernetes, promtool, testplan
 from ..deploy import PrometheusOperator
+from ..document import Document
+from ..fleet import Fleet, Part
 from ..lint import operator_namespace
 from ..model import Project, Service
 from ..render.alertmanager import SecretInOutput, render_alertmanager
 from ..render.rules import render_rules, slo_group_name
+from ..routing import Routing
 from ..write import OutputFile
+from . import alertmanager
 from .base import RenderError, RenderOptions
 
 JSON = dict[str, Any]
@@ -66,17 +70,27 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [OutputFile(f"{DIR}/{file}", obj, service.spec_files) for file, obj in prometheus_rules(service, settings)]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def service_part(service: Service, sections: Project, options: RenderOptions) -> Part:
+    """The names of the service's PrometheusRule files, which the kustomization lists (None without the target)."""
+    settings = settings_of(options)
+    return [file for file, _obj in prometheus_rules(service, settings)] if settings else None
+
+
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     settings = settings_of(options)
     if settings is None:
         return []
-    files = [file for service in project.services for file, _obj in prometheus_rules(service, settings)]
-    sources = tuple(sorted({f for s in project.services for f in s.spec_files}))
+    files = [file for _service, part in fleet.parts(NAME) for file in part]
+    sources = tuple(sorted(set(fleet.spec_files)))
     out = []
-    if project.routing is not None:
-        routing_spec = project.routing_documents[0]
+    routing = fleet.sections.routing
+    if routing is not None:
+        routing_spec = fleet.sections.routing_documents[0]
         sources = tuple(sorted({*sources, routing_spec.output_name}))
-        out.append(OutputFile(f"{DIR}/{AMCFG_FILE}", alertmanager_config(project, settings), sources))
+        parts = [part for _service, part in fleet.parts(alertmanager.NAME)]
+        out.append(
+            OutputFile(f"{DIR}/{AMCFG_FILE}", alertmanager_config(routing, parts, routing_spec, settings), sources)
+        )
         files.append(AMCFG_FILE)
     out.append(OutputFile(f"{DIR}/{KUSTOMIZATION}", kustomization(files), sources))
     return out
@@ -163,10 +177,12 @@ class Inexpressible(ValueError):
     """alertmanager.yml holds something AlertmanagerConfig v1alpha1 has no field for."""
 
 
-def alertmanager_config(project: Project, settings: PrometheusOperator) -> JSON:
-    routing_spec = project.routing_documents[0]
+def alertmanager_config(
+    routing: Routing, parts: list[JSON], routing_spec: Document, settings: PrometheusOperator
+) -> JSON:
+    """alertmanager.yml (render_alertmanager of the routing and each service's part) as an AlertmanagerConfig."""
     try:
-        plain = render_alertmanager(project)
+        plain = render_alertmanager(routing, parts)
         spec = _spec(plain, settings)
     except SecretInOutput as err:
         raise RenderError(

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..deploy import Thanos
-from ..model import Project, Service
+from ..fleet import Fleet
+from ..model import Service
 from ..render.rules import render_rules
 from ..testplan import Step
 from ..write import OutputFile
@@ -37,7 +38,7 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [OutputFile(f"{DIR}/{service.name}.rules.yml", {"groups": groups}, service.spec_files)]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     return []
 
 

@@ -11,7 +11,8 @@ import subprocess
 from functools import partial
 from pathlib import Path
 
-from ..model import Project, Service
+from ..fleet import Fleet
+from ..model import Service
 from ..render.rules import render_rules
 from ..testplan import Outcome, Step
 from ..tools import Tool
@@ -50,7 +51,7 @@ def service_files(service: Service, options: RenderOptions) -> list[OutputFile]:
     return [OutputFile(f"{DIR}/{service.name}.rules.yml", {"groups": groups}, service.spec_files)]
 
 
-def project_files(project: Project, options: RenderOptions) -> list[OutputFile]:
+def project_files(fleet: Fleet, options: RenderOptions) -> list[OutputFile]:
     return []
 
 

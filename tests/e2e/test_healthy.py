@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.naming import dashboard_uid
+from generator.render import slo_queries
 from testing.servers import wait_for
 
 from .stack import OUTPUT, Stack, assert_every_rule_loaded_cleanly, slo_pairs
@@ -221,3 +223,18 @@ def test_every_dashboard_query_runs_and_slo_panels_have_data(slo_stack: Stack, w
     assert empty == [], f"{len(empty)} SLO panel queries returned no data"
     assert all(some_slos.values()), f"series no SLO's detail dashboard showed: {some_slos}"
     assert latency_ran > 0, "no latency SLO filled the detail dashboard's histogram variable"
+
+
+def test_the_overview_table_has_one_row_per_slo_with_its_service_dashboard_uid(slo_stack: Stack, warm: float):
+    """Every column of the fleet table (but the time to exhaustion, only for SLOs that burn) answers one row per SLO
+    of the rule files, each labelled with its service dashboard's uid, which the table's service link opens."""
+    overview = json.loads((OUTPUT / "grafana" / "dashboards" / "slogen_overview.json").read_text())
+    table = next(p for p in overview["panels"] if p["title"] == "Every SLO")
+    names = [name for name, _expr in slo_queries.table_columns(slo_queries.FLEET)]
+    expected = sorted((service, slo, dashboard_uid(service)) for service, slo in slo_pairs(slo_stack.rule_files))
+    for name, target in zip(names, table["targets"], strict=True):
+        if name == "Budget exhausted in":
+            continue
+        rows = slo_stack.prometheus.query(substitute(target["expr"]))
+        found = sorted((r["metric"]["service"], r["metric"]["slo"], r["metric"].get("dashboard_uid")) for r in rows)
+        assert found == expected, name

@@ -170,3 +170,4 @@ def test_reserved_names_match_what_slogen_sets():
     info = next(r for r in rules.period_rules(slo) if r.get("record") == "slogen:slo:info")
     # A latency or value SLI's info series also names its histogram and threshold (the detail dashboard reads them).
     assert set(reserved_labels.SLO_SERIES) - (set(info["labels"]) - written) == {"sli_histogram", "sli_threshold"}
+    assert set(info["labels"]) - written <= set(reserved_labels.SLO_SERIES)  # dashboard_uid among them

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from ...findings import Finding
-from ...validate import SCHEMA_FILE
+from ...schema import SCHEMA_FILE
 from .base import Imported
 
 _WIDTH = 4096  # never fold a long PromQL selector over lines
