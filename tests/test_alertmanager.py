@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from generator import amtool, pipeline
+from generator.model import Project
 from generator.render.alertmanager import (
     SecretInOutput,
     alert_labels,
@@ -17,7 +18,6 @@ from generator.render.alertmanager import (
     render_route_tests,
 )
 from generator.render.rules import render_rules
-from generator.model import Project
 from generator.routing import Receiver, Routing
 from generator.secrets import looks_secret
 from generator.targets import RenderOptions
