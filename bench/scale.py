@@ -391,20 +391,20 @@ BEFORE = {
 }
 
 
-# Where an incremental `slogen generate` of the 10,000-SLO fleet spends its time: cProfile (profiled seconds, about
-# 1.7× the unprofiled run) on this machine, 2026-12-02, quiet, after the overview's linear lookup and the events
-# writer. Kept as data: it says what has to change next, and profiling a 10k run takes minutes.
+# Where an incremental `slogen generate` of the 10,000-SLO fleet spends its time: cProfile (profiled seconds) on this
+# machine, 2026-12-02, after the fleet summaries (generator/fleet.py). Kept as data: profiling a 10k run takes
+# minutes. The floors: start-up imports and the writer's whole-tree swap (one link per unchanged file, one mkdir and
+# rmdir per directory: system calls, which cProfile does not inflate) come to about 1.6 s unprofiled.
 INCREMENTAL_PROFILE_10K = {
-    "total": 19.6,
+    "total": 4.2,
     "phases": [
-        ("lint, all rules over every service (cross-service checks)", 6.9),
-        ("… of which duplicate-alert-name computing every `SLO.alerts` (errors-within-total synthesis: 2.1)", 3.6),
-        ("… of which inline-secret scanning every document", 1.2),
-        ("model: building every service (selector parsing: 2.0)", 2.8),
-        ("files spanning services: overview dashboard 1.7, Alertmanager route tests 1.3", 3.3),
-        ("writer: the new tree, 17,507 unchanged files linked rather than written (plan and swap included)", 3.2),
-        ("cache: reading 1,000 document and 1,000 service entries (JSON decoding: 0.9)", 1.6),
-        ("the one changed service: render and serialise", 0.3),
+        ("writer: the new tree, 17,507 unchanged files linked, 1,010 directories made and removed (plan 0.2)", 1.2),
+        ("start-up: importing the pipeline (model, lint rules, targets, grafanalib, jsonschema) and the CLI", 0.9),
+        ("cache: every unchanged service's files read back (252 MiB, each entry's seal checked)", 0.6),
+        ("spec outlines: 1,000 specs read and hashed, their services from one cache entry", 0.4),
+        ("files spanning services assembled from 1,000 summaries (route tests, overview, docs index)", 0.3),
+        ("cache: 1,000 services' units (model and lint findings, summary)", 0.3),
+        ("the changed service: load, model, lint, summary, render", 0.3),
     ],
 }
 
@@ -613,22 +613,21 @@ def _incremental_part(result: dict) -> list[str]:
     return [
         "**Incremental**: after the full run, one spec's objective changes (one service of the fleet), then "
         "`slogen generate` and `slogen check` run with the cache the full run left beside the output directory "
-        "(generator/cache.py): unchanged YAML specs are neither parsed nor validated again, unchanged services are "
-        "neither rendered nor serialised again; the model, every lint rule (they compare services with each other) "
-        "and the files spanning services are computed every run. The output is byte-identical to a full run's "
-        "(tests/test_incremental.py).",
+        "(generator/cache.py): only the changed service is parsed, validated, modelled, linted and rendered; every "
+        "other service's files, model and lint findings and summary come from the cache, and the files spanning "
+        "services are assembled from the summaries (generator/fleet.py). The output and the findings are "
+        "byte-identical to a full run's (tests/test_incremental.py).",
         "\n".join(table),
         f"**Goal: one spec changed, generate and check {goal['slos']:,} SLOs in ≤ {GOAL_INCREMENTAL_SECONDS:g} s — "
         f"{'met' if goal['incremental_met'] else 'not met'}: {goal['incremental']:.1f} s.**",
         "The cache lives beside the output directory, as `.<output>.slogen-cache/` (named in .gitignore), not in "
         "it: output/ is what a GitOps repository commits and `slogen check` compares. Each entry is named by a "
-        "SHA-256 of what it depends on (spec bytes and names, render options, slogen's version and every file of "
-        "its package) and sealed with an HMAC under a secret of the user's (`~/.cache/slogen/cache-secret`), so a "
-        "truncated, edited, stale or planted entry (a pull request can add files beside output/) is ignored and "
-        "written again. A run prunes the entries it did not use. Where the rest of the time goes in the 10,000-SLO "
-        f"incremental generate ({INCREMENTAL_PROFILE_10K['total']:.1f} s profiled): everything the run redoes for "
-        "every service, the changed one's render being the smallest part. The 2 s goal needs the model and the "
-        "per-service lint findings cached per service, and the files spanning services built from per-service parts:",
+        "SHA-256 of what it depends on (spec bytes and names, the project's sections, render options, slogen's "
+        "version and every file of its package) and sealed with an HMAC under a secret of the user's "
+        "(`~/.cache/slogen/cache-secret`), so a truncated, edited, stale or planted entry (a pull request can add "
+        "files beside output/) is ignored and written again. A run prunes the entries it did not use. Where the "
+        f"10,000-SLO incremental generate spends its time ({INCREMENTAL_PROFILE_10K['total']:.1f} s profiled; "
+        "cProfile roughly doubles Python-heavy parts, not system calls):",
         profile,
     ]
 

@@ -280,14 +280,15 @@ def _incremental(
 ) -> tuple[Outcome, dict[str, bytes]]:
     """generate_tree with every spec valid and outlined: the model of each service the cache misses, the project's
     sections, and the rest from the cache."""
-    sections, section_problems = model.build_sections([spec.loaded(cached) for spec in specs if spec.sections])
+    section_documents = [spec.loaded(cached) for spec in specs if spec.sections]
+    sections, section_problems = model.build_sections(section_documents)
     options = project_options(options, sections)
     by_service: dict[str, list[_Spec]] = {}
     for spec in specs:
         by_service.setdefault(spec.service, []).append(spec)
     names = sorted(by_service)
     options_key = cache.digest(repr(options))
-    sections_key = cache.digest(*(spec.digest for spec in specs if spec.sections))
+    sections_key = _sections_key(section_documents)
     files_keys: dict[str, str] = {}
     unit_keys: dict[str, str] = {}
     for name in names:
@@ -333,6 +334,16 @@ def _incremental(
     files = [file for name in names for file in found.get(name, [])]
     files.extend(_project_files(outcome, whole, options, cached))
     return outcome, tree_of(files)
+
+
+def _sections_key(documents: list[Document]) -> str:
+    """What a service's findings and summary read of the project's sections: their values, and which files hold them
+    (a finding may name one), not the rest of those files, which are services of their own."""
+    parts = [
+        json.dumps([d.file, d.output_name, {k: d.data[k] for k in model.SECTIONS if k in d.data}], ensure_ascii=False)
+        for d in documents
+    ]
+    return cache.digest(*parts)
 
 
 def _project_files(

@@ -277,6 +277,11 @@ def test_a_cached_run_finds_and_writes_what_an_uncached_run_does_after_each_chan
     linted.clear()
     assert run(fleet, out) == changed != expected
     assert sorted(set(linted)) == ["svc-0002"]
+    change_objective(holder)  # a service of the file that holds the sections, not the sections
+    changed = run(fleet)
+    linted.clear()
+    assert run(fleet, out) == changed
+    assert sorted(set(linted)) == ["svc-0000"]
     holder.write_text(holder.read_text(encoding="utf-8").replace("  base_url: https://runbooks.example.com/\n", ""))
     changed = run(fleet)
     linted.clear()
