@@ -299,21 +299,7 @@ def _incremental(
     found = {
         name: files for name in names if (files := cache.files_from(cached.get_bytes("services", files_keys[name])))
     }
-    rebuilt = [name for name in names if name not in units or name not in found]
-    built, problems = model.build_services([spec.loaded(cached) for name in rebuilt for spec in by_service[name]])
-    owner = {document.file: service.name for service in built for document in service.documents}
-    model_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
-    for finding in problems:
-        model_findings[owner[finding.file]].append(finding)
-    lint_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
-    for finding in lint.lint(replace(sections, services=built), lint.SERVICE_RULES):
-        if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
-            lint_findings[owner[finding.file]].append(finding)
-    for service in built:
-        if service.name not in units:
-            summary = fleet.summarise(service, sections, options, PART_MAKERS)
-            units[service.name] = _Unit(model_findings[service.name], lint_findings[service.name], summary)
-            cached.put("units", unit_keys[service.name], units[service.name].entry())
+    built = {service.name: service for service in _units(sections, options, by_service, units, unit_keys, cached)}
     whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
     outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
     found_by_lint = [f for name in names for f in units[name].lint_findings]
@@ -323,7 +309,12 @@ def _incremental(
     outcome.findings.sort()
     if not outcome.ok:
         return outcome, {}
-    unrendered = [service for service in built if service.name not in found]
+    unrendered_names = [name for name in names if name not in found]
+    rebuilt, _problems = model.build_services(
+        [spec.loaded(cached) for name in unrendered_names if name not in built for spec in by_service[name]]
+    )
+    built.update((service.name, service) for service in rebuilt)
+    unrendered = [built[name] for name in unrendered_names]
     for service, (serialised, problems) in zip(
         unrendered, _render_services(unrendered, options, progress), strict=True
     ):
@@ -344,6 +335,34 @@ def _sections_key(documents: list[Document]) -> str:
         for d in documents
     ]
     return cache.digest(*parts)
+
+
+def _units(
+    sections: model.Project,
+    options: RenderOptions,
+    by_service: dict[str, list[_Spec]],
+    units: dict[str, _Unit],
+    unit_keys: dict[str, str],
+    cached: Cache,
+) -> tuple[model.Service, ...]:
+    """Build the model of every service `units` misses, find its model and lint findings and summarise it, adding
+    each unit to `units` and the cache; the services built. The rules about one service run over all of them at
+    once (a promtool check each, not one per service), and each finding goes to the service whose spec holds it."""
+    missing = [name for name in sorted(by_service) if name not in units]
+    built, problems = model.build_services([spec.loaded(cached) for name in missing for spec in by_service[name]])
+    owner = {document.file: service.name for service in built for document in service.documents}
+    model_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
+    for finding in problems:
+        model_findings[owner[finding.file]].append(finding)
+    lint_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
+    for finding in lint.lint(replace(sections, services=built), lint.SERVICE_RULES):
+        if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
+            lint_findings[owner[finding.file]].append(finding)
+    for service in built:
+        summary = fleet.summarise(service, sections, options, PART_MAKERS)
+        units[service.name] = _Unit(model_findings[service.name], lint_findings[service.name], summary)
+        cached.put("units", unit_keys[service.name], units[service.name].entry())
+    return built
 
 
 def _project_files(

@@ -162,6 +162,19 @@ def test_check_reports_every_finding_of_a_cached_spec_each_run(fleet, tmp_path):
     assert slogen("check", "--specs", fleet, "--out", out, code=1) == first  # the second from the cache
 
 
+def test_a_lint_error_of_a_cached_service_is_reported_every_run(fleet, tmp_path, linted):
+    """The run fails on slo-target's error whether the service's findings are found or read from the cache."""
+    out = tmp_path / "out"
+    generate(fleet, out)
+    spec = fleet / "svc-0001.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("objective: 99.9", "objective: 100", 1), "utf-8")
+    first = slogen("check", "--specs", fleet, "--out", out, code=1)
+    assert "objective 100 leaves a zero error budget" in first
+    linted.clear()
+    assert slogen("check", "--specs", fleet, "--out", out, code=1) == first
+    assert linted == []  # the second run's findings came from the cache
+
+
 def test_check_after_an_incremental_generate_finds_no_drift_and_then_the_change(fleet, tmp_path):
     out = tmp_path / "out"
     generate(fleet, out)
