@@ -27,9 +27,11 @@ check: $(STAMP) tools
 	$(BIN)/slogen check --specs slo_specs --out output
 
 # Everything: unit, slow promtool scenarios and e2e tests, then drift and `slogen test` on output/.
-# One pytest worker per core; --dist loadfile keeps each module (and its e2e stack) on one worker.
+# One pytest worker per core; --dist loadfile keeps each module (and its e2e stack) on one worker. The `alone`
+# tests (vmalert against Prometheus, both evaluating every second) run afterwards without a second worker's load.
 test: $(STAMP) tools
-	$(BIN)/pytest -q -n auto --dist loadfile --durations=15
+	$(BIN)/pytest -q -n auto --dist loadfile --durations=15 -m "not alone"
+	$(BIN)/pytest -q -m alone
 	$(BIN)/slogen check --specs slo_specs --out output
 	$(BIN)/slogen test --out output
 

@@ -37,7 +37,7 @@ from .vmstack import (
     vmalert_rule_files,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.alone]  # two rulers a second apart: run with the machine to themselves
 
 WARM_UP = 60  # seconds for every SLO's ratio and budget to be recorded by vmalert (observed: 3-6 s)
 FIRE_TIMEOUT = 60  # seconds for the outage page to fire in vmalert (observed: 16-19 s; Prometheus 9-12 s)
