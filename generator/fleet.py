@@ -78,13 +78,9 @@ def summarise(
     )
 
 
-def sections_of(project: Project) -> Project:
-    return replace(project, services=())
-
-
 def of(project: Project, options: "RenderOptions", makers: tuple[PartMaker, ...]) -> Fleet:
     """The fleet of a project whose every service's model is built."""
-    sections = sections_of(project)
+    sections = replace(project, services=())
     return Fleet(sections, tuple(summarise(s, sections, options, makers) for s in project.services))
 
 

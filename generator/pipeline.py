@@ -132,7 +132,7 @@ def generate(
     for service in progress(project.services):
         for target in TARGETS:
             _collect(outcome, target.service_files, service, options)
-    whole = fleet.of(project, options, PART_MAKERS)
+    whole = fleet_of(project, options)
     for target in TARGETS:
         _collect(outcome, target.project_files, whole, options)
     return outcome
@@ -168,7 +168,7 @@ def generate_tree(
     for serialised, problems in _render_services(list(project.services), options, progress):
         files.extend(serialised)
         outcome.findings.extend(problems)
-    files.extend(_project_files(outcome, fleet.of(project, options, PART_MAKERS), options, cached))
+    files.extend(_project_files(outcome, fleet_of(project, options), options, cached))
     return outcome, tree_of(files)
 
 

@@ -12,10 +12,10 @@ from generator.render.alertmanager import (
     SecretInOutput,
     alert_labels,
     inhibit_rules,
-    parts_of,
     receiver_config,
     render_alertmanager,
     render_route_tests,
+    service_part,
 )
 from generator.render.rules import render_rules
 from generator.routing import Receiver, Routing
@@ -27,6 +27,11 @@ from testing.servers import Alertmanager, wait_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "routing.yaml"
 SPECS = Path(__file__).parents[1] / "slo_specs"
+
+
+def parts_of(built: Project) -> list[dict]:
+    """Each service's service_part, as the Alertmanager target reads them from the fleet."""
+    return [service_part(service, built.routing) for service in built.services]
 
 
 def routed(built: Project) -> tuple[Routing, list]:

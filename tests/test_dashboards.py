@@ -6,6 +6,7 @@ not depend on the SLOs, and the fleet overview."""
 import json
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import attr
@@ -40,6 +41,12 @@ CHOSEN = {
 }
 
 
+def fleet_counts(services: Sequence[model.Service]) -> dashboards.FleetCounts:
+    """What the grafana target counts from the fleet's summaries, counted from the services' models."""
+    slos = [slo for service in services for slo in service.slos]
+    return dashboards.FleetCounts(len(services), len(slos), dashboards.lowest_page_burn(slos))
+
+
 def project_of(*paths: Path) -> model.Project:
     outcome = pipeline.check(list(paths), rules=())
     assert outcome.ok, [f.text() for f in outcome.findings]
@@ -61,8 +68,8 @@ def rendered(bookiji) -> dict[str, dict]:
     """Every dashboard the Bookiji specs generate, by uid, after a JSON round trip (what Grafana reads)."""
     found = [dashboards.render_dashboard(s) for s in bookiji.services]
     found += [
-        dashboards.render_overview(dashboards.fleet_counts(bookiji.services)),
-        dashboards.render_detail(dashboards.fleet_counts(bookiji.services)),
+        dashboards.render_overview(fleet_counts(bookiji.services)),
+        dashboards.render_detail(fleet_counts(bookiji.services)),
     ]
     return {d["uid"]: json.loads(json.dumps(d, sort_keys=True)) for d in found}
 
@@ -184,7 +191,7 @@ def test_grafanalib_defaults_do_not_leak(rendered):
 
 
 def test_rendering_prints_nothing(bookiji, capsys):
-    dashboards.render_overview(dashboards.fleet_counts(bookiji.services))
+    dashboards.render_overview(fleet_counts(bookiji.services))
     assert capsys.readouterr().out == ""
 
 
@@ -222,9 +229,7 @@ def test_the_overview_is_the_same_for_one_service_or_many(tmp_path):
     one, many = tmp_path / "one", tmp_path / "many"
     scale.write_fleet(one, scale.SLOS_PER_SERVICE)
     scale.write_fleet(many, 12 * scale.SLOS_PER_SERVICE)
-    small, big = (
-        dashboards.render_overview(dashboards.fleet_counts(project_of(specs).services)) for specs in (one, many)
-    )
+    small, big = (dashboards.render_overview(fleet_counts(project_of(specs).services)) for specs in (one, many))
     assert small["description"].endswith("(1 service, 10 SLOs), worst error budget first.")
     assert big["description"].endswith("(12 services, 120 SLOs), worst error budget first.")
     assert {**small, "description": ""} == {**big, "description": ""}
@@ -328,8 +333,8 @@ def test_the_detail_dashboard_is_the_same_whatever_the_slos(bookiji, checkout):
     files named in its description differ."""
     alone = model.Project(services=(checkout,), deploy=bookiji.deploy)
     big, small = (
-        dashboards.render_detail(dashboards.fleet_counts(bookiji.services)),
-        dashboards.render_detail(dashboards.fleet_counts(alone.services)),
+        dashboards.render_detail(fleet_counts(bookiji.services)),
+        dashboards.render_detail(fleet_counts(alone.services)),
     )
     assert {**big, "description": ""} == {**small, "description": ""}
     assert "bookiji" not in json.dumps({**big, "description": ""})
@@ -494,8 +499,8 @@ def test_uids_are_stable_and_fit_grafanas_limit():
 
 def test_schema_version_is_a_parameter(bookiji, checkout):
     assert dashboards.render_dashboard(checkout, 41)["schemaVersion"] == 41
-    assert dashboards.render_detail(dashboards.fleet_counts(bookiji.services), 41)["schemaVersion"] == 41
-    assert dashboards.render_overview(dashboards.fleet_counts(bookiji.services), 41)["schemaVersion"] == 41
+    assert dashboards.render_detail(fleet_counts(bookiji.services), 41)["schemaVersion"] == 41
+    assert dashboards.render_overview(fleet_counts(bookiji.services), 41)["schemaVersion"] == 41
 
 
 def test_provisioning_file_is_a_file_provider():

@@ -60,7 +60,9 @@ def test_the_info_series_gives_the_detail_dashboard_each_histogram_and_threshold
     }
     assert info["cls"]["sli_threshold"] == "0.1" and info["lcp"]["sli_threshold"] == "2.5"
     assert info["cls"]["sli_histogram"].split("{")[0].endswith("_bucket")
-    detail = dashboards.render_detail(dashboards.fleet_counts(outcome.project.services))
+    detail = dashboards.render_detail(
+        dashboards.FleetCounts(len(outcome.project.services), len(list(outcome.project.slos())), None)
+    )
     latency = next(p for row in detail["panels"] for p in row.get("panels", []) if "$sli_threshold" in p["title"])
     assert latency["fieldConfig"]["defaults"]["unit"] == "none"  # unitless or seconds, whichever SLO is chosen
 

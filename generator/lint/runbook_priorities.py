@@ -2,17 +2,17 @@
 with needs them: a runbook page that cannot say how fast to respond leaves the on-call engineer guessing."""
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..findings import WARNING, Finding
 from ..fleet import Fleet, Part
 from ..model import Project, Service
+from ..targets.base import RenderOptions
 
 ID = "runbook-priorities"
 NAME = ID
 
 
-def service_part(service: Service, sections: Project, options: Any) -> Part:
+def service_part(service: Service, sections: Project, options: RenderOptions | None) -> Part:
     """Each priority the service's alerts fire with, and the first alert that does, in rule order (when there are
     response times to check them against)."""
     used: dict[str, str] = {}

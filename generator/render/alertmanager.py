@@ -46,11 +46,6 @@ def service_part(service: Service, routing: Routing | None) -> JSON:
     }
 
 
-def parts_of(project: Project) -> list[JSON]:
-    """service_part of every service of a project whose models are built."""
-    return [service_part(service, project.routing) for service in project.services]
-
-
 def render_alertmanager(routing: Routing, parts: list[JSON]) -> JSON:
     """alertmanager.yml from the routing section and each service's service_part."""
     config: JSON = {

@@ -8,7 +8,7 @@ collapsed. The detail dashboard shows whichever SLO its variables choose, its ob
 from the series the rules record, so no dashboard grows a section per SLO.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -762,11 +762,6 @@ class FleetCounts:
     def counted(self) -> str:
         """What a fleet-wide dashboard's description says instead of naming every spec file: "3 services, 12 SLOs"."""
         return f"{self.services} service{'s' * (self.services != 1)}, {self.slos} SLO{'s' * (self.slos != 1)}"
-
-
-def fleet_counts(services: Sequence[Service]) -> FleetCounts:
-    slos = [slo for service in services for slo in service.slos]
-    return FleetCounts(len(services), len(slos), lowest_page_burn(slos))
 
 
 def render_overview(fleet: FleetCounts, schema_version: int = compat.DEFAULT_SCHEMA_VERSION) -> JSON:
