@@ -5,11 +5,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import pipeline
 from generator.document import Document, LoadError
+from generator.inputs import yaml_spec
 from generator.inputs.yaml_spec import MAX_NODES
 from generator.load import discover, load
+from tests.fuzz.mutate import make_case
+from tests.fuzz.mutate import seeds as fuzz_seeds
 
 
 def write(path: Path, text: str) -> Path:
@@ -579,3 +583,66 @@ def test_a_plain_tag_on_a_value_it_cannot_hold_is_a_finding_not_a_traceback(tmp_
     error = load_error(tmp_path, f"apiVersion: slogen/v1\nservice: {value}\n")
     assert (error.line, error.column) == (2, 10)
     assert str(error).startswith(f"{value.split()[1]!r} is not a valid {value.split()[0][2:]}")
+
+
+# --- libyaml's parser and PyYAML's ------------------------------------------------------------------
+
+
+REPO = Path(__file__).parents[1]
+
+
+def read_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What a spec loads as (its data and positions, or its LoadError's words and place) through libyaml's parser,
+    and through PyYAML's alone."""
+
+    def outcome() -> object:
+        try:
+            return yaml_spec._load_yaml(text)
+        except LoadError as err:
+            return str(err), err.line, err.column
+
+    fast = outcome()
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml_spec, "_FastSpecLoader", yaml_spec._SpecLoader)
+        python = outcome()
+    return fast, python
+
+
+def test_specs_are_parsed_by_libyaml():
+    assert issubclass(yaml_spec._FastSpecLoader, yaml.cyaml.CParser)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for d in ("slo_specs", "tests/fixtures") for p in (REPO / d).rglob("*.y*ml")),
+    ids=lambda p: p.relative_to(REPO).as_posix(),
+)
+def test_both_parsers_read_every_spec_and_fixture_alike(path, monkeypatch):
+    fast, python = read_both(path.read_text(encoding="utf-8"), monkeypatch)
+    assert fast == python
+
+
+def test_both_parsers_read_fuzzed_specs_alike(monkeypatch):
+    """Careless and hostile edits of the fixtures (tests/fuzz): the same data, the same positions, and where libyaml
+    refuses a document, PyYAML's error in the same words at the same place. The one difference: an empty value in a
+    flow mapping (`{a: }`), which libyaml places at the closing brace, one column after PyYAML."""
+    all_seeds = fuzz_seeds()
+    refused = 0
+    for index in range(300):
+        text = make_case(11, index, all_seeds).text
+        fast, python = read_both(text, monkeypatch)
+        if isinstance(fast, tuple) and isinstance(python, tuple) and len(fast) == 3 and isinstance(fast[1], dict):
+            assert fast[0] == python[0] and fast[2] == python[2]
+            assert {k: v for k, v in fast[1].items() if _value(fast[0], k) is not None} == {
+                k: v for k, v in python[1].items() if _value(python[0], k) is not None
+            }
+        else:
+            refused += 1
+            assert fast == python
+    assert 0 < refused < 300  # the cases cover both
+
+
+def _value(data: object, path: tuple) -> object:
+    for step in path:
+        data = data[step]  # type: ignore[index]
+    return data

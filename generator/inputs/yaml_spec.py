@@ -1,10 +1,10 @@
 """YAML specs, loaded with safe_load semantics while recording the line and column of every value."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -17,23 +17,32 @@ SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 _NULL_SPELLINGS = ("", "~", "null", "Null", "NULL")
 _UNPARSED = object()
 _QUOTE_LIMIT = 80  # characters of a value quoted in a message, as in validate.py
+Read = TypeVar("Read")
 _SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
 
 
-class _SpecLoader(yaml.SafeLoader):
-    """SafeLoader, plus YAML 1.2's exponent floats: PyYAML (YAML 1.1) reads `1e9` as text, which a spec
-    author never means. The subclass keeps PyYAML's own SafeLoader unchanged.
+class _SpecResolver(yaml.resolver.Resolver):
+    """PyYAML's resolver, plus YAML 1.2's exponent floats: PyYAML (YAML 1.1) reads `1e9` as text, which a spec
+    author never means. The subclass keeps PyYAML's own resolver unchanged."""
 
-    It also counts nodes and nesting while composing: PyYAML's composer recurses once per level (a
-    RecursionError near 500) and builds the whole node graph before anything else could count it."""
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
+class _SpecComposing(yaml.composer.Composer, yaml.constructor.SafeConstructor, _SpecResolver):
+    """safe_load's composer, constructor and resolver over either parser below. The composer counts nodes and
+    nesting as it goes: it recurses once per level (a RecursionError near 500) and builds the whole node graph
+    before anything else could count it. It comes first in a loader's bases, before libyaml's parser, which
+    has a composer of its own that counts nothing."""
+
+    peek_event: Callable[[], yaml.Event]  # the parser's
+
+    def __init__(self) -> None:
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _SpecResolver.__init__(self)
         self.composed = 0
         self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        event: yaml.Event = self.peek_event()
         self.composed += 1
         if self.composed > MAX_NODES:
             raise too_many(_position(event.start_mark))
@@ -47,6 +56,37 @@ class _SpecLoader(yaml.SafeLoader):
             self.depth -= opens
 
 
+class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+try:
+    from yaml._yaml import CParser as _LibyamlParser
+except ImportError:  # PyYAML built without libyaml: every spec takes the Python parser, slower, same data
+    _LibyamlParser = _PythonParser  # type: ignore[assignment,misc]
+
+
+class _SpecLoader(_SpecComposing, _PythonParser):
+    """PyYAML's parser in Python: its errors are the ones _PLAIN_PROBLEMS words for the spec author."""
+
+    def __init__(self, stream: str):
+        _PythonParser.__init__(self, stream)  # the reader checks every character here, before any parsing
+        _SpecComposing.__init__(self)
+
+
+class _FastSpecLoader(_SpecComposing, _LibyamlParser):
+    """libyaml's scanner and parser, a tenth of the time on a fleet's specs. For every document both parsers
+    accept the events are the same, and so are the nodes and their marks (tests/test_yaml_spec.py); a document
+    libyaml refuses is read again by _SpecLoader (_parsing), so the error is in the same words either way."""
+
+    def __init__(self, stream: str):
+        _LibyamlParser.__init__(self, stream)
+        _SpecComposing.__init__(self)
+
+
 def _short(text: str) -> str:
     """A value quoted in a message, cut short: a message never prints a whole file."""
     quoted = repr(text)
@@ -58,7 +98,7 @@ def _position(mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
-_SpecLoader.add_implicit_resolver(
+_SpecResolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
@@ -102,14 +142,31 @@ def load(path: Path, display: str, root: Path, text: str) -> Document:
 def load_all(display: str, text: str) -> list[Document]:
     """Every document of a multi-document file (`---`), each with its own positions, which are lines of the
     whole file. For `slogen import`: other tools' files hold several documents; slogen's own specs hold one."""
-    documents = []
-    with _parsing(text) as loader:
+
+    def read(loader: _SpecComposing) -> list[Document]:
+        documents = []
         while loader.check_node():
             node, builder = loader.get_node(), _NodeBuilder(loader, dates_as_text=True)
             data = builder.build(node, ()) if node is not None else None
             if data is not None:
                 documents.append(Document(display, data, builder.positions, builder.key_positions))
-    return documents
+        return documents
+
+    return _parsed(text, read)
+
+
+def _parsed(text: str, read: Callable[[_SpecComposing], Read]) -> Read:
+    """read(loader) over libyaml's events; for a document libyaml refuses, over PyYAML's, which words the error."""
+    try:
+        fast = _FastSpecLoader(text)
+        try:
+            return read(fast)
+        finally:
+            fast.dispose()
+    except yaml.YAMLError:
+        pass
+    with _parsing(text) as loader:
+        return read(loader)
 
 
 @contextmanager
@@ -148,10 +205,12 @@ def _syntax_error(err: yaml.MarkedYAMLError) -> LoadError:
 
 
 def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
-    with _parsing(text) as loader:
+    def read(loader: _SpecComposing) -> tuple[Any, _NodeBuilder]:
         node = loader.get_single_node()
         builder = _NodeBuilder(loader)
-        data = builder.build(node, ()) if node is not None else None
+        return (builder.build(node, ()) if node is not None else None), builder
+
+    data, builder = _parsed(text, read)
     if data is None:
         raise LoadError("the file is empty; a spec starts with apiVersion: slogen/v1")
     return data, builder.positions, builder.key_positions
@@ -160,7 +219,7 @@ def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath,
 class _NodeBuilder:
     """Builds plain data from a YAML node graph with safe_load semantics, recording positions."""
 
-    def __init__(self, loader: _SpecLoader, dates_as_text: bool = False):
+    def __init__(self, loader: _SpecComposing, dates_as_text: bool = False):
         self.loader = loader
         # Other tools' files (slogen import) write timestamps unquoted (OpenSLO's `startTime: 2022-01-01 12:00:00`);
         # their importers read them as text. In a slogen spec a date is always a mistake.
