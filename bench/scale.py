@@ -576,9 +576,9 @@ def markdown(result: dict) -> str:
         parts.append(
             f"For scale: only serialising the {rows[-1]['output_mib']} MiB that {goal['slos']:,} SLOs produce, with "
             f"slogen's own writer, takes {rows[-1]['floor']:.1f} s here; the rest is loading, validating, modelling, "
-            "linting and rendering (the profile below). Services render in worker "
-            "processes from 64 services on, when the load average leaves a core idle (pipeline.WORKERS_FROM); on this "
-            "shared machine it rarely does."
+            "linting and rendering (the profile below). Specs are read and checked in worker processes from 64 "
+            "spec files on, and services rendered from 64 services on, one worker per core the machine leaves idle "
+            "while the run samples /proc/stat for 0.1 s (generator/workers.py)."
         )
     if all("incremental" in r for r in rows):
         parts += _incremental_part(result)

@@ -1,14 +1,13 @@
 """load → validate → model → lint → render: the use case every CLI command runs a prefix of."""
 
+import functools
 import json
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from . import cache, fleet, inputs, lint, model, targets
+from . import cache, fleet, inputs, lint, model, targets, workers
 from .cache import Cache
 from .document import Document, LoadError, display_name
 from .findings import Finding, has_errors
@@ -24,8 +23,6 @@ DEFAULT_OPTIONS = RenderOptions()  # frozen, so one instance can safely be every
 # Services a run must render before worker processes pay: the bench fleet renders about 15 services a second on
 # one core, and workers spend about 15 % more CPU in all (forking, sending the bytes back) besides starting up.
 WORKERS_FROM = 64
-MAX_WORKERS = 4
-CHUNKS_PER_WORKER = 8  # small enough that one slow chunk does not leave the other cores idle at the end
 
 
 @dataclass
@@ -56,8 +53,7 @@ def check(paths: list[Path], rules: tuple[lint.Rule, ...] = lint.RULES, names: S
     present = [p for p in paths if p.exists()]
     valid: list[Document] = []
     invalid: list[Document] = []
-    for path in discover(present):
-        document, problems, _key = _read(path, present, names, None)
+    for document, problems, _key in _read_all(list(discover(present)), present, names, None):
         outcome.findings.extend(problems)
         if document is not None:
             (invalid if problems else valid).append(document)
@@ -70,34 +66,64 @@ def check(paths: list[Path], rules: tuple[lint.Rule, ...] = lint.RULES, names: S
     return outcome
 
 
-def _read(
-    path: Path, given: list[Path], names: SpecNames | None, cached: Cache | None
-) -> tuple[Document | None, list[Finding], str | None]:
+_Read = tuple[Document | None, list[Finding], str | None]
+# YAML spec files a run must load and check before worker processes pay: one takes about 6 ms on one core, and its
+# document travels back pickled in a tenth of that.
+READERS_FROM = 64
+
+
+def _read(path: Path, given: list[Path], names: SpecNames | None, cached: Cache | None) -> _Read:
     """One spec file: its document (None when it cannot be loaded), its load or schema findings, and the digest of
     its bytes and names when the cache keeps its document (_document_key)."""
+    return _read_all([path], given, names, cached)[0]
+
+
+def _read_all(paths: list[Path], given: list[Path], names: SpecNames | None, cached: Cache | None) -> list[_Read]:
+    """_read of each path, in order. The YAML specs the cache lacks are loaded and checked in worker processes
+    when there are READERS_FROM of them (a Jsonnet spec's document holds a function, which does not pickle, and
+    its evaluation runs in a process of its own anyway)."""
+    keys = [_document_key(path, given, names) if cached else None for path in paths]
+    reads: list[_Read | None] = [
+        (*hit, key) if cached and key and (hit := _cached_document(cached, path, names, key)) else None
+        for path, key in zip(paths, keys, strict=True)
+    ]
+    missing = [index for index, read in enumerate(reads) if read is None]
+    shared = [index for index in missing if inputs.loader_for(paths[index]) in (None, inputs.yaml_spec.load)]
+    load_checked = functools.partial(_load_checked, given=given, names=names)
+    loaded = dict(zip(shared, workers.forked_map(load_checked, [paths[i] for i in shared], READERS_FROM), strict=True))
+    for index in missing:
+        document, problems = loaded[index] if index in loaded else load_checked(paths[index])
+        key = keys[index]
+        # Kept only when the file did not change while it was read.
+        if cached and key and document is not None and key == _document_key(paths[index], given, names):
+            cached.put("documents", key, cache.document_entry(document, problems))
+        else:
+            key = None
+        reads[index] = (document, problems, key)
+    return [read for read in reads if read is not None]
+
+
+def _cached_document(
+    cached: Cache, path: Path, names: SpecNames | None, key: str
+) -> tuple[Document, list[Finding]] | None:
+    return cache.document_from(cached.get("documents", key), display_name(path), names(path) if names else "")
+
+
+def _load_checked(path: Path, given: list[Path], names: SpecNames | None) -> tuple[Document | None, list[Finding]]:
     display = display_name(path)
-    origin = names(path) if names else ""
-    root = _root_for(path, given)
-    key = _document_key(path, display, origin, root) if cached else None
-    if cached and key:
-        hit = cache.document_from(cached.get("documents", key), display, origin)
-        if hit:
-            return (*hit, key)
     try:
-        document = load(path, display, root)
+        document = load(path, display, _root_for(path, given))
     except LoadError as err:
-        return None, [Finding(err.file or display, err.line, err.column, "(document)", str(err), "load")], None
+        return None, [Finding(err.file or display, err.line, err.column, "(document)", str(err), "load")]
+    origin = names(path) if names else ""
     document = replace(document, origin=origin) if origin else document
-    problems = validate(document)
-    if cached and key and key == _document_key(path, display, origin, root):  # the file did not change meanwhile
-        cached.put("documents", key, cache.document_entry(document, problems))
-        return document, problems, key
-    return document, problems, None
+    return document, validate(document)
 
 
-def _document_key(path: Path, display: str, origin: str, root: Path) -> str | None:
+def _document_key(path: Path, given: list[Path], names: SpecNames | None) -> str | None:
     """What a YAML spec's document and schema findings depend on; None for what the cache leaves to load(): a
     Jsonnet spec (its imports are other files), a file outside its root, above the size limit or unreadable."""
+    display, origin, root = display_name(path), names(path) if names else "", _root_for(path, given)
     loader = inputs.loader_for(path)
     if loader not in (None, inputs.yaml_spec.load) or not path.resolve().is_relative_to(root.resolve()):
         return None
@@ -212,25 +238,31 @@ def _outlines(paths: list[Path], names: SpecNames | None, cached: Cache) -> list
     known = cached.get("outlines", index)
     known = known if isinstance(known, dict) else {}
     outlines: dict[str, list[object]] = {}
-    specs = []
-    for path in discover(paths):
-        key = _document_key(path, display_name(path), names(path) if names else "", _root_for(path, paths))
+    found = list(discover(paths))
+    keys = [_document_key(path, paths, names) for path in found]
+    specs: list[_Spec | None] = []
+    for path, key in zip(found, keys, strict=True):
         outline = known.get(key) if key else None
         if key and isinstance(outline, list) and len(outline) == 2:
             cached.keep("documents", key)
             outlines[key] = outline
             specs.append(_Spec(path, paths, names, key, str(outline[0]), bool(outline[1])))
-            continue
-        document, problems, key = _read(path, paths, names, cached)
+        else:
+            specs.append(None)
+    unknown = [position for position, spec in enumerate(specs) if spec is None]
+    for position, (document, problems, key) in zip(
+        unknown, _read_all([found[i] for i in unknown], paths, names, cached), strict=True
+    ):
         if document is None or problems:
             return None
         service, sections = document.data["service"], any(s in document.data for s in model.SECTIONS)
         if key:
             outlines[key] = [service, sections]
-        specs.append(_Spec(path, paths, names, key or _evaluated_digest(path, document), service, sections, document))
+        digest = key or _evaluated_digest(found[position], document)
+        specs[position] = _Spec(found[position], paths, names, digest, service, sections, document)
     if outlines != known:
         cached.put("outlines", index, outlines)
-    return specs
+    return [spec for spec in specs if spec is not None]
 
 
 def _evaluated_digest(path: Path, document: Document) -> str:
@@ -392,23 +424,9 @@ def _render_services(
     options: RenderOptions,
     progress: Callable[[Iterable[model.Service]], Iterable[model.Service]] = iter,
 ) -> list[tuple[list[SerialisedFile], list[Finding]]]:
-    """Each service's files, serialised, with its render findings, in the services' order. From WORKERS_FROM
-    services on, worker processes share the work, one per core: forked, each inherits the model and the options,
-    so only the bytes travel back. Leaving the pool ends its workers, also when the run is stopped at a limit."""
-    workers = _idle_cores()
-    if workers < 2 or len(services) < WORKERS_FROM:
-        return [_render_service(service, options) for service in progress(services)]
-    chunk = max(1, len(services) // (workers * CHUNKS_PER_WORKER))
-    with multiprocessing.get_context("fork").Pool(workers, _adopt, (services, options)) as pool:
-        return pool.map(_render_adopted, range(len(services)), chunksize=chunk)
-
-
-def _idle_cores() -> int:
-    """The cores this run can have: its own, plus those the load average leaves idle. Forking costs about 15 %
-    more CPU in all, so on a machine whose cores are all busy (a shared CI runner) workers only slow the run."""
-    cores = len(os.sched_getaffinity(0))
-    idle = cores - max(os.getloadavg()[0], 1.0)  # this run itself is one of the processes the load counts
-    return max(1, min(cores, MAX_WORKERS, 1 + round(idle)))
+    """Each service's files, serialised, with its render findings, in the services' order; in worker processes
+    from WORKERS_FROM services on (workers.forked_map: each inherits the model, and only the bytes travel back)."""
+    return workers.forked_map(functools.partial(_render_service, options=options), services, WORKERS_FROM, progress)
 
 
 def _render_service(service: model.Service, options: RenderOptions) -> tuple[list[SerialisedFile], list[Finding]]:
@@ -416,20 +434,6 @@ def _render_service(service: model.Service, options: RenderOptions) -> tuple[lis
     for target in TARGETS:
         _collect(rendered, target.service_files, service, options)
     return serialise_all(rendered.files), rendered.findings
-
-
-# A worker's services and options, set once as it starts. Forked, it inherits them from the run rather than
-# receiving them pickled, which for a fleet would cost more than rendering.
-_adopted: list[tuple[list[model.Service], RenderOptions]] = []
-
-
-def _adopt(services: list[model.Service], options: RenderOptions) -> None:
-    _adopted[:] = [(services, options)]
-
-
-def _render_adopted(index: int) -> tuple[list[SerialisedFile], list[Finding]]:
-    services, options = _adopted[0]
-    return _render_service(services[index], options)
 
 
 def _serialised(files: list[OutputFile], cached: Cache | None) -> list[SerialisedFile]:

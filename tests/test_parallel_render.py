@@ -1,15 +1,17 @@
-"""Rendering services in forked worker processes (pipeline.WORKERS_FROM): the same bytes as one process, and
-memory counted once by the run limit (budget.resident_bytes), though each worker shares the run's model."""
+"""Reading specs and rendering services in forked worker processes (generator/workers.py): the same bytes and
+findings as one process, and memory counted once by the run limit (budget.resident_bytes), though each worker
+shares the run's model."""
 
 import multiprocessing
 import os
+import shutil
 import signal
 from pathlib import Path
 
 import pytest
 
 from bench import scale
-from generator import budget, pipeline
+from generator import budget, pipeline, workers
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +22,36 @@ def fleet(tmp_path_factory) -> Path:
 
 
 def test_workers_write_the_bytes_one_process_writes(fleet, monkeypatch):
-    monkeypatch.setattr(pipeline, "WORKERS_FROM", 10**6)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 1)
     _, alone = pipeline.generate_tree([fleet])
+    pools = spy_on_pools(monkeypatch)
+    monkeypatch.setattr(pipeline, "WORKERS_FROM", 2)
+    monkeypatch.setattr(pipeline, "READERS_FROM", 2)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 2)
+    outcome, shared = pipeline.generate_tree([fleet])
+    assert outcome.ok
+    assert pools == ["fork", "fork"]  # one to read the specs, one to render the services
+    assert list(shared) == list(alone)  # the same files in the same order
+    assert shared == alone
+
+
+def test_workers_find_what_one_process_finds(fleet, tmp_path, monkeypatch):
+    broken = tmp_path / "specs"
+    shutil.copytree(fleet, broken)
+    spec = sorted(broken.glob("*.yaml"))[1]
+    spec.write_text(spec.read_text().replace("objective:", "objectiv:", 1))
+    monkeypatch.setattr(workers, "idle_cores", lambda: 1)
+    alone = pipeline.check([broken])
+    pools = spy_on_pools(monkeypatch)
+    monkeypatch.setattr(pipeline, "READERS_FROM", 2)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 2)
+    shared = pipeline.check([broken])
+    assert pools == ["fork"]
+    assert not shared.ok
+    assert shared.findings == alone.findings
+
+
+def spy_on_pools(monkeypatch) -> list[str]:
     pools: list[str] = []
     get_context = multiprocessing.get_context
 
@@ -29,14 +59,8 @@ def test_workers_write_the_bytes_one_process_writes(fleet, monkeypatch):
         pools.append(method)
         return get_context(method)
 
-    monkeypatch.setattr(pipeline, "WORKERS_FROM", 2)
-    monkeypatch.setattr(pipeline, "_idle_cores", lambda: 2)
-    monkeypatch.setattr(pipeline.multiprocessing, "get_context", spy)
-    outcome, shared = pipeline.generate_tree([fleet])
-    assert outcome.ok
-    assert pools == ["fork"]
-    assert list(shared) == list(alone)  # the same files in the same order
-    assert shared == alone
+    monkeypatch.setattr(workers.multiprocessing, "get_context", spy)
+    return pools
 
 
 def test_a_forked_child_is_not_counted_for_the_memory_it_shares():
@@ -60,9 +84,27 @@ def test_a_forked_child_is_not_counted_for_the_memory_it_shares():
 
 
 @pytest.mark.parametrize(
-    ("cores", "load", "workers"), [(2, 0.3, 2), (2, 1.2, 2), (2, 1.8, 1), (2, 4.5, 1), (8, 3.0, 4)]
+    ("cores", "idle", "expected"), [(2, 2.0, 2), (2, 1.6, 2), (2, 1.2, 1), (2, 0.1, 1), (8, 7.5, 4), (8, 2.6, 3)]
 )
-def test_workers_only_on_cores_the_load_leaves_idle(monkeypatch, cores, load, workers):
-    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (load, load, load))
-    assert pipeline._idle_cores() == workers
+def test_workers_only_on_cores_the_machine_leaves_idle(monkeypatch, cores, idle, expected):
+    """Sampled from /proc/stat while the run sleeps (its own core counts as idle): 100 ticks per core in all."""
+    ticks = iter([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, round(100 * (cores - idle)), round(100 * idle), 0, 0, 0, 0]])
+    monkeypatch.setattr(workers, "_cpu_times", lambda: next(ticks))
+    monkeypatch.setattr(workers.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: cores)
+    assert workers.idle_cores() == expected
+
+
+@pytest.mark.parametrize(("cores", "load", "expected"), [(2, 0.3, 2), (2, 1.2, 2), (2, 1.8, 1), (8, 3.0, 4)])
+def test_without_proc_stat_the_load_average_decides(monkeypatch, cores, load, expected):
+    monkeypatch.setattr(workers, "_PROC_STAT", "/nonexistent/stat")
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(workers.os, "getloadavg", lambda: (load, load, load))
+    assert workers.idle_cores() == expected
+
+
+def test_the_sample_reads_this_machines_proc_stat():
+    ticks = workers._cpu_times()
+    assert ticks is not None and len(ticks) == 8 and sum(ticks) > 0
+    assert 0 <= workers._idle_now() <= (os.cpu_count() or 1) + 0.01
