@@ -90,7 +90,8 @@ def _read_all(paths: list[Path], given: list[Path], names: SpecNames | None, cac
     missing = [index for index, read in enumerate(reads) if read is None]
     shared = [index for index in missing if inputs.loader_for(paths[index]) in (None, inputs.yaml_spec.load)]
     load_checked = functools.partial(_load_checked, given=given, names=names)
-    loaded = dict(zip(shared, workers.forked_map(load_checked, [paths[i] for i in shared], READERS_FROM), strict=True))
+    count = workers.count(len(shared), READERS_FROM)
+    loaded = dict(zip(shared, workers.forked_map(load_checked, [paths[i] for i in shared], count), strict=True))
     for index in missing:
         document, problems = loaded[index] if index in loaded else load_checked(paths[index])
         key = keys[index]
@@ -327,11 +328,38 @@ def _incremental(
         parts = [part for spec in by_service[name] for part in (spec.output_name, spec.digest)]
         files_keys[name] = cache.digest(cache.slogen_digest(), "service", options_key, *parts)
         unit_keys[name] = cache.digest(cache.slogen_digest(), "unit", options_key, sections_key, *parts)
+    render_problems: list[Finding] = []
     units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
     found = {
         name: files for name in names if (files := cache.files_from(cached.get_bytes("services", files_keys[name])))
     }
-    built = {service.name: service for service in _units(sections, options, by_service, units, unit_keys, cached)}
+    # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
+    # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
+    render = not has_errors(
+        [*section_problems, *(f for u in units.values() for f in (*u.model_findings, *u.lint_findings))]
+    )
+    todo = [name for name in names if name not in units or name not in found]
+    count = workers.count(len(todo), WORKERS_FROM)
+    build = functools.partial(
+        _build,
+        sections=sections,
+        options=options,
+        by_service=by_service,
+        units=units,
+        found=found,
+        render=render,
+        cached=cached,
+        progress=progress if count == 1 else iter,
+    )
+    for batch in workers.forked_map(build, _batches(todo, count), count):
+        for name, unit in batch.units.items():
+            units[name] = unit
+            cached.put("units", unit_keys[name], unit.entry())
+        for name, (serialised, problems) in batch.files.items():
+            found[name] = serialised
+            render_problems.extend(problems)
+            if not problems:
+                cached.put_bytes("services", files_keys[name], cache.files_entry(serialised))
     whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
     outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
     found_by_lint = [f for name in names for f in units[name].lint_findings]
@@ -341,19 +369,7 @@ def _incremental(
     outcome.findings.sort()
     if not outcome.ok:
         return outcome, {}
-    unrendered_names = [name for name in names if name not in found]
-    rebuilt, _problems = model.build_services(
-        [spec.loaded(cached) for name in unrendered_names if name not in built for spec in by_service[name]]
-    )
-    built.update((service.name, service) for service in rebuilt)
-    unrendered = [built[name] for name in unrendered_names]
-    for service, (serialised, problems) in zip(
-        unrendered, _render_services(unrendered, options, progress), strict=True
-    ):
-        found[service.name] = serialised
-        outcome.findings.extend(problems)
-        if not problems:
-            cached.put_bytes("services", files_keys[service.name], cache.files_entry(serialised))
+    outcome.findings.extend(render_problems)
     files = [file for name in names for file in found.get(name, [])]
     files.extend(_project_files(outcome, whole, options, cached))
     return outcome, tree_of(files)
@@ -369,32 +385,67 @@ def _sections_key(documents: list[Document]) -> str:
     return cache.digest(*parts)
 
 
-def _units(
+@dataclass(frozen=True)
+class _Batch:
+    """What building a batch of services gave: the units the cache missed, and the serialised files and render
+    findings of each service rendered."""
+
+    units: dict[str, _Unit]
+    files: dict[str, tuple[list[SerialisedFile], list[Finding]]]
+
+
+def _batches(names: list[str], count: int) -> list[list[str]]:
+    """`names` in batches for `count` workers: one batch for one, so the rules about one service run once (a
+    promtool check each); for several, CHUNKS_PER_WORKER batches each, so one slow batch does not leave the other
+    cores idle at the end."""
+    size = max(1, -(-len(names) // (1 if count == 1 else count * workers.CHUNKS_PER_WORKER)))
+    return [names[start : start + size] for start in range(0, len(names), size)]
+
+
+def _build(
+    names: list[str],
+    *,
     sections: model.Project,
     options: RenderOptions,
     by_service: dict[str, list[_Spec]],
     units: dict[str, _Unit],
-    unit_keys: dict[str, str],
+    found: dict[str, list[SerialisedFile]],
+    render: bool,
     cached: Cache,
-) -> tuple[model.Service, ...]:
-    """Build the model of every service `units` misses, find its model and lint findings and summarise it, adding
-    each unit to `units` and the cache; the services built. The rules about one service run over all of them at
-    once (a promtool check each, not one per service), and each finding goes to the service whose spec holds it."""
-    missing = [name for name in sorted(by_service) if name not in units]
-    built, problems = model.build_services([spec.loaded(cached) for name in missing for spec in by_service[name]])
+    progress: Callable[[Iterable[model.Service]], Iterable[model.Service]],
+) -> _Batch:
+    """Build the models of `names`; find the model and lint findings of each service whose unit `units` misses,
+    and summarise it; render each service whose files `found` misses, when `render` and its own findings allow.
+    The rules about one service run over the batch at once, and each finding goes to the service whose spec
+    holds it. A worker's share of a run (workers.forked_map): it reads only what the run inherited, and the
+    run keeps what it returns."""
+    built, problems = model.build_services([spec.loaded(cached) for name in names for spec in by_service[name]])
+    linted = tuple(service for service in built if service.name not in units)
     owner = {document.file: service.name for service in built for document in service.documents}
-    model_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
+    model_findings: dict[str, list[Finding]] = {service.name: [] for service in linted}
     for finding in problems:
-        model_findings[owner[finding.file]].append(finding)
-    lint_findings: dict[str, list[Finding]] = {service.name: [] for service in built}
-    for finding in lint.lint(replace(sections, services=built), lint.SERVICE_RULES):
+        if owner[finding.file] in model_findings:
+            model_findings[owner[finding.file]].append(finding)
+    lint_findings: dict[str, list[Finding]] = {service.name: [] for service in linted}
+    for finding in lint.lint(replace(sections, services=linted), lint.SERVICE_RULES):
         if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
             lint_findings[owner[finding.file]].append(finding)
-    for service in built:
-        summary = fleet.summarise(service, sections, options, PART_MAKERS)
-        units[service.name] = _Unit(model_findings[service.name], lint_findings[service.name], summary)
-        cached.put("units", unit_keys[service.name], units[service.name].entry())
-    return built
+    batch = _Batch(
+        {
+            service.name: _Unit(
+                model_findings[service.name],
+                lint_findings[service.name],
+                fleet.summarise(service, sections, options, PART_MAKERS),
+            )
+            for service in linted
+        },
+        {},
+    )
+    for service in progress(built):
+        unit = units.get(service.name) or batch.units[service.name]
+        if render and service.name not in found and not has_errors([*unit.model_findings, *unit.lint_findings]):
+            batch.files[service.name] = _render_service(service, options)
+    return batch
 
 
 def _project_files(
@@ -426,7 +477,8 @@ def _render_services(
 ) -> list[tuple[list[SerialisedFile], list[Finding]]]:
     """Each service's files, serialised, with its render findings, in the services' order; in worker processes
     from WORKERS_FROM services on (workers.forked_map: each inherits the model, and only the bytes travel back)."""
-    return workers.forked_map(functools.partial(_render_service, options=options), services, WORKERS_FROM, progress)
+    render = functools.partial(_render_service, options=options)
+    return workers.forked_map(render, services, workers.count(len(services), WORKERS_FROM), progress)
 
 
 def _render_service(service: model.Service, options: RenderOptions) -> tuple[list[SerialisedFile], list[Finding]]:

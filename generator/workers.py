@@ -19,17 +19,20 @@ SAMPLE_SECONDS = 0.1  # how long idle_cores() watches the machine: 10 ticks of t
 _PROC_STAT = "/proc/stat"
 
 
+def count(items: int, least: int) -> int:
+    """How many workers share `items` items: idle_cores() from `least` items on, else only the run itself."""
+    return idle_cores() if items >= least else 1
+
+
 def forked_map(
     function: Callable[[Item], Result],
     items: Sequence[Item],
-    least: int,
+    workers: int,
     progress: Callable[[Iterable[Item]], Iterable[Item]] = iter,
 ) -> list[Result]:
-    """[function(item) for item in items], in worker processes when there are at least `least` items and
-    idle_cores() finds a second core; the results must pickle. `progress` wraps the items in one process (the CLI's
-    progress bar)."""
-    workers = idle_cores() if len(items) >= least else 1
-    if workers < 2:
+    """[function(item) for item in items], shared among `workers` worker processes when that is two or more; the
+    results must pickle. `progress` wraps the items in one process (the CLI's progress bar)."""
+    if workers < 2 or len(items) < 2:
         return [function(item) for item in progress(items)]
     chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, items)) as pool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import scale
-from generator import budget, pipeline, workers
+from generator import budget, cache, pipeline, workers
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,38 @@ def test_workers_find_what_one_process_finds(fleet, tmp_path, monkeypatch):
     assert pools == ["fork"]
     assert not shared.ok
     assert shared.findings == alone.findings
+
+
+def test_a_cached_run_in_workers_finds_and_writes_what_one_process_does(fleet, tmp_path, monkeypatch):
+    """The cached path (a cold cache, then one spec changed, then one broken): each worker builds, lints, summarises
+    and renders its batch of services, and the run keeps what they return, the cache entries too."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    specs = tmp_path / "specs"
+    shutil.copytree(fleet, specs)
+
+    def run(out: str, count: int) -> tuple[list[str], dict[str, bytes]]:
+        monkeypatch.setattr(workers, "idle_cores", lambda: count)
+        outcome, tree = pipeline.generate_tree([specs], cached=cache.for_output(tmp_path / out))
+        return sorted(f.text() for f in outcome.findings), tree
+
+    monkeypatch.setattr(pipeline, "WORKERS_FROM", 2)
+    monkeypatch.setattr(pipeline, "READERS_FROM", 2)
+    pools = spy_on_pools(monkeypatch)
+    first = run("alone", 1)
+    assert pools == [] and first[1]
+    assert run("shared", 2) == first
+    assert pools == ["fork", "fork"]  # one to read the specs, one to build the services
+    spec = specs / "svc-0003.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("objective: 99.5", "objective: 99.7", 1), "utf-8")
+    changed = run("alone", 1)
+    assert changed != first
+    assert run("shared", 2) == changed
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("name: availability-1\n", "name: availability-0\n"), "utf-8"
+    )
+    broken = run("alone", 1)
+    assert broken[1] == {} and any("svc-0003.yaml" in finding for finding in broken[0])
+    assert run("shared", 2) == broken
 
 
 def spy_on_pools(monkeypatch) -> list[str]:
