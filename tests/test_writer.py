@@ -558,6 +558,80 @@ def test_numbers_are_written_as_pyyaml_writes_them(value):
     assert writer._yaml_text(data) == expected
 
 
+SCALARS = [
+    "", " ", "a", "yes", "No", "on", "~", "null", "1e3", "0x1", "0o17", "12:30", "1_000", ".5", "-", "- a", "?", "a: b",
+    "a:b", "# c", "a # c", "'q'", '"d"', "  lead", "trail ", "{x}", "[1]", "*ref", "&a", "!t", "%p", "@", "`", "|", ">",
+    "≥ 99.9 %", "café", "\t", "\x00", "\x7f", "a\nb", "a\nb\n", "\na", " a\nb", "a \nb", "a\n\nb", "x\r\ny",
+    "a\n  b\n", "\x85", "🚀", "a" * 10_001,
+    0, 1, -7, 10**30, 2.5, 1e-07, 0.0, -0.0, 1.0, float("inf"), float("nan"), True, False, None,
+]  # fmt: skip
+KEYS = ["a", "key", "yes", "1", "a: b", "- x", "#x", "~", "'", "with space", "x" * 120, "", "x" * 121, "naïve", "a\nb"]
+
+
+def random_document(rng: random.Random, depth: int = 0) -> object:
+    def node() -> object:
+        roll = rng.random()
+        if depth < 4 and roll < 0.15:
+            return random_document(rng, depth + 1)
+        if roll < 0.6:
+            return rng.choice(SCALARS)
+        return "".join(rng.choice([*":#'\" -\n é{|", "ab"]) for _ in range(rng.randint(0, 6)))
+
+    entries = rng.randint(0, 4)
+    if rng.random() < 0.5:
+        return [node() for _ in range(entries)]
+    return {rng.choice(KEYS[:-3] if rng.random() < 0.95 else KEYS): node() for _ in range(entries)}
+
+
+def test_the_direct_yaml_writer_writes_the_bytes_of_the_event_path_and_of_pyyaml():
+    """_block_text writes the structure itself and takes each scalar's text from libyaml; where it cannot vouch for
+    a document it refuses, and the events path writes it. Random documents: its bytes are the events path's, and
+    those are PyYAML's wherever the events path does not hand the document to PyYAML's emitter itself."""
+    rng = random.Random(18)
+    written = refused = 0
+    for _ in range(1500):
+        data = random_document(rng)
+        expected = yaml.dump(
+            data, Dumper=writer._Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100_000
+        )
+        try:
+            events = yaml.emit(writer._events(data), Dumper=writer._LibyamlDumper, allow_unicode=True, width=100_000)
+        except writer._LibyamlDiffers:
+            events = None
+        else:
+            assert events == expected, repr(data)
+        try:
+            direct = writer._block_text(data)
+        except (writer._Unsure, writer._LibyamlDiffers):
+            refused += 1
+        else:
+            written += 1
+            assert direct == events, repr(data)
+        assert writer._yaml_text(data) == expected, repr(data)
+    assert written > 600 and refused > 100  # both paths taken: the comparison is not empty
+
+
+def test_the_direct_json_writer_writes_json_dumps_bytes():
+    rng = random.Random(24)
+    values = [v for v in SCALARS if type(v) is not str] + [1.5e300, "\u2028", "\x1f", '\\"', "/"]
+    strings = [v for v in SCALARS if type(v) is str]
+    written = 0
+    for _ in range(1000):
+        data = random_document(rng)
+        if rng.random() < 0.3:
+            data = {rng.choice(strings): data, rng.choice(strings): rng.choice(values), "z": [rng.choice(values)]}
+        if rng.random() < 0.05:
+            data = {1: data, 2: (1, 2)}  # what json.dumps converts (int keys) or knows (tuples): its own bytes
+        expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+        assert writer._json_text(data) == expected, repr(data)
+        try:
+            writer._json_node(data, "\n", [])
+            written += 1
+        except writer._Unsure:
+            pass
+    assert written > 800
+
+
 def test_unchanged_files_are_linked_and_changed_or_hand_edited_ones_written(out):
     """After a one-spec change most files are unchanged: the new tree links them rather than writing them again."""
     write(out, tree_of(RULES, TESTS))
