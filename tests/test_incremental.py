@@ -11,6 +11,7 @@ from generator import cache, pipeline
 from generator.cli import main
 from generator.lint import slo_names
 from generator.targets import RenderOptions, prometheus
+from generator.write import SerialisedFile
 
 SERVICES = 3
 
@@ -300,3 +301,12 @@ def test_a_cached_run_finds_and_writes_what_an_uncached_run_does_after_each_chan
     linted.clear()
     assert run(fleet, out) == changed != expected  # the sections changed: every service's findings again
     assert sorted(set(linted)) == [f"svc-{i:04d}" for i in range(SERVICES)]
+
+
+def test_a_services_files_entry_reads_back_as_the_files_and_a_misshapen_one_as_nothing():
+    files = [SerialisedFile("prometheus/rules/a.rules.yml", b"x: 1\n", ("specs/a.yaml",)), SerialisedFile("e.md", b"")]
+    entry = cache.files_entry(files)
+    assert cache.files_from(memoryview(entry)) == files
+    header_length = entry.index(b"\n")
+    for misshapen in (entry[:-1], entry + b"x", entry[header_length:], b"-3" + entry[header_length:], b"", b"7"):
+        assert cache.files_from(memoryview(misshapen)) is None
