@@ -26,7 +26,14 @@ class BurnWindow:
     def factor(self, period: int) -> Decimal:
         """Burn rate that consumes `budget` of the error budget within `long`: budget × period / long,
         to 6 significant digits so a custom 28d pair writes 0.933333, not a 28-digit fraction."""
-        return Decimal(format(self.budget * period / self.long, ".6g"))
+        return _factor(str(self.budget), period, self.long)
+
+
+# Every rule, test, page and annotation of a pair asks again. Keyed by the budget's text, which Decimal reads back
+# exactly: equal budgets spelled differently (0.02, 0.020) give factors spelled differently (14.40, 14.400).
+@lru_cache(maxsize=1024)
+def _factor(budget: str, period: int, long: int) -> Decimal:
+    return Decimal(format(Decimal(budget) * period / long, ".6g"))
 
 
 # SRE Workbook table 5-8: 2 % of the budget in 1 h and 5 % in 6 h page; 10 % in 1 d and in 3 d ticket.

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _UNIT_SECONDS = {"y": 365 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _DURATION = re.compile(r"^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$")
@@ -32,6 +33,7 @@ def parse_duration(text: str, allow_zero: bool = False) -> int:
     return millis // 1000
 
 
+@lru_cache(maxsize=4096, typed=True)  # every rule, test and page spells the same few windows, millions of times a run
 def format_duration(seconds: int) -> str:
     """Canonical short form: 2592000 → '30d', 5400 → '1h30m'. Weeks are spelled in days, as SLO periods are."""
     if seconds <= 0:
@@ -56,5 +58,11 @@ def parse_latency(text: str) -> Decimal:
 
 def format_number(value: Decimal | float | int) -> str:
     """Shortest exact decimal text for PromQL and labels: 0.001, 14.4, 2592000."""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text
+    return _normalised(str(value))
+
+
+# Keyed by the text, not the value: equal values can spell differently (Decimal("-0") == 0, a float equal to a
+# long Decimal), and the text is what the answer depends on.
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return format(Decimal(text).normalize(), "f")

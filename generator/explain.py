@@ -10,6 +10,7 @@ short window, the flap hold, a base window and two evaluations.
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from . import burnrate
 from .burnrate import BurnWindow
@@ -98,13 +99,21 @@ class PairNumbers:
 
 
 def pair_numbers(slo: SLO, pair: BurnWindow) -> PairNumbers:
-    threshold = burnrate.threshold_ratio(pair, slo.period, slo.error_budget)
-    reset = burnrate.reset_bound(pair, slo.base_window, EVALUATION)
+    return _pair_numbers(pair, slo.period, slo.error_budget, slo.base_window)
+
+
+# A fleet's SLOs share a few periods and objectives, and the catalog page and each alert page show the same pairs.
+# Keyed by values: equal budgets spelled differently (0.001, 0.0010) give the same texts, as every number here is
+# rounded and normalised.
+@lru_cache(maxsize=1024)
+def _pair_numbers(pair: BurnWindow, period: int, error_budget: Decimal, base_window: int) -> PairNumbers:
+    threshold = burnrate.threshold_ratio(pair, period, error_budget)
+    reset = burnrate.reset_bound(pair, base_window, EVALUATION)
     return PairNumbers(
         _pair_name(pair),
-        format_number(pair.factor(slo.period)) + "×",
+        format_number(pair.factor(period)) + "×",
         _percent(threshold),
-        tuple(_detection(slo, pair, ratio) for ratio in ERROR_RATIOS),
+        tuple(_detection(pair, period, error_budget, base_window, ratio) for ratio in ERROR_RATIOS),
         format_duration(_ceil_minute(reset)),
     )
 
@@ -118,12 +127,12 @@ def _pair_line(slo: SLO, pair: BurnWindow) -> str:
     )
 
 
-def _detection(slo: SLO, pair: BurnWindow, error_ratio: Decimal) -> str:
+def _detection(pair: BurnWindow, period: int, error_budget: Decimal, base_window: int, error_ratio: Decimal) -> str:
     """Time to fire at this error ratio, and the share of the period's budget spent by then."""
-    elapsed = burnrate.firing_bound(pair, slo.period, slo.error_budget, error_ratio, slo.base_window, EVALUATION)
+    elapsed = burnrate.firing_bound(pair, period, error_budget, error_ratio, base_window, EVALUATION)
     if elapsed is None:
         return "never"
-    spent = float(error_ratio) * elapsed / (float(slo.error_budget) * slo.period)
+    spent = float(error_ratio) * elapsed / (float(error_budget) * period)
     return f"{format_duration(_ceil_minute(elapsed))} ({_percent(Decimal(str(spent)))})"
 
 

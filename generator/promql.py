@@ -8,6 +8,7 @@ subclass that overrides the methods whose text differs, passed to the renderers 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .durations import format_duration, format_number
 from .selector import Matcher, Selector
@@ -21,7 +22,7 @@ class PromQL:
 
     def matchers(self, *matchers: tuple[str, str, str]) -> str:
         """`{alertname=~"A|B", service="x"}` from (label, operator, value), in the given order."""
-        return "{" + ", ".join(Matcher(label, op, value).render() for label, op, value in matchers) + "}"
+        return _matchers_text(matchers)
 
     def labels(self, labels: dict[str, str]) -> str:
         """`{service="x", slo="y"}`: an exact-match selector body, in the given order."""
@@ -96,3 +97,8 @@ class PromQL:
 
 
 PROMETHEUS = PromQL()
+
+
+@lru_cache(maxsize=4096)  # every window's ratio, alert and test of an SLO selects its few series again
+def _matchers_text(matchers: tuple[tuple[str, str, str], ...]) -> str:
+    return "{" + ", ".join(Matcher(label, op, value).render() for label, op, value in matchers) + "}"

@@ -124,11 +124,18 @@ def series_labels(
     match: tuple[Selector, ...], miss: tuple[Selector, ...] = (), fixed: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Labels of a series of match[0]'s metric that every `match` selector selects and no `miss` selector does."""
+    return dict(_series_labels(match, miss, tuple((fixed or {}).items()), SERIES_SEARCH))
+
+
+@lru_cache(maxsize=1024)  # each SLO's tests ask again for every traffic phase; callers get dicts of their own
+def _series_labels(
+    match: tuple[Selector, ...], miss: tuple[Selector, ...], fixed_items: tuple[tuple[str, str], ...], limit: int
+) -> tuple[tuple[str, str], ...]:
     metric = match[0].metric
-    fixed = dict(fixed or {})
+    fixed = dict(fixed_items)
     names = sorted({m.label for s in match + miss for m in s.matchers} - set(fixed) - {"__name__"})
     options = [_candidates(name, match + miss) for name in names]
-    # Only the first SERIES_SEARCH combinations of all candidates are tried. Values that some `match` matcher on
+    # Only the first `limit` combinations of all candidates are tried. Values that some `match` matcher on
     # their label refuses can never be part of an answer, so they are skipped up front (a fleet's subset check of
     # errors against total otherwise tries all 20,000); each kept combination's place in the full product still
     # decides whether it is within the limit, so the answer is the one the full search finds.
@@ -139,23 +146,35 @@ def series_labels(
     ]
     places = [math.prod(len(values) for values in options[k + 1 :]) for k in range(len(options))]
     for combination in itertools.product(*accepted):
-        if sum(i * place for (i, _), place in zip(combination, places, strict=True)) >= SERIES_SEARCH:
+        if sum(i * place for (i, _), place in zip(combination, places, strict=True)) >= limit:
             break
         labels = {**fixed, **{n: v for n, (_, v) in zip(names, combination, strict=True) if v != ""}}
         if all(s.matches(metric, labels) for s in match) and not any(s.matches(metric, labels) for s in miss):
-            return labels
+            return tuple(labels.items())
     wanted = " and ".join(s.render() for s in match)
     avoided = f" but not {' or '.join(s.render() for s in miss)}" if miss else ""
     raise SynthesisError(f"cannot find label values for a test series matching {wanted}{avoided}")
 
 
 def series_text(metric: str, labels: dict[str, str]) -> str:
-    inner = ", ".join(Matcher(k, "=", v).render() for k, v in sorted(labels.items()))
+    return _series_text(metric, tuple(sorted(labels.items())))
+
+
+@lru_cache(maxsize=4096)  # a test writes each of its series and ALERTS samples in several phases and checks
+def _series_text(metric: str, labels: tuple[tuple[str, str], ...]) -> str:
+    inner = ", ".join(Matcher(k, "=", v).render() for k, v in labels)
     return f"{metric}{{{inner}}}"
 
 
 def counter_values(phases: list[tuple[int, Decimal]]) -> str:
     """promtool values for a counter starting at 0 that grows by `increment` per step for `steps` steps."""
+    return _counter_values(tuple(phases))
+
+
+# A fleet's SLOs share a few objectives, so their tests' traffic phases repeat. Keyed by values: equal increments
+# spelled differently (0.5, 0.50) give the same text, as format_number normalises.
+@lru_cache(maxsize=1024)
+def _counter_values(phases: tuple[tuple[int, Decimal], ...]) -> str:
     parts, value = ["0"], Decimal(0)
     for steps, increment in phases:
         if steps <= 0:

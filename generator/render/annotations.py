@@ -5,6 +5,8 @@ through untouched into the rule file. The same template renders the text promtoo
 known alert value (`expected`), so generated tests and rules cannot drift apart.
 """
 
+import re
+from functools import lru_cache
 from typing import assert_never
 
 import jinja2
@@ -37,11 +39,10 @@ _ENV = jinja2.Environment(
 )
 
 _BURN_SUMMARY = _ENV.from_string(
-    "[[ slo.service ]]/[[ slo.name ]][[ where ]] burns its [[ period ]] error budget at [[ value ]]× "
-    "(fires at [[ factor ]]×)"
+    "[[ service ]]/[[ name ]][[ where ]] burns its [[ period ]] error budget at [[ value ]]× (fires at [[ factor ]]×)"
 )
 _BURN_DESCRIPTION = _ENV.from_string(
-    "The [[ long ]] and [[ short ]] error ratios of [[ slo.name ]] ([[ objective ]] % over [[ period ]]) are both "
+    "The [[ long ]] and [[ short ]] error ratios of [[ name ]] ([[ objective ]] % over [[ period ]]) are both "
     "above [[ threshold ]] % errors, a [[ factor ]]× burn: when this fires, [[ budget ]] % of the [[ period ]] error "
     "budget has gone within [[ long ]]. Current [[ long ]] burn rate: [[ value ]]×; at this rate the whole budget "
     "lasts [[ exhaustion ]]."
@@ -166,21 +167,39 @@ def _where(slo: SLO, values: Values, extra: tuple[str, ...] = (), exclude: tuple
     return "".join(f" {name}={values.label(name)}" for name in names) if names else ""
 
 
+# A fleet's burn alerts differ in their SLO's and service's names, labels and value far more often than in their
+# numbers: the templates are rendered once per distinct set of numbers, with markers for the rest that each call
+# fills in, in one pass. Only the markers hold a NUL: the rest of the template's output is its own text, numbers
+# and the period's name.
+_SERVICE, _NAME, _WHERE, _VALUE, _EXHAUSTION = "\0service\0", "\0name\0", "\0where\0", "\0value\0", "\0exhaustion\0"
+_MARKER = re.compile("\0[a-z]+\0")
+
+
 def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
-    common = dict(
-        slo=slo,
-        where=_where(slo, values),
+    factor = window.factor(slo.period)
+    texts = _burn_texts(
         period=slo.period_name,
-        factor=format_number(window.factor(slo.period)),
+        factor=format_number(factor),
         long=format_duration(window.long),
         short=format_duration(window.short),
         objective=format_number(slo.objective_percent),
-        threshold=format_number(window.factor(slo.period) * slo.error_budget * 100),
+        threshold=format_number(factor * slo.error_budget * 100),
         budget=format_number(window.budget * 100),
-        value=values.value(),
-        exhaustion=values.exhaustion(slo.period),
     )
-    return {"summary": _BURN_SUMMARY.render(common), "description": _BURN_DESCRIPTION.render(common)}
+    filled = {
+        _SERVICE: slo.service,
+        _NAME: slo.name,
+        _WHERE: _where(slo, values),
+        _VALUE: values.value(),
+        _EXHAUSTION: values.exhaustion(slo.period),
+    }
+    return {key: _MARKER.sub(lambda marker: filled[marker[0]], text) for key, text in texts}
+
+
+@lru_cache(maxsize=1024)
+def _burn_texts(**numbers: str) -> tuple[tuple[str, str], ...]:
+    common = dict(numbers, service=_SERVICE, name=_NAME, where=_WHERE, value=_VALUE, exhaustion=_EXHAUSTION)
+    return ("summary", _BURN_SUMMARY.render(common)), ("description", _BURN_DESCRIPTION.render(common))
 
 
 def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:

@@ -16,7 +16,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import jinja2
 
@@ -88,6 +88,9 @@ class AlertDoc:
         return self.annotations.get("runbook_url")
 
 
+# The service's catalog page lists what each alert page then shows: both read one rendering of the rules. Callers
+# only read the result.
+@lru_cache(maxsize=16)
 def service_alerts(service: Service) -> tuple[AlertDoc, ...]:
     """Every alert name the service's rules can fire, in rule order, each with its rules as render_rules writes
     them."""
@@ -273,6 +276,7 @@ def cell(text: str) -> str:
     return prose(" ".join(text.split())).replace("|", "\\|")
 
 
+@lru_cache(maxsize=4096)  # every page quotes the same labels and selectors
 def code(text: str) -> str:
     """An inline code span that holds `text` whatever backticks it has (CommonMark: a longer fence)."""
     text = " ".join(text.split())
@@ -339,5 +343,6 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+@cache  # get_template would check the file's modification time on every page
 def _template(name: str) -> jinja2.Template:
     return _environment().get_template(name)

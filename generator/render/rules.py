@@ -6,6 +6,7 @@ zero-traffic interval adds 0/0 to nothing (no NaN is ever stored in a series tha
 """
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import assert_never
 
 from .. import burnrate, naming
@@ -313,16 +314,22 @@ def burn_thresholds(slo: SLO, ql: PromQL = PROMETHEUS) -> list[Rule]:
 
 
 def slo_alert_rule(slo: SLO, alert: SLOAlert, service: Service, ql: PromQL = PROMETHEUS) -> Rule:
-    rule: Rule = {"alert": alert.name, "expr": slo_alert_expr(slo, alert, ql)}
+    expr, texts = _slo_alert_texts(slo, alert, service.dashboard_url, ql)
+    rule: Rule = {"alert": alert.name, "expr": expr}
     if alert.for_:
         rule["for"] = format_duration(alert.for_)
-    rule.update(
-        {
-            "labels": dict(alert.labels),
-            "annotations": annotations.slo_alert(slo, alert, service.dashboard_url, Values()),
-        }
-    )
+    rule.update({"labels": dict(alert.labels), "annotations": dict(texts)})
     return rule
+
+
+# The docs pages and the deploy targets' rule files hold the rules the plain rule file holds: each alert's
+# expression and texts are made once, and every caller gets dicts of its own.
+@lru_cache(maxsize=1024)
+def _slo_alert_texts(
+    slo: SLO, alert: SLOAlert, dashboard_url: str | None, ql: PromQL
+) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    found = annotations.slo_alert(slo, alert, dashboard_url, Values())
+    return slo_alert_expr(slo, alert, ql), tuple(found.items())
 
 
 def slo_alert_expr(slo: SLO, alert: SLOAlert, ql: PromQL = PROMETHEUS) -> str:

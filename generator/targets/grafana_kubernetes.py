@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,14 @@ class Dashboard:
 
 
 def service_dashboard(service: Service, options: RenderOptions) -> Dashboard:
-    text, sources = _plain(service.name, grafana.service_files(service, options))
+    text, sources = _service_plain(service, options)
     finding = partial(service.documents[0].finding, ("service",))
     return Dashboard(service.name, f"slogen-dashboard-{service.name}", text, sources, finding)
+
+
+@lru_cache(maxsize=16)  # the sidecar's ConfigMap and the operator's GrafanaDashboard embed the same file
+def _service_plain(service: Service, options: RenderOptions) -> tuple[str, tuple[str, ...]]:
+    return _plain(service.name, grafana.service_files(service, options))
 
 
 def project_dashboards(fleet: Fleet, options: RenderOptions, target: str) -> list[Dashboard]:
