@@ -331,7 +331,9 @@ def _incremental(
     render_problems: list[Finding] = []
     units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
     found = {
-        name: files for name in names if (files := cache.files_from(cached.get_bytes("services", files_keys[name])))
+        name: files
+        for name in names
+        if (files := cache.files_from(cached.get("services", files_keys[name]), cached.output))
     }
     # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
     # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
@@ -359,7 +361,7 @@ def _incremental(
             found[name] = serialised
             render_problems.extend(problems)
             if not problems:
-                cached.put_bytes("services", files_keys[name], cache.files_entry(serialised))
+                cached.put("services", files_keys[name], cache.files_entry(serialised))
     whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
     outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
     found_by_lint = [f for name in names for f in units[name].lint_findings]

@@ -466,7 +466,7 @@ def _old(real: Path) -> Path:
     return real.with_name(real.name + ".slogen-old")
 
 
-def _current(out: Path) -> Path:
+def current_tree(out: Path) -> Path:
     """output/, or where an interrupted swap left it (`_recover` moves it back on the next write)."""
     real = _real(out)
     old = _old(real)
@@ -490,7 +490,7 @@ def _header_sources(path: Path) -> tuple[str, ...]:
 
 def _managed(out: Path) -> Manifest:
     """The manifest in output/; where it does not name a file's specs (written before it did), the header does."""
-    current = _current(out)
+    current = current_tree(out)
     manifest = current / MANIFEST
     entries = _parse_manifest(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
     return {path: sources or _header_sources(current / path) for path, sources in entries.items()}
@@ -534,7 +534,7 @@ def plan(out: Path, tree: dict[str, bytes], scope: Iterable[str | Path], prune: 
     new = _parse_manifest(tree[MANIFEST].decode("utf-8"))
     outside = _outside([Path(os.path.abspath(p)) for p in scope], os.path.dirname(os.path.abspath(out)))
     held = {} if prune else {p: o for p in new if p in old and (o := outside(old[p]))}
-    current = _current(out)
+    current = current_tree(out)
     present = {p for p in old if p not in new and (current / p).is_file()}
     kept = set() if prune else {p for p in present if not old[p] or outside(old[p])}
     entries = {p: old[p] for p in kept | set(held)} | {p: s for p, s in new.items() if p not in held}
@@ -794,7 +794,7 @@ def drift(out: Path, tree: dict[str, bytes] | Plan) -> list[str]:
     empty when they agree."""
     run = tree if isinstance(tree, Plan) else plan(out, tree, (), prune=True)
     diffs: list[str] = []
-    current = os.fspath(_current(out))
+    current = os.fspath(current_tree(out))
     for relative in sorted(set(run.files) | set(run.removed)):
         expected = run.files.get(relative)
         held = _held(f"{current}/{relative}", expected)

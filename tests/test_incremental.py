@@ -1,6 +1,7 @@
 """Incremental generation (generator/cache.py): after one spec changes, a run re-renders only that spec's service
 and writes the bytes a full run writes; a corrupt or stale cache is ignored, never trusted."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,7 @@ def test_an_entry_for_another_key_is_not_trusted_even_with_a_valid_checksum(flee
     rendered.clear()
     generate(fleet, out)
     assert len(rendered) == 1
-    assert first.read_bytes().partition(b"\n")[2].startswith(first.stem.encode() + b"\n")  # the key it is for
+    assert json.loads(first.read_bytes().partition(b"\n")[2])["key"] == first.name.removesuffix(cache.ENTRY)
 
 
 def test_another_slogen_version_invalidates_every_entry(fleet, tmp_path, rendered, monkeypatch):
@@ -303,10 +304,29 @@ def test_a_cached_run_finds_and_writes_what_an_uncached_run_does_after_each_chan
     assert sorted(set(linted)) == [f"svc-{i:04d}" for i in range(SERVICES)]
 
 
-def test_a_services_files_entry_reads_back_as_the_files_and_a_misshapen_one_as_nothing():
+def test_a_services_files_are_read_back_from_the_output_only_as_the_entry_has_them(tmp_path):
+    out = tmp_path / "out"
     files = [SerialisedFile("prometheus/rules/a.rules.yml", b"x: 1\n", ("specs/a.yaml",)), SerialisedFile("e.md", b"")]
     entry = cache.files_entry(files)
-    assert cache.files_from(memoryview(entry)) == files
-    header_length = entry.index(b"\n")
-    for misshapen in (entry[:-1], entry + b"x", entry[header_length:], b"-3" + entry[header_length:], b"", b"7"):
-        assert cache.files_from(memoryview(misshapen)) is None
+    assert cache.files_from(entry, out) is None  # not written yet: the run that made the entry failed, or checked
+    (out / "prometheus/rules").mkdir(parents=True)
+    (out / "prometheus/rules/a.rules.yml").write_bytes(b"x: 1\n")
+    (out / "e.md").write_bytes(b"")
+    assert cache.files_from(entry, out) == files
+    (out / "prometheus/rules/a.rules.yml").write_bytes(b"x: 2\n")  # edited by hand
+    assert cache.files_from(entry, out) is None
+    (out / "prometheus/rules/a.rules.yml").write_bytes(b"x: 1\n")
+    for misshapen in (None, [["e.md"]], [[1, 2, 3]], "e.md", [["e.md", "0" * 64, []]]):
+        assert cache.files_from(misshapen, out) is None
+
+
+def test_a_hand_edited_output_file_has_its_service_rendered_again(fleet, tmp_path, rendered):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    rules = out / "prometheus/rules/svc-0001.rules.yml"
+    written = rules.read_bytes()
+    rules.write_bytes(written.replace(b"svc-0001", b"svc-0009"))
+    rendered.clear()
+    generate(fleet, out)
+    assert rendered == ["svc-0001"]
+    assert rules.read_bytes() == written
