@@ -286,6 +286,10 @@ class _Unit:
     lint_findings: list[Finding]
     summary: fleet.ServiceSummary
 
+    @property
+    def fails(self) -> bool:
+        return has_errors([*self.model_findings, *self.lint_findings])
+
     def entry(self) -> dict[str, object]:
         return {
             "model": cache.findings_entry(self.model_findings),
@@ -337,9 +341,7 @@ def _incremental(
     }
     # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
     # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
-    render = not has_errors(
-        [*section_problems, *(f for u in units.values() for f in (*u.model_findings, *u.lint_findings))]
-    )
+    render = not has_errors(section_problems) and not any(unit.fails for unit in units.values())
     todo = [name for name in names if name not in units or name not in found]
     count = workers.count(len(todo), WORKERS_FROM)
     build = functools.partial(
@@ -445,7 +447,7 @@ def _build(
     )
     for service in progress(built):
         unit = units.get(service.name) or batch.units[service.name]
-        if render and service.name not in found and not has_errors([*unit.model_findings, *unit.lint_findings]):
+        if render and service.name not in found and not unit.fails:
             batch.files[service.name] = _render_service(service, options)
     return batch
 
