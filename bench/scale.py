@@ -555,7 +555,8 @@ def markdown(result: dict) -> str:
         "in a subprocess; wall time and peak RSS come from a fresh wrapper process per run "
         "(`getrusage(RUSAGE_CHILDREN).ru_maxrss`). A full run starts with no output directory and no cache. The "
         "floor is a separate process that renders the same documents outside the timer and then only serialises "
-        "them with slogen's own `write.serialise` (libyaml's emitter fed events directly, `json.dumps`) to files. "
+        "them with slogen's own `write.serialise` (Python writes the YAML's block structure and libyaml each "
+        "distinct scalar once; JSON by a walk that hands each string to the standard library's C escaper) to files. "
         f"Machine: {result['cpus']} CPUs; other work on the machine shows up as noise.",
         "\n".join(table),
     ]
