@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -228,13 +229,15 @@ def files_from(entry: Any, output: Path) -> list[SerialisedFile] | None:
 
 
 def _read(path: str) -> bytes | None:
-    """A regular file's bytes in three system calls (Path.read_bytes adds an fstat, an ioctl and an lseek, which a
-    fleet's 17,000 files notice); None for a missing file, a directory or a symlink."""
+    """A regular file's bytes in a few system calls (Path.read_bytes adds an ioctl and an lseek, which a fleet's
+    17,000 files notice); None for anything else: missing, a directory, a symlink, or a FIFO, which would block."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
         chunks = []
         while chunk := os.read(descriptor, _CHUNK):
             chunks.append(chunk)

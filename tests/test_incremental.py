@@ -2,6 +2,7 @@
 and writes the bytes a full run writes; a corrupt or stale cache is ignored, never trusted."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,13 @@ def test_a_services_files_are_read_back_from_the_output_only_as_the_entry_has_th
     (out / "prometheus/rules/a.rules.yml").write_bytes(b"x: 2\n")  # edited by hand
     assert cache.files_from(entry, out) is None
     (out / "prometheus/rules/a.rules.yml").write_bytes(b"x: 1\n")
+    (out / "e.md").unlink()
+    os.mkfifo(out / "e.md")  # would block a plain read
+    assert cache.files_from(entry, out) is None
+    (out / "e.md").unlink()
+    (tmp_path / "elsewhere.md").write_bytes(b"")
+    (out / "e.md").symlink_to(tmp_path / "elsewhere.md")
+    assert cache.files_from(entry, out) is None
     for misshapen in (None, [["e.md"]], [[1, 2, 3]], "e.md", [["e.md", "0" * 64, []]]):
         assert cache.files_from(misshapen, out) is None
 
