@@ -68,10 +68,22 @@ def warm(vm_stack: VMStack) -> float:
             WARM_UP,
             f"{series} recorded by vmalert for every SLO",
             detail=lambda series=series: (
-                f"SLOs without it: {sorted(missing_slos(vm_stack, series, expected))}\n{vm_stack.vmalert.log_tail()}"
+                f"SLOs without it: {sorted(missing_slos(vm_stack, series, expected))}\n"
+                f"rules vmalert reports unhealthy: {unhealthy_rules(vm_stack.vmalert)}\n{vm_stack.vmalert.log_tail()}"
             ),
         )
     return time.time()
+
+
+def unhealthy_rules(vmalert: VMAlert) -> list[str]:
+    """Where a warm-up times out, whether vmalert failed to evaluate a rule or only found no data (seen once for the
+    budget of the one calendar-month SLO)."""
+    return [
+        f"{group['name']}: {rule.get('name')} health={rule.get('health')} {rule.get('lastError', '')}"
+        for group in vmalert.groups()
+        for rule in group["rules"]
+        if rule.get("health") != "ok" or rule.get("lastError")
+    ]
 
 
 def missing_slos(stack: VMStack, series: str, expected: set[tuple[str, str]]) -> set[tuple[str, str]]:
