@@ -78,11 +78,18 @@ def _read(path: Path, given: list[Path], names: SpecNames | None, cached: Cache 
     return _read_all([path], given, names, cached)[0]
 
 
-def _read_all(paths: list[Path], given: list[Path], names: SpecNames | None, cached: Cache | None) -> list[_Read]:
-    """_read of each path, in order. The YAML specs the cache lacks are loaded and checked in worker processes
-    when there are READERS_FROM of them (a Jsonnet spec's document holds a function, which does not pickle, and
-    its evaluation runs in a process of its own anyway)."""
-    keys = [_document_key(path, given, names) if cached else None for path in paths]
+def _read_all(
+    paths: list[Path],
+    given: list[Path],
+    names: SpecNames | None,
+    cached: Cache | None,
+    keys: list[str | None] | None = None,
+) -> list[_Read]:
+    """_read of each path, in order; `keys` are their _document_keys where the caller has them. The YAML specs the
+    cache lacks are loaded and checked in worker processes when there are READERS_FROM of them (a Jsonnet spec's
+    document holds a function, which does not pickle, and its evaluation runs in a process of its own anyway)."""
+    if keys is None:
+        keys = [_document_key(path, given, names) if cached else None for path in paths]
     reads: list[_Read | None] = [
         (*hit, key) if cached and key and (hit := _cached_document(cached, path, names, key)) else None
         for path, key in zip(paths, keys, strict=True)
@@ -252,7 +259,7 @@ def _outlines(paths: list[Path], names: SpecNames | None, cached: Cache) -> list
             specs.append(None)
     unknown = [position for position, spec in enumerate(specs) if spec is None]
     for position, (document, problems, key) in zip(
-        unknown, _read_all([found[i] for i in unknown], paths, names, cached), strict=True
+        unknown, _read_all([found[i] for i in unknown], paths, names, cached, [keys[i] for i in unknown]), strict=True
     ):
         if document is None or problems:
             return None

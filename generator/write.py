@@ -19,6 +19,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -466,7 +467,7 @@ def _old(real: Path) -> Path:
     return real.with_name(real.name + ".slogen-old")
 
 
-def current_tree(out: Path) -> Path:
+def _current(out: Path) -> Path:
     """output/, or where an interrupted swap left it (`_recover` moves it back on the next write)."""
     real = _real(out)
     old = _old(real)
@@ -490,7 +491,7 @@ def _header_sources(path: Path) -> tuple[str, ...]:
 
 def _managed(out: Path) -> Manifest:
     """The manifest in output/; where it does not name a file's specs (written before it did), the header does."""
-    current = current_tree(out)
+    current = _current(out)
     manifest = current / MANIFEST
     entries = _parse_manifest(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
     return {path: sources or _header_sources(current / path) for path, sources in entries.items()}
@@ -534,7 +535,7 @@ def plan(out: Path, tree: dict[str, bytes], scope: Iterable[str | Path], prune: 
     new = _parse_manifest(tree[MANIFEST].decode("utf-8"))
     outside = _outside([Path(os.path.abspath(p)) for p in scope], os.path.dirname(os.path.abspath(out)))
     held = {} if prune else {p: o for p in new if p in old and (o := outside(old[p]))}
-    current = current_tree(out)
+    current = _current(out)
     present = {p for p in old if p not in new and (current / p).is_file()}
     kept = set() if prune else {p for p in present if not old[p] or outside(old[p])}
     entries = {p: old[p] for p in kept | set(held)} | {p: s for p, s in new.items() if p not in held}
@@ -794,7 +795,7 @@ def drift(out: Path, tree: dict[str, bytes] | Plan) -> list[str]:
     empty when they agree."""
     run = tree if isinstance(tree, Plan) else plan(out, tree, (), prune=True)
     diffs: list[str] = []
-    current = os.fspath(current_tree(out))
+    current = os.fspath(_current(out))
     for relative in sorted(set(run.files) | set(run.removed)):
         expected = run.files.get(relative)
         held = _held(f"{current}/{relative}", expected)
@@ -830,6 +831,32 @@ def _held(path: str, expected: bytes | None) -> bytes | None:
         while chunks[-1]:
             chunks.append(os.read(descriptor, _CHUNK))
         return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def held_files(out: Path, paths: list[str]) -> list[bytes | None]:
+    """What output/ holds at each of `paths`: a regular file's bytes, None for anything else (missing, a directory,
+    a symlink, or a FIFO, on which a plain read would block). The cache reads back the files an earlier run wrote
+    here, and checks each against the digest it kept."""
+    root = os.fspath(_current(out))
+    return [_regular_bytes(f"{root}/{path}") for path in paths]
+
+
+def _regular_bytes(path: str) -> bytes | None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(descriptor, _CHUNK):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
     finally:
         os.close(descriptor)
 
