@@ -5,7 +5,8 @@ run writes: 252 MiB more for 10,000 SLOs).
 
 Where: `.<output>.slogen-cache/` beside the output directory (beside the lock), never inside it: output/ is what a
 GitOps repository commits and `slogen check` compares, and the writer carries every file there that it did not
-write into the next tree. The repository's .gitignore names `.*.slogen-cache/`; deleting the directory only makes
+write into the next tree. The writer keeps the output/ its last exchange replaced there too (SPARE_TREE), to build
+the next tree in. The repository's .gitignore names `.*.slogen-cache/`; deleting the directory only makes
 the next run a full one.
 
 Trust: an entry's name is a SHA-256 of everything its content depends on (the spec's bytes and names, the render
@@ -15,6 +16,11 @@ is missing, truncated, edited, written for another key, by another slogen or on 
 is ignored and written again: a run never fails, and never differs, because of its cache. The secret is why an
 entry someone committed or put beside the output (a pull request can add one; its key is easy to compute) is
 never trusted. Entries are JSON, not pickle, so reading one can never run code either way.
+
+A service's files are read back and checked against their digests, except those output/ still holds as the last
+write left them, known by their identity (device, inode, size, modification time) as git's index knows a clean
+file: writing a file changes its modification time or its size, replacing it changes its inode. Only a rewrite to
+the same size within the filesystem's clock tick of slogen's own write (milliseconds) would go unseen, as by git.
 """
 
 import contextlib
@@ -32,12 +38,18 @@ from typing import Any
 from . import __version__, write
 from .document import Document
 from .findings import Finding
-from .write import SerialisedFile
+from .write import Content, Held, Identity, Plan, SerialisedFile
 
 SUFFIX = ".slogen-cache"
 ENTRY = ".json"
+SPARE_TREE = "previous-output"  # not an entry: the writer's spare tree (write.write), never read as one
 SECRET_FILE = Path("slogen") / "cache-secret"  # under $XDG_CACHE_HOME, else ~/.cache
 SECRET_BYTES = 32
+Written = dict[str, str]  # output path → its stamp: the SHA-256 of the bytes written there, and the file's identity
+
+
+def _written_key() -> str:
+    return digest(slogen_digest(), "written")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -107,9 +119,24 @@ class Cache:
     secret: bytes = field(repr=False)
     output: Path
     used: set[Path] = field(default_factory=set)
+    _written: Written | None = field(default=None, repr=False)
 
     def _path(self, kind: str, key: str) -> Path:
         return self.directory / kind / (key + ENTRY)
+
+    @property
+    def spare_tree(self) -> Path:
+        return self.directory / SPARE_TREE
+
+    def service_files(self, key: str) -> list[SerialisedFile] | None:
+        """The files of the service entry under `key`, as output/ holds them (files_from)."""
+        if self._written is None:
+            self._written = written_from(self.get("written", _written_key()))
+        return files_from(self.get("services", key), self.output, self._written)
+
+    def put_written(self, run: Plan) -> None:
+        """Keep what a write put in output/, so that the next run knows those files unchanged without reading them."""
+        self.put("written", _written_key(), written_entry(run))
 
     def get(self, kind: str, key: str) -> Any | None:
         """The entry's value, or None when it is missing or cannot be trusted."""
@@ -160,7 +187,11 @@ class Cache:
     def prune(self) -> None:
         """Remove every entry this run did not use (older specs, another slogen), so the cache holds one run's worth."""
         try:
-            stale = [p for p in self.directory.glob("*/*") if p.is_file() and p not in self.used]
+            stale = [
+                p
+                for p in self.directory.glob("*/*" + ENTRY)
+                if p.parent.name != SPARE_TREE and p.is_file() and p not in self.used
+            ]
         except OSError:
             return
         for path in stale:
@@ -207,18 +238,43 @@ def document_from(entry: Any, file: str, origin: str) -> tuple[Document, list[Fi
 
 def files_entry(files: list[SerialisedFile]) -> list[list[Any]]:
     """A service's files: each one's path, the SHA-256 of its bytes and its sources."""
-    return [[file.path, hashlib.sha256(file.content).hexdigest(), list(file.sources)] for file in files]
+    return [[file.path, content_digest(file.content), list(file.sources)] for file in files]
 
 
-def files_from(entry: Any, output: Path) -> list[SerialisedFile] | None:
-    """The files an entry names, read back from the output directory, where the run that made the entry put them;
+def content_digest(content: Content) -> str:
+    return content.digest if isinstance(content, Held) else hashlib.sha256(content).hexdigest()
+
+
+def stamp(digest_hex: str, identity: Identity) -> str:
+    return " ".join((digest_hex, *map(str, identity)))
+
+
+def written_entry(run: Plan) -> Written:
+    """What a write put in output/: each file's stamp."""
+    return {path: stamp(content_digest(run.files[path]), identity) for path, identity in run.written.items()}
+
+
+def written_from(entry: Any) -> Written:
+    """What written_entry holds; nothing when it is not shaped so (then every file is read and checked)."""
+    shaped = isinstance(entry, dict) and all(isinstance(value, str) for value in entry.values())
+    return entry if shaped else {}
+
+
+def files_from(entry: Any, output: Path, written: Written | None = None) -> list[SerialisedFile] | None:
+    """The files an entry names, as the output directory holds them, where the run that made the entry put them;
     None when the entry is not shaped as files_entry writes it, or a file is missing or not the bytes the entry was
-    made for: edited since, or never written (that run failed, or only checked)."""
+    made for: edited since, or never written (that run failed, or only checked). A file still as a run wrote it
+    (`written`, by its identity) is not read: it is Held; the others are read and checked against the digest."""
     try:
         named = [(path, digest_hex, tuple(sources)) for path, digest_hex, sources in entry]
     except (TypeError, ValueError):
         return None
-    held = write.held_files(output, [path for path, _digest, _sources in named])
+    paths = [path for path, _digest, _sources in named]
+    if written:
+        identities = write.held_identities(output, paths)
+        if all(i and written.get(p) == stamp(d, i) for (p, d, _), i in zip(named, identities, strict=True)):
+            return [SerialisedFile(p, Held(d, i), s) for (p, d, s), i in zip(named, identities, strict=True) if i]
+    held = write.held_files(output, paths)
     files = []
     for (path, digest_hex, sources), content in zip(named, held, strict=True):
         if content is None or hashlib.sha256(content).hexdigest() != digest_hex:

@@ -23,8 +23,9 @@ from .render import DEFAULT_SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from . import testplan
+    from .cache import Cache
     from .targets import RenderOptions
-    from .write import Plan
+    from .write import Plan, Tree
 
 DEFAULT_SPECS = Path("slo_specs")
 DEFAULT_OUT = Path("output")
@@ -218,13 +219,15 @@ def _progress(label: str) -> Callable[[Iterable[_T]], Iterator[_T]]:
     return wrap
 
 
-def _rendered(specs: list[Path], out: Path, options: "RenderOptions", limits: budget.RunLimits) -> dict[str, bytes]:
+def _rendered(
+    specs: list[Path], out: Path, options: "RenderOptions", limits: budget.RunLimits, cached: "Cache | None"
+) -> "Tree":
     """Every file a run over these specs generates into `out`, serialised, within the run's limits; nothing is
-    written yet (a run stopped at a limit writes nothing)."""
-    from . import cache, pipeline
+    written yet (a run stopped at a limit writes nothing). `cached`: what earlier runs derived from unchanged
+    specs (generator/cache.py)."""
+    from . import pipeline
     from .write import spec_name
 
-    cached = cache.for_output(out)  # beside output/: what earlier runs derived from unchanged specs
     with _within(limits.seconds, limits.memory_mib):
         outcome, tree = pipeline.generate_tree(
             specs, options, names=lambda spec: spec_name(spec, out), cached=cached, progress=_progress("rendering")
@@ -252,11 +255,18 @@ def _locked(out: Path, shared: bool = False) -> Iterator[None]:
 def _generate(specs: list[Path], out: Path, options: "RenderOptions", prune: bool, limits: budget.RunLimits) -> "Plan":
     """Render, then plan (write.plan: which files the run owns) and write under the lock, so no other run
     changes the output directory between the two."""
-    from .write import plan, write
+    from . import cache
+    from .write import OutputChanged, plan, write
 
-    tree = _rendered(specs, out, options, limits)
+    cached = cache.for_output(out)
+    tree = _rendered(specs, out, options, limits, cached)
     with _locked(out):
-        run = write(out, plan(out, tree, specs, prune), locked=True)
+        try:
+            run = write(out, plan(out, tree, specs, prune), locked=True, spare=cached.spare_tree if cached else None)
+        except OutputChanged as err:
+            _fail(str(err))
+        if cached:
+            cached.put_written(run)
     if run.cleaned:
         click.echo(
             f"slogen: removed {len(run.cleaned)} leftover(s) of interrupted runs: {', '.join(run.cleaned)}", err=True
@@ -325,15 +335,19 @@ def check(
     max_memory: int,
 ) -> None:
     """Fail with a diff when the output directory is not what `slogen generate` would write (GitOps drift check)."""
+    from . import cache
     from .targets import RenderOptions
-    from .write import drift, plan
+    from .write import OutputChanged, drift, plan
 
     specs = _spec_paths(paths, more_specs)
     options = RenderOptions(grafana_schema_version, targets or None)
-    tree = _rendered(specs, out, options, budget.RunLimits(max_seconds, max_memory))
+    tree = _rendered(specs, out, options, budget.RunLimits(max_seconds, max_memory), cache.for_output(out))
     with _locked(out, shared=True):  # a run writing meanwhile would show as drift
         run = plan(out, tree, specs, prune)
-        differences = drift(out, run)
+        try:
+            differences = drift(out, run)
+        except OutputChanged as err:
+            _fail(str(err))
     for difference in differences:
         click.echo(difference, nl=False)
     _report_held(run, "were not compared")

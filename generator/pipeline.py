@@ -15,7 +15,7 @@ from .lint import inline_secret
 from .load import MAX_SPEC_BYTES, discover, load
 from .targets import TARGETS, RenderError, RenderOptions
 from .validate import validate
-from .write import OutputFile, SerialisedFile, serialise, serialise_all, tree_of
+from .write import OutputFile, SerialisedFile, Tree, serialise, serialise_all, tree_of
 
 Subject = TypeVar("Subject", model.Service, fleet.Fleet)
 SpecNames = Callable[[Path], str]  # a spec file → its name in the outputs (write.spec_name)
@@ -38,10 +38,15 @@ class Outcome:
 
 def _root_for(path: Path, given: list[Path]) -> Path:
     """Jsonnet imports stay inside the directory the user named (or the file's own directory)."""
+    return _resolved_root(path.resolve(), path, given)[0]
+
+
+def _resolved_root(real: Path, path: Path, given: list[Path]) -> tuple[Path, Path]:
+    """_root_for `path`, whose resolved path is `real`, and that root resolved."""
     for candidate in given:
-        if candidate.is_dir() and path.resolve().is_relative_to(candidate.resolve()):
-            return candidate
-    return path.parent
+        if candidate.is_dir() and real.is_relative_to(resolved := candidate.resolve()):
+            return candidate, resolved
+    return path.parent, path.parent.resolve()
 
 
 def check(paths: list[Path], rules: tuple[lint.Rule, ...] = lint.RULES, names: SpecNames | None = None) -> Outcome:
@@ -131,10 +136,12 @@ def _load_checked(path: Path, given: list[Path], names: SpecNames | None) -> tup
 def _document_key(path: Path, given: list[Path], names: SpecNames | None) -> str | None:
     """What a YAML spec's document and schema findings depend on; None for what the cache leaves to load(): a
     Jsonnet spec (its imports are other files), a file outside its root, above the size limit or unreadable."""
-    display, origin, root = display_name(path), names(path) if names else "", _root_for(path, given)
-    loader = inputs.loader_for(path)
-    if loader not in (None, inputs.yaml_spec.load) or not path.resolve().is_relative_to(root.resolve()):
+    if inputs.loader_for(path) not in (None, inputs.yaml_spec.load):
         return None
+    real = path.resolve()
+    if not real.is_relative_to(_resolved_root(real, path, given)[1]):
+        return None
+    display, origin = display_name(path), names(path) if names else ""
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_SPEC_BYTES + 1)
@@ -178,7 +185,7 @@ def generate_tree(
     names: SpecNames | None = None,
     cached: Cache | None = None,
     progress: Callable[[Iterable[model.Service]], Iterable[model.Service]] = iter,
-) -> tuple[Outcome, dict[str, bytes]]:
+) -> tuple[Outcome, Tree]:
     """generate() serialised into the tree the writer writes (write.tree_of), empty when the specs are invalid.
 
     With a cache, a service whose specs, the project's sections, the options and slogen itself are an earlier
@@ -321,7 +328,7 @@ def _incremental(
     options: RenderOptions,
     cached: Cache,
     progress: Callable[[Iterable[model.Service]], Iterable[model.Service]],
-) -> tuple[Outcome, dict[str, bytes]]:
+) -> tuple[Outcome, Tree]:
     """generate_tree with every spec valid and outlined: the model of each service the cache misses, the project's
     sections, and the rest from the cache."""
     section_documents = [spec.loaded(cached) for spec in specs if spec.sections]
@@ -341,11 +348,7 @@ def _incremental(
         unit_keys[name] = cache.digest(cache.slogen_digest(), "unit", options_key, sections_key, *parts)
     render_problems: list[Finding] = []
     units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
-    found = {
-        name: files
-        for name in names
-        if (files := cache.files_from(cached.get("services", files_keys[name]), cached.output))
-    }
+    found = {name: files for name in names if (files := cached.service_files(files_keys[name]))}
     # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
     # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
     render = not has_errors(section_problems) and not any(unit.fails for unit in units.values())

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench import scale
-from generator import cache, pipeline
+from generator import cache, pipeline, write
 from generator.cli import main
 from generator.lint import slo_names
 from generator.targets import RenderOptions, prometheus
@@ -338,3 +338,41 @@ def test_a_hand_edited_output_file_has_its_service_rendered_again(fleet, tmp_pat
     generate(fleet, out)
     assert rendered == ["svc-0001"]
     assert rules.read_bytes() == written
+
+
+def test_output_files_still_as_the_last_write_left_them_are_not_read_again(fleet, tmp_path, monkeypatch):
+    """After a write, the cache keeps each file's identity (generator/cache.py): a later run takes a file that still
+    has it as unchanged without reading it, and reads back only a service whose files changed since (one touched)."""
+    out = tmp_path / "out"
+    generate(fleet, out)
+    read: list[str] = []
+    held_files = write.held_files
+
+    def spy(output: Path, paths: list[str]) -> list[bytes | None]:
+        read.extend(paths)
+        return held_files(output, paths)
+
+    monkeypatch.setattr(write, "held_files", spy)
+    change_objective(fleet / "svc-0001.yaml")
+    generate(fleet, out)
+    assert read == []
+    touched = out / "prometheus/rules/svc-0002.rules.yml"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1))
+    generate(fleet, out)
+    assert "prometheus/rules/svc-0002.rules.yml" in read
+    assert not any("svc-0000" in path or "svc-0001" in path for path in read)
+    slogen("check", "--specs", fleet, "--out", out)
+
+
+def test_the_output_a_write_replaced_stays_in_the_cache_as_the_next_runs_staging_tree(fleet, tmp_path):
+    out = tmp_path / "out"
+    generate(fleet, out)
+    generate(fleet, out)
+    spare = cache.directory_for(out) / cache.SPARE_TREE
+    assert snapshot(spare) == snapshot(out)  # the two trees share their files' inodes, not copies
+    rules = "prometheus/rules/svc-0000.rules.yml"
+    assert (spare / rules).stat().st_ino == (out / rules).stat().st_ino
+    change_objective(fleet / "svc-0000.yaml")
+    generate(fleet, out)
+    assert (spare / rules).read_bytes() != (out / rules).read_bytes()
+    assert (spare / rules).exists()  # prune() leaves the spare tree alone

@@ -699,3 +699,94 @@ def test_an_unreadable_directory_in_the_output_stops_the_run_before_anything_cha
     monkeypatch.undo()
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["output"]
+
+
+# --- a spare tree: the output/ the last exchange replaced, the next run's staging tree ----------------------------
+
+
+@pytest.fixture
+def spare(tmp_path) -> Path:
+    holder = tmp_path / "cache"
+    holder.mkdir()
+    return holder / "previous-output"
+
+
+EDITED_RULES = OutputFile(RULES.path, {"groups": []}, RULES.sources)
+
+
+def test_a_spare_tree_becomes_the_next_staging_tree_and_the_output_is_what_a_fresh_write_makes(out, spare, tmp_path):
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    tests_inode = (out / TESTS.path).stat().st_ino
+    write(out, tree_of(EDITED_RULES, TESTS), spare=spare)
+    assert (spare / RULES.path).read_bytes() == serialise(RULES)  # the output/ the exchange replaced
+    assert (out / TESTS.path).stat().st_ino == tests_inode == (spare / TESTS.path).stat().st_ino
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    fresh = tmp_path / "fresh"
+    write(fresh, tree_of(RULES, TESTS))
+    assert snapshot(out) == snapshot(fresh)
+    assert (out / TESTS.path).stat().st_ino == tests_inode  # unchanged all along: never written again
+
+
+def test_what_a_spare_tree_holds_besides_output_files_never_reaches_the_output(out, spare, tmp_path):
+    """A spare is not trusted: a file of its own (a planted one, or the bytes of an older run) is replaced, one
+    the run does not write is removed, a symlink is not followed, and a file in place of a directory goes."""
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    (spare / RULES.path).unlink()
+    (spare / RULES.path).write_bytes(b"planted\n")
+    (spare / "planted/deep").mkdir(parents=True)
+    (spare / "planted/deep/x.yml").write_bytes(b"x\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (spare / "prometheus/tests").rename(spare / "elsewhere")
+    (spare / "prometheus/tests").symlink_to(outside)
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    fresh = tmp_path / "fresh"
+    write(fresh, tree_of(RULES, TESTS))
+    assert snapshot(out) == snapshot(fresh)
+    assert list(outside.iterdir()) == []
+    assert not (out / "planted").exists() and not (out / "elsewhere").exists()
+
+
+def test_a_spare_tree_that_is_a_file_or_missing_is_made_anew(out, spare, tmp_path):
+    spare.write_bytes(b"not a directory")
+    write(out, tree_of(RULES), spare=spare)
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    assert spare.is_dir()
+    fresh = tmp_path / "fresh"
+    write(fresh, tree_of(RULES, TESTS))
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_a_failed_write_into_a_spare_tree_leaves_the_output_as_it_was(out, spare, monkeypatch):
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    before = snapshot(out)
+
+    def full_disk(path, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "_write_file", full_disk)
+    with pytest.raises(OSError):
+        write(out, tree_of(EDITED_RULES, TESTS), spare=spare)
+    assert snapshot(out) == before
+
+
+def test_held_bytes_are_linked_by_the_files_identity_and_a_file_changed_since_fails_the_write(out, spare):
+    """Held: bytes the run did not read, known by the identity the file had when verified. While the file keeps
+    it, the new tree takes the file as it is; a file changed since (here: to other bytes of the same size) stops
+    the write with one line, and output/ stays as it was."""
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    path = out / TESTS.path
+    content = serialise(TESTS)
+    held = writer.Held(writer.hashlib.sha256(content).hexdigest(), writer.identity_of(os.lstat(path)))
+    tree = tree_of(RULES) | {TESTS.path: held, MANIFEST: tree_of(RULES, TESTS)[MANIFEST]}
+    run = write(out, tree, spare=spare)
+    assert path.read_bytes() == content and run.written[TESTS.path] == held.identity
+    assert drift(out, tree) == []
+    path.write_bytes(content.upper())
+    with pytest.raises(writer.OutputChanged, match="changed while slogen ran; run it again"):
+        drift(out, tree)
+    with pytest.raises(writer.OutputChanged):
+        write(out, tree, spare=spare)
+    assert path.read_bytes() == content.upper()
