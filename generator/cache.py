@@ -128,11 +128,11 @@ class Cache:
     def spare_tree(self) -> Path:
         return self.directory / SPARE_TREE
 
-    def service_files(self, key: str) -> list[SerialisedFile] | None:
-        """The files of the service entry under `key`, as output/ holds them (files_from)."""
+    def files(self, kind: str, key: str) -> list[SerialisedFile] | None:
+        """The files the entry of `kind` under `key` names (files_entry), as output/ holds them (files_from)."""
         if self._written is None:
             self._written = written_from(self.get("written", _written_key()))
-        return files_from(self.get("services", key), self.output, self._written)
+        return files_from(self.get(kind, key), self.output, self._written)
 
     def put_written(self, run: Plan) -> None:
         """Keep what a write put in output/, so that the next run knows those files unchanged without reading them."""

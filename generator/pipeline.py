@@ -348,7 +348,7 @@ def _incremental(
         unit_keys[name] = cache.digest(cache.slogen_digest(), "unit", options_key, sections_key, *parts)
     render_problems: list[Finding] = []
     units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
-    found = {name: files for name in names if (files := cached.service_files(files_keys[name]))}
+    found = {name: files for name in names if (files := cached.files("services", files_keys[name]))}
     # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
     # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
     render = not has_errors(section_problems) and not any(unit.fails for unit in units.values())
@@ -503,21 +503,21 @@ def _render_service(service: model.Service, options: RenderOptions) -> tuple[lis
 
 
 def _serialised(files: list[OutputFile], cached: Cache | None) -> list[SerialisedFile]:
-    """Files spanning services, serialised; the bytes from the cache when the same data was serialised before.
-    The data's repr is its key: exact for the plain data renderers return (it tells 1 from "1", a tuple from a list,
-    and keeps the key order YAML keeps), and far cheaper than PyYAML's representer for a fleet's routing tests."""
+    """Files spanning services, serialised; as output/ holds them (Cache.files) when a run serialised and wrote
+    the same data before. The data's repr is its key: exact for the plain data renderers return (it tells 1 from
+    "1", a tuple from a list, and keeps the key order YAML keeps), and far cheaper than PyYAML's representer for a
+    fleet's routing tests."""
     if cached is None:
         return serialise_all(files)
     serialised = []
     for file in files:
         key = cache.digest(cache.slogen_digest(), "file", file.path, repr(file.sources), repr(file.data))
-        hit = cached.get("files", key)
-        if isinstance(hit, str):
-            serialised.append(SerialisedFile(file.path, hit.encode("utf-8"), file.sources))
+        if hit := cached.files("files", key):
+            serialised.extend(hit)
             continue
-        content = serialise(file)
-        cached.put("files", key, content.decode("utf-8"))
-        serialised.append(SerialisedFile(file.path, content, file.sources))
+        made = SerialisedFile(file.path, serialise(file), file.sources)
+        cached.put("files", key, cache.files_entry([made]))
+        serialised.append(made)
     return serialised
 
 
