@@ -398,23 +398,20 @@ BEFORE = {
 
 
 # Where an incremental `slogen generate` of the 10,000-SLO fleet spends its time: cProfile (profiled seconds) on this
-# machine, 2026-12-02, after the fleet summaries (generator/fleet.py). Kept as data: profiling a 10k run takes
-# minutes. The floors: start-up imports and the writer's whole-tree swap (one link per unchanged file, one mkdir and
-# rmdir per directory: system calls, which cProfile does not inflate) come to about 1.6 s unprofiled.
+# machine, 2026-12-02, once output files still as the last write left them are known by their identity and the
+# writer builds its tree in the spare the last exchange left. Kept as data: profiling a 10k run takes minutes.
 INCREMENTAL_PROFILE_10K = {
-    "total": 3.5,
+    "total": 2.2,
     "phases": [
-        ("writer: the new tree, 17,507 unchanged files compared and linked, 1,010 directories made and removed", 1.1),
-        (
-            "start-up, not profiled: importing the pipeline (model, lint rules, targets, grafanalib, jsonschema), wall",
-            0.8,
-        ),
-        ("cache: every unchanged service's files read back from output/ and checked against their digests", 0.7),
-        ("cache: 1,000 services' units (model and lint findings, summary) and the outlines", 0.4),
-        ("the changed service: load, model, lint, summary, render (with jinja2 compiling its templates)", 0.4),
-        ("spec outlines: 1,000 specs read and hashed", 0.4),
-        ("files spanning services assembled from 1,000 summaries (route tests, overview, docs index)", 0.3),
+        ("importing the pipeline's modules: model, lint rules, targets (grafanalib, jinja2), jsonschema", 0.4),
+        ("cache: each unchanged file of output/ known by its identity (one lstat each, 17,507) and its entry", 0.3),
+        ("spec outlines: 1,000 specs read and hashed", 0.3),
+        ("cache: 1,000 services' units (model and lint findings, summary)", 0.2),
+        ("the changed service: load, model, lint, summary, render (with jinja2 compiling its templates)", 0.2),
+        ("writer: the spare tree reconciled by inode with output/, the changed files written, the exchange", 0.2),
+        ("files spanning services assembled from 1,000 summaries (route tests, overview, docs index)", 0.1),
         ("plan: the manifest, and which files the run owns", 0.1),
+        ("the identities this write left, kept; the cache pruned", 0.1),
     ],
 }
 
@@ -626,9 +623,12 @@ def _incremental_part(result: dict) -> list[str]:
         "`slogen generate` and `slogen check` run with the cache the full run left beside the output directory "
         "(generator/cache.py): only the changed service is parsed, validated, modelled, linted and rendered; every "
         "other service's model and lint findings and summary come from the cache, its files from output/ itself "
-        "(the cache keeps their SHA-256, and a file edited or missing since has its service rendered again), and "
-        "the files spanning services are assembled from the summaries (generator/fleet.py). The output and the "
-        "findings are byte-identical to a full run's (tests/test_incremental.py).",
+        "(the cache keeps their SHA-256 and the identity each had when written: device, inode, size and "
+        "modification time; a file that still has it is not read again, one changed since is read and checked, "
+        "and one edited or missing has its service rendered again), and the files spanning services are "
+        "assembled from the summaries (generator/fleet.py). The writer builds the new tree in the output/ its "
+        "last exchange replaced (kept in the cache directory, hard-linked), so it writes only the changed files. "
+        "The output and the findings are byte-identical to a full run's (tests/test_incremental.py).",
         "\n".join(table),
         f"**Goal: one spec changed, generate and check {goal['slos']:,} SLOs in ≤ {GOAL_INCREMENTAL_SECONDS:g} s — "
         f"{'met' if goal['incremental_met'] else 'not met'}: {goal['incremental']:.1f} s.**",
@@ -639,7 +639,7 @@ def _incremental_part(result: dict) -> list[str]:
         "(`~/.cache/slogen/cache-secret`), so a truncated, edited, stale or planted entry (a pull request can add "
         "files beside output/) is ignored and written again. A run prunes the entries it did not use. Where the "
         f"10,000-SLO incremental generate spends its time ({INCREMENTAL_PROFILE_10K['total']:.1f} s profiled in "
-        "process, after start-up; cProfile roughly doubles Python-heavy parts, not system calls):",
+        "process, from the command's start; cProfile inflates Python-heavy parts, not system calls):",
         profile,
     ]
 

@@ -120,6 +120,7 @@ class Cache:
     output: Path
     used: set[Path] = field(default_factory=set)
     _written: Written | None = field(default=None, repr=False)
+    _root: Path | None = field(default=None, repr=False)
 
     def _path(self, kind: str, key: str) -> Path:
         return self.directory / kind / (key + ENTRY)
@@ -130,9 +131,10 @@ class Cache:
 
     def files(self, kind: str, key: str) -> list[SerialisedFile] | None:
         """The files the entry of `kind` under `key` names (files_entry), as output/ holds them (files_from)."""
-        if self._written is None:
+        if self._written is None or self._root is None:
             self._written = written_from(self.get("written", _written_key()))
-        return files_from(self.get(kind, key), self.output, self._written)
+            self._root = write.output_root(self.output)
+        return files_from(self.get(kind, key), self._root, self._written)
 
     def put_written(self, run: Plan) -> None:
         """Keep what a write put in output/, so that the next run knows those files unchanged without reading them."""
@@ -261,10 +263,11 @@ def written_from(entry: Any) -> Written:
 
 
 def files_from(entry: Any, output: Path, written: Written | None = None) -> list[SerialisedFile] | None:
-    """The files an entry names, as the output directory holds them, where the run that made the entry put them;
-    None when the entry is not shaped as files_entry writes it, or a file is missing or not the bytes the entry was
-    made for: edited since, or never written (that run failed, or only checked). A file still as a run wrote it
-    (`written`, by its identity) is not read: it is Held; the others are read and checked against the digest."""
+    """The files an entry names, as the output directory (`output`: write.output_root) holds them, where the run
+    that made the entry put them; None when the entry is not shaped as files_entry writes it, or a file is missing
+    or not the bytes the entry was made for: edited since, or never written (that run failed, or only checked). A
+    file still as a run wrote it (`written`, by its identity) is not read: it is Held; the others are read and
+    checked against the digest."""
     try:
         named = [(path, digest_hex, tuple(sources)) for path, digest_hex, sources in entry]
     except (TypeError, ValueError):

@@ -486,7 +486,10 @@ def spec_name(spec: str | Path, out: Path) -> str:
     """How the outputs and the manifest name a spec file: relative to the directory that holds output/, so the
     bytes are the same wherever slogen runs from and whichever of the specs a run was given."""
     anchor = os.path.dirname(os.path.abspath(out))
-    return Path(os.path.relpath(os.path.abspath(spec), anchor)).as_posix()
+    absolute = os.path.abspath(spec)
+    if absolute.startswith(anchor + os.sep):  # the common case, without relpath's second pass over both paths
+        return absolute[len(anchor) + 1 :].replace(os.sep, "/")
+    return Path(os.path.relpath(absolute, anchor)).as_posix()
 
 
 def _real(out: Path) -> Path:
@@ -892,13 +895,30 @@ def write(out: Path, tree: Tree | Plan, locked: bool = False, spare: Path | None
     real.parent.mkdir(parents=True, exist_ok=True)
     kept = _spare_staging(spare, real) if spare else None
     staging = kept or Path(tempfile.mkdtemp(prefix=f".{real.name}{_NEW}", dir=real.parent))
+    first = not real.exists()
     try:
         written = _fill(staging, real, run)
         _swap(staging, real)
     finally:
         if staging != kept and staging.exists():
             _remove_tree(staging)
+    if first and spare and (made := _spare_staging(spare, real)):
+        _link_tree(real, made)  # no tree was replaced: the next write's spare starts as links to this one
     return replace(run, cleaned=cleaned, written=written)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """`target` (empty) as a tree of hard links to `source`'s regular files; as far as it gets, since a spare tree
+    is never trusted, only cheaper the more of output/'s files it holds."""
+    files, directories = _listing(os.fspath(source))
+    try:
+        for directory in directories:
+            os.mkdir(f"{target}/{directory}")
+        for relative, entry in files.items():
+            if entry.is_file(follow_symlinks=False):
+                os.link(entry.path, f"{target}/{relative}")
+    except OSError:
+        return
 
 
 def _spare_staging(spare: Path, real: Path) -> Path | None:
@@ -978,9 +998,16 @@ def _still_held(path: str, held: Held) -> bool:
     return content is not None and hashlib.sha256(content).hexdigest() == held.digest
 
 
-def held_identities(out: Path, paths: list[str]) -> list[Identity | None]:
-    """The identity of each regular file of output/ at `paths`, None for anything else, without reading it."""
-    return _regular_identities(os.fspath(_current(out)), paths)
+def output_root(out: Path) -> Path:
+    """Where a run reads what output/ holds (held_identities, held_files): output/, or where an interrupted swap
+    left it."""
+    return _current(out)
+
+
+def held_identities(root: Path, paths: list[str]) -> list[Identity | None]:
+    """The identity of each regular file under `root` (output_root) at `paths`, None for anything else, without
+    reading it."""
+    return _regular_identities(os.fspath(root), paths)
 
 
 def _regular_identities(root: str, paths: list[str]) -> list[Identity | None]:
@@ -995,11 +1022,10 @@ def _regular_identities(root: str, paths: list[str]) -> list[Identity | None]:
     return found
 
 
-def held_files(out: Path, paths: list[str]) -> list[bytes | None]:
-    """What output/ holds at each of `paths`: a regular file's bytes, None for anything else (missing, a directory,
-    a symlink, or a FIFO, on which a plain read would block). The cache reads back the files an earlier run wrote
-    here, and checks each against the digest it kept."""
-    root = os.fspath(_current(out))
+def held_files(root: Path, paths: list[str]) -> list[bytes | None]:
+    """What output/ (`root`: output_root) holds at each of `paths`: a regular file's bytes, None for anything else
+    (missing, a directory, a symlink, or a FIFO, on which a plain read would block). The cache reads back the files
+    an earlier run wrote here, and checks each against the digest it kept."""
     return [_regular_bytes(f"{root}/{path}") for path in paths]
 
 

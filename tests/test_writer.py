@@ -717,6 +717,7 @@ EDITED_RULES = OutputFile(RULES.path, {"groups": []}, RULES.sources)
 def test_a_spare_tree_becomes_the_next_staging_tree_and_the_output_is_what_a_fresh_write_makes(out, spare, tmp_path):
     write(out, tree_of(RULES, TESTS), spare=spare)
     tests_inode = (out / TESTS.path).stat().st_ino
+    assert (spare / TESTS.path).stat().st_ino == tests_inode  # the first write leaves links to what it wrote
     write(out, tree_of(EDITED_RULES, TESTS), spare=spare)
     assert (spare / RULES.path).read_bytes() == serialise(RULES)  # the output/ the exchange replaced
     assert (out / TESTS.path).stat().st_ino == tests_inode == (spare / TESTS.path).stat().st_ino
@@ -790,3 +791,18 @@ def test_held_bytes_are_linked_by_the_files_identity_and_a_file_changed_since_fa
     with pytest.raises(writer.OutputChanged):
         write(out, tree, spare=spare)
     assert path.read_bytes() == content.upper()
+
+
+@pytest.mark.parametrize(
+    ("spec", "out", "name"),
+    [
+        ("/repo/slo_specs/a.yaml", "/repo/output", "slo_specs/a.yaml"),
+        ("/repo/slo_specs/../slo_specs/./a.yaml", "/repo/output/", "slo_specs/a.yaml"),
+        ("/elsewhere/a.yaml", "/repo/output", "../elsewhere/a.yaml"),
+        ("/repo-b/a.yaml", "/repo/output", "../repo-b/a.yaml"),  # a sibling whose name starts as the anchor's
+        ("/a.yaml", "/output", "a.yaml"),
+    ],
+)
+def test_a_spec_is_named_relative_to_the_directory_that_holds_the_output(spec, out, name):
+    anchor = os.path.dirname(os.path.abspath(out))
+    assert writer.spec_name(spec, Path(out)) == name == Path(os.path.relpath(spec, anchor)).as_posix()
