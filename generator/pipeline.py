@@ -91,8 +91,9 @@ def _read_all(
     keys: list[str | None] | None = None,
 ) -> list[_Read]:
     """_read of each path, in order; `keys` are their _document_keys where the caller has them. The YAML specs the
-    cache lacks are loaded and checked in worker processes when there are READERS_FROM of them (a Jsonnet spec's
-    document holds a function, which does not pickle, and its evaluation runs in a process of its own anyway)."""
+    cache lacks are loaded, checked and kept in the cache in worker processes when there are READERS_FROM of them
+    (a Jsonnet spec's document holds a function, which does not pickle, and its evaluation runs in a process of its
+    own anyway)."""
     if keys is None:
         keys = [_document_key(path, given, names) if cached else None for path in paths]
     reads: list[_Read | None] = [
@@ -101,19 +102,29 @@ def _read_all(
     ]
     missing = [index for index, read in enumerate(reads) if read is None]
     shared = [index for index in missing if inputs.loader_for(paths[index]) in (None, inputs.yaml_spec.load)]
-    load_checked = functools.partial(_load_checked, given=given, names=names)
+    read_missing = functools.partial(_read_missing, given=given, names=names, cached=cached)
     count = workers.count(len(shared), READERS_FROM)
-    loaded = dict(zip(shared, workers.forked_map(load_checked, [paths[i] for i in shared], count), strict=True))
+    shared_items = [(paths[i], keys[i]) for i in shared]
+    loaded = dict(zip(shared, workers.forked_map(read_missing, shared_items, count), strict=True))
     for index in missing:
-        document, problems = loaded[index] if index in loaded else load_checked(paths[index])
-        key = keys[index]
-        # Kept only when the file did not change while it was read.
-        if cached and key and document is not None and key == _document_key(paths[index], given, names):
-            cached.put("documents", key, cache.document_entry(document, problems))
-        else:
-            key = None
-        reads[index] = (document, problems, key)
+        read = loaded[index] if index in loaded else read_missing((paths[index], keys[index]))
+        if cached and read[2]:
+            cached.keep("documents", read[2])  # written by a worker process, whose record of it ended with it
+        reads[index] = read
     return [read for read in reads if read is not None]
+
+
+def _read_missing(
+    item: tuple[Path, str | None], given: list[Path], names: SpecNames | None, cached: Cache | None
+) -> _Read:
+    """A spec the cache lacks (its path and _document_key), loaded and checked, and its document kept in the cache
+    under that key if the file did not change while it was read."""
+    path, key = item
+    document, problems = _load_checked(path, given, names)
+    if not (cached and key and document is not None and key == _document_key(path, given, names)):
+        return document, problems, None
+    cached.put("documents", key, cache.document_entry(document, problems))
+    return document, problems, key
 
 
 def _cached_document(
@@ -363,17 +374,18 @@ def _incremental(
         found=found,
         render=render,
         cached=cached,
+        keys=(unit_keys, files_keys),
         progress=progress if count == 1 else iter,
     )
     for batch in workers.forked_map(build, _batches(todo, count), count):
         for name, unit in batch.units.items():
             units[name] = unit
-            cached.put("units", unit_keys[name], unit.entry())
+            cached.keep("units", unit_keys[name])  # each kept by the process that built it (_build)
         for name, (serialised, problems) in batch.files.items():
             found[name] = serialised
             render_problems.extend(problems)
             if not problems:
-                cached.put("services", files_keys[name], cache.files_entry(serialised))
+                cached.keep("services", files_keys[name])
     whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
     outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
     found_by_lint = [f for name in names for f in units[name].lint_findings]
@@ -426,13 +438,15 @@ def _build(
     found: dict[str, list[SerialisedFile]],
     render: bool,
     cached: Cache,
+    keys: tuple[dict[str, str], dict[str, str]],
     progress: Callable[[Iterable[model.Service]], Iterable[model.Service]],
 ) -> _Batch:
     """Build the models of `names`; find the model and lint findings of each service whose unit `units` misses,
     and summarise it; render each service whose files `found` misses, when `render` and its own findings allow.
     The rules about one service run over the batch at once, and each finding goes to the service whose spec
-    holds it. A worker's share of a run (workers.forked_map): it reads only what the run inherited, and the
-    run keeps what it returns."""
+    holds it. Each unit, and each service's files rendered without a finding, are kept in the cache under `keys`
+    (units', files'). A worker's share of a run (workers.forked_map): it reads only what the run inherited, and
+    the run keeps what it returns."""
     built, problems = model.build_services([spec.loaded(cached) for name in names for spec in by_service[name]])
     linted = tuple(service for service in built if service.name not in units)
     owner = {document.file: service.name for service in built for document in service.documents}
@@ -455,10 +469,15 @@ def _build(
         },
         {},
     )
+    unit_keys, files_keys = keys
+    for name, unit in batch.units.items():
+        cached.put("units", unit_keys[name], unit.entry())
     for service in progress(built):
         unit = units.get(service.name) or batch.units[service.name]
         if render and service.name not in found and not unit.fails:
-            batch.files[service.name] = _render_service(service, options)
+            serialised, problems = batch.files[service.name] = _render_service(service, options)
+            if not problems:
+                cached.put("services", files_keys[service.name], cache.files_entry(serialised))
     return batch
 
 

@@ -83,6 +83,23 @@ def test_a_cached_run_in_workers_finds_and_writes_what_one_process_does(fleet, t
     assert run("shared", 2) == broken
 
 
+def test_what_workers_put_in_the_cache_the_run_keeps(fleet, tmp_path, monkeypatch):
+    """Workers write the cache entries of the specs they read and the services they build; the run counts them as
+    its own, so pruning after it keeps them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(pipeline, "WORKERS_FROM", 2)
+    monkeypatch.setattr(pipeline, "READERS_FROM", 2)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 2)
+    pools = spy_on_pools(monkeypatch)
+    cached = cache.for_output(tmp_path / "out")
+    assert cached is not None
+    assert pipeline.generate_tree([fleet], cached=cached)[0].ok
+    assert pools == ["fork", "fork"]
+    cached.prune()
+    for kind in ("documents", "units", "services"):
+        assert len(list((cached.directory / kind).glob("*" + cache.ENTRY))) == 6, kind
+
+
 def spy_on_pools(monkeypatch) -> list[str]:
     pools: list[str] = []
     get_context = multiprocessing.get_context
