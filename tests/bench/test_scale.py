@@ -123,3 +123,13 @@ def test_the_report_has_the_incremental_and_before_after_tables():
     assert "generate and check 10,000 SLOs in ≤ 2 s — not met: 3.0 s" in text
     summaries = {goal: met for goal, _, met in scale.summary(result)}
     assert summaries["generate 10,000 SLOs in ≤ 1024 MiB"] is True
+
+
+def test_the_incremental_edit_goes_back_and_forth(tmp_path):
+    scale.write_fleet(tmp_path, 30)
+    spec = tmp_path / f"{scale.service_name(0)}.yaml"
+    original = spec.read_text()
+    scale.change_one_spec(tmp_path)
+    changed = spec.read_text()
+    scale.change_one_spec(tmp_path)
+    assert changed != original and spec.read_text() == original
