@@ -187,18 +187,23 @@ class Cache:
         self.used.add(path)
 
     def prune(self) -> None:
-        """Remove every entry this run did not use (older specs, another slogen), so the cache holds one run's worth."""
+        """Remove every entry this run did not use (older specs, another slogen), so the cache holds one run's worth.
+        Listed with scandir, which knows a file from its directory entry: a fleet's 3,000 entries cost no stat."""
+        used = {os.fspath(path) for path in self.used}
         try:
+            kinds = [e.path for e in os.scandir(self.directory) if e.is_dir(follow_symlinks=False)]
             stale = [
-                p
-                for p in self.directory.glob("*/*" + ENTRY)
-                if p.parent.name != SPARE_TREE and p.is_file() and p not in self.used
+                entry.path
+                for kind in kinds
+                if os.path.basename(kind) != SPARE_TREE
+                for entry in os.scandir(kind)
+                if entry.name.endswith(ENTRY) and entry.is_file(follow_symlinks=False) and entry.path not in used
             ]
         except OSError:
             return
         for path in stale:
             with contextlib.suppress(OSError):  # another run removed it, or the cache is read-only: ignored either way
-                path.unlink()
+                os.unlink(path)
 
 
 # ---- what the entries hold: plain JSON for a document and its findings, and for a service's files ----------------
