@@ -1,7 +1,8 @@
 """The one writer: serialises rendered documents deterministically and swaps them into output/ atomically.
 
-A run builds the complete new tree beside output/ (beside the link's target when output/ is a symlink),
-then exchanges the two, so an error or a kill midway leaves output/ as it was and never missing. Runs take
+A run builds the complete new tree beside output/ (beside the link's target when output/ is a symlink), or in
+the spare tree the last exchange left (the cache keeps it: write()), then exchanges the two, so an error or a kill
+midway leaves output/ as it was and never missing. Runs take
 turns through a lock beside output/; each removes what killed runs left there. Files slogen did not write
 (not in the manifest) are carried over untouched. The manifest names the spec files each output came from
 (relative to output/'s parent: spec_name), so a run over some of the specs (`plan`) changes only the outputs
