@@ -5,6 +5,7 @@ need: the whole pipeline (the model, every lint rule and target, grafanalib, jso
 import, which `slogen --version`, `--help` and shell completion need not pay. tests/test_cli_startup.py keeps it so.
 """
 
+import errno
 import os
 import sys
 import tempfile
@@ -252,6 +253,20 @@ def _locked(out: Path, shared: bool = False) -> Iterator[None]:
         _fail(str(err))
 
 
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Writing into `out`: an error of the filesystem (a full disk, a file where a directory must be, no
+    permission) exits 1 with one line. Every writer leaves what was there as it was (write.write, write_files)."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno in (errno.EEXIST, errno.ENOTDIR) and err.filename:
+            reason = f"{err.filename} is not a directory"
+        else:
+            reason = (err.strerror or str(err)) + (f" ({err.filename})" if err.filename else "")
+        _fail(f"cannot write {out}: {reason}; nothing was written")
+
+
 def _generate(specs: list[Path], out: Path, options: "RenderOptions", prune: bool, limits: budget.RunLimits) -> "Plan":
     """Render, then plan (write.plan: which files the run owns) and write under the lock, so no other run
     changes the output directory between the two."""
@@ -260,7 +275,7 @@ def _generate(specs: list[Path], out: Path, options: "RenderOptions", prune: boo
 
     cached = cache.for_output(out)
     tree = _rendered(specs, out, options, limits, cached)
-    with _locked(out):
+    with _writing(out), _locked(out):
         try:
             run = write(out, plan(out, tree, specs, prune), locked=True, spare=cached.spare_tree if cached else None)
         except OutputChanged as err:
@@ -671,7 +686,8 @@ def export_openslo(
     if out is None:
         click.echo("".join(texts.values()), nl=False)
     else:
-        write_files(out, texts)
+        with _writing(out):
+            write_files(out, texts)
 
 
 def _import_formats() -> list[str]:
@@ -742,7 +758,8 @@ def import_command(
     written = dict(texts)
     if texts and not (out / SCHEMA_FILE).exists():  # what the modeline points at, as `slogen init` writes it
         written[SCHEMA_FILE] = scaffold.schema_text()
-    write_files(out, written)
+    with _writing(out):
+        write_files(out, written)
     for name in written:
         click.echo(f"slogen: wrote {out / name}", err=True)
     _report(imported.left_out, "text")

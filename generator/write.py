@@ -898,7 +898,14 @@ def write(out: Path, tree: Tree | Plan, locked: bool = False, spare: Path | None
     staging = kept or Path(tempfile.mkdtemp(prefix=f".{real.name}{_NEW}", dir=real.parent))
     first = not real.exists()
     try:
-        written = _fill(staging, real, run)
+        try:
+            written = _fill(staging, real, run)
+        except OSError:
+            if staging != kept:
+                raise
+            # A spare the run cannot make the new tree (another user's files in it): the tree is built afresh.
+            staging = Path(tempfile.mkdtemp(prefix=f".{real.name}{_NEW}", dir=real.parent))
+            written = _fill(staging, real, run)
         _swap(staging, real)
     finally:
         if staging != kept and staging.exists():

@@ -117,6 +117,32 @@ def test_generate_on_invalid_specs_creates_no_output(project):
     assert not (project / "out").exists()
 
 
+def test_an_output_directory_that_cannot_be_written_exits_1_with_one_line(project):
+    (project / "not-a-directory").write_text("a file where the output's parent should be\n")
+    result = slogen("generate", "--specs", "specs", "--out", "not-a-directory/out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith("slogen: cannot write not-a-directory/out: ")
+    assert "is not a directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_full_disk_midway_exits_1_with_one_line_and_leaves_the_output_as_it_was(project, monkeypatch):
+    generate()
+    before = snapshot(project / "out")
+    spec = project / "specs/checkout.yaml"
+    spec.write_text(spec.read_text().replace("objective: 99.9 ", "objective: 99.5 "))
+    original = os.write
+
+    def full_disk(descriptor: int, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    result = slogen("generate", "--specs", "specs", "--out", "out")
+    monkeypatch.setattr(os, "write", original)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "slogen: cannot write out: No space left on device; nothing was written"
+    assert snapshot(project / "out") == before
+
+
 def test_generate_unknown_option_exits_2():
     assert slogen("generate", "--nope").exit_code == 2
 

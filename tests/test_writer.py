@@ -806,3 +806,22 @@ def test_held_bytes_are_linked_by_the_files_identity_and_a_file_changed_since_fa
 def test_a_spec_is_named_relative_to_the_directory_that_holds_the_output(spec, out, name):
     anchor = os.path.dirname(os.path.abspath(out))
     assert writer.spec_name(spec, Path(out)) == name == Path(os.path.relpath(spec, anchor)).as_posix()
+
+
+def test_a_spare_tree_the_run_cannot_change_is_left_and_the_tree_built_afresh(out, spare, tmp_path, monkeypatch):
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    write(out, tree_of(RULES, TESTS), spare=spare)
+    unlink = os.unlink
+
+    def not_permitted(path, *args, **kwargs):
+        if str(spare) in os.fspath(path):
+            raise PermissionError(errno.EPERM, "Operation not permitted", os.fspath(path))
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", not_permitted)
+    write(out, tree_of(EDITED_RULES, TESTS), spare=spare)
+    monkeypatch.setattr(os, "unlink", unlink)
+    fresh = tmp_path / "fresh"
+    write(fresh, tree_of(EDITED_RULES, TESTS))
+    assert snapshot(out) == snapshot(fresh)
+    assert not [p for p in out.parent.iterdir() if ".slogen-new-" in p.name]
