@@ -191,11 +191,12 @@ class Cache:
         Listed with scandir, which knows a file from its directory entry: a fleet's 3,000 entries cost no stat."""
         used = {os.fspath(path) for path in self.used}
         try:
-            kinds = [e.path for e in os.scandir(self.directory) if e.is_dir(follow_symlinks=False)]
+            kinds = [
+                e.path for e in os.scandir(self.directory) if e.is_dir(follow_symlinks=False) and e.name != SPARE_TREE
+            ]
             stale = [
                 entry.path
                 for kind in kinds
-                if os.path.basename(kind) != SPARE_TREE
                 for entry in os.scandir(kind)
                 if entry.name.endswith(ENTRY) and entry.is_file(follow_symlinks=False) and entry.path not in used
             ]

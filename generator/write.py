@@ -774,17 +774,13 @@ def _remove_tree(root: Path) -> None:
     one unlink per file and one rmdir per directory, a third faster than shutil.rmtree, which opens every
     directory, on a fleet's 17,000 files. What changed meanwhile (the tree is the run's own, under the lock, so
     only by hand) is left to shutil.rmtree."""
-    files: list[str] = []
-    directories = [os.fspath(root)]
     try:
-        for directory in directories:  # grows as it goes: each directory after its parent
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    (directories if entry.is_dir(follow_symlinks=False) else files).append(entry.path)
-        for path in files:
-            os.unlink(path)
-        for directory in reversed(directories):
-            os.rmdir(directory)
+        files, directories = _listing(os.fspath(root))
+        for entry in files.values():
+            os.unlink(entry.path)
+        for directory in reversed(directories):  # children first
+            os.rmdir(f"{root}/{directory}")
+        os.rmdir(root)
     except OSError:
         shutil.rmtree(root)
 
@@ -862,10 +858,16 @@ def _bytes(path: str, content: Content) -> bytes:
     """The bytes to write: held ones from the file at `path`, if it still holds them."""
     if not isinstance(content, Held):
         return content
-    held = _regular_bytes(path)
-    if held is None or hashlib.sha256(held).hexdigest() != content.digest:
+    held = _held_bytes(path, content)
+    if held is None:
         raise OutputChanged(path)
     return held
+
+
+def _held_bytes(path: str, held: Held) -> bytes | None:
+    """The bytes of the regular file at `path` when they are the ones `held` knows by their digest."""
+    content = _regular_bytes(path)
+    return content if content is not None and hashlib.sha256(content).hexdigest() == held.digest else None
 
 
 def _write_file(path: str, content: bytes) -> Identity:
@@ -999,11 +1001,7 @@ def _held(path: str, expected: bytes | None) -> bytes | None:
 
 def _still_held(path: str, held: Held) -> bool:
     """Whether the file at `path` still has the identity, or else the bytes, that `held` knows."""
-    identities = _regular_identities(os.path.dirname(path), [os.path.basename(path)])
-    if identities[0] == held.identity:
-        return True
-    content = _regular_bytes(path)
-    return content is not None and hashlib.sha256(content).hexdigest() == held.digest
+    return _regular_identity(path) == held.identity or _held_bytes(path, held) is not None
 
 
 def output_root(out: Path) -> Path:
@@ -1015,19 +1013,15 @@ def output_root(out: Path) -> Path:
 def held_identities(root: Path, paths: list[str]) -> list[Identity | None]:
     """The identity of each regular file under `root` (output_root) at `paths`, None for anything else, without
     reading it."""
-    return _regular_identities(os.fspath(root), paths)
+    return [_regular_identity(f"{root}/{path}") for path in paths]
 
 
-def _regular_identities(root: str, paths: list[str]) -> list[Identity | None]:
-    found: list[Identity | None] = []
-    for path in paths:
-        try:
-            status = os.lstat(f"{root}/{path}")
-        except OSError:
-            found.append(None)
-            continue
-        found.append(identity_of(status) if stat.S_ISREG(status.st_mode) else None)
-    return found
+def _regular_identity(path: str) -> Identity | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return identity_of(status) if stat.S_ISREG(status.st_mode) else None
 
 
 def held_files(root: Path, paths: list[str]) -> list[bytes | None]:
