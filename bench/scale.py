@@ -643,8 +643,9 @@ def _incremental_part(result: dict) -> list[str]:
         "other service's model and lint findings and summary come from the cache, its files from output/ itself "
         "(the cache keeps their SHA-256 and the identity each had when written: device, inode, size and "
         "modification time; a file that still has it is not read again, one changed since is read and checked, "
-        "and one edited or missing has its service rendered again), and the files spanning services are "
-        "assembled from the summaries (generator/fleet.py). The writer builds the new tree in the output/ its "
+        "and one edited or missing has its service rendered again), and the files spanning services are the "
+        "ones output/ holds when no service's summary changed (generator/fleet.py: an objective is in none), "
+        "else assembled from the summaries. The writer builds the new tree in the output/ its "
         "last exchange replaced (kept in the cache directory, hard-linked), so it writes only the changed files. "
         "The output and the findings are byte-identical to a full run's (tests/test_incremental.py).",
         "\n".join(table),

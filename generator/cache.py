@@ -112,8 +112,8 @@ def seal(secret: bytes, body: bytes) -> bytes:
 
 @dataclass
 class Cache:
-    """Entries of a few kinds ("documents", "services", "files") under one directory, sealed with `secret`, for runs
-    into `output`; `used` is what this run read or wrote, so prune() can drop the rest."""
+    """Entries of a few kinds ("documents", "units", "services", "project", "files"...) under one directory, sealed
+    with `secret`, for runs into `output`; `used` is what this run read or wrote, so prune() can drop the rest."""
 
     directory: Path
     secret: bytes = field(repr=False)

@@ -5,9 +5,12 @@ Each target or rule that spans services says what it reads of one service in a `
 options)` of its own (the Alertmanager route tests' cases, the docs index's alert count...), and assembles its
 files or findings from those parts. A part depends on nothing but the service, the sections and the options, so
 the incremental cache keeps each service's summary, and a run after a one-spec change builds the model of that
-spec's service alone (pipeline.generate_tree).
+spec's service alone (pipeline.generate_tree). Each part is kept as its JSON text and read back only by what
+reads it, and a summary's digest (of its fields and those texts) tells a run whether the files spanning services
+can be what the last run wrote: after an objective changes, no part does.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +23,7 @@ if TYPE_CHECKING:  # the targets' package imports this module
     from .targets.base import RenderOptions
 
 Part = Any  # plain data: what json.dumps writes and json.loads gives back (lists, not tuples)
+PartText = str  # a part as json.dumps writes it
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,11 @@ class ServiceSummary:
     spec_files: tuple[str, ...]
     slos: int
     where: tuple[str, int, int]  # the file, line and column of its first spec's top: findings about the service
-    parts: dict[str, Part] = field(default_factory=dict)  # by the name of the target or rule that reads it
+    parts: dict[str, PartText] = field(default_factory=dict)  # by the name of the target or rule that reads it
+
+    def digest(self) -> str:
+        """SHA-256 of everything the files and findings spanning services read of this service."""
+        return hashlib.sha256(json.dumps(entry(self), ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def finding(self, path: SpecPath, message: str, rule: str) -> Finding:
         """A finding about the whole service, at the top of its first spec (as that document's finding would be
@@ -45,7 +53,7 @@ class Fleet:
 
     def parts(self, name: str) -> list[tuple[ServiceSummary, Part]]:
         """Each service's part for the target or rule `name`, in the services' order."""
-        return [(service, service.parts[name]) for service in self.services]
+        return [(service, json.loads(service.parts[name])) for service in self.services]
 
     @property
     def spec_files(self) -> tuple[str, ...]:
@@ -64,9 +72,9 @@ class PartMaker(Protocol):
 def summarise(
     service: Service, sections: Project, options: "RenderOptions", makers: tuple[PartMaker, ...]
 ) -> ServiceSummary:
-    """The service's summary, its parts as a cached run reads them back: through JSON, so a tuple is a list either
-    way and a run that renders a service assembles the same files as one that reads its summary."""
-    parts = {maker.NAME: maker.service_part(service, sections, options) for maker in makers}
+    """The service's summary, its parts as JSON text, which Fleet.parts reads back: a tuple is a list either way,
+    and a run that renders a service assembles the same files as one that reads its summary from the cache."""
+    parts = {maker.NAME: json.dumps(maker.service_part(service, sections, options)) for maker in makers}
     first = service.documents[0]
     return ServiceSummary(
         service.name,
@@ -74,7 +82,7 @@ def summarise(
         service.spec_files,
         len(service.slos),
         (first.file, *first.where(())),
-        json.loads(json.dumps(parts)),
+        parts,
     )
 
 
@@ -100,6 +108,8 @@ def from_entry(value: Any) -> ServiceSummary | None:
     """The summary an entry holds, or None when it is not shaped as entry() writes it."""
     try:
         name, description, spec_files, slos, (file, line, column), parts = value
+        if not all(isinstance(text, str) for text in parts.values()):
+            return None
         return ServiceSummary(name, description, tuple(spec_files), slos, (file, line, column), dict(parts))
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         return None

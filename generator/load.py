@@ -1,6 +1,9 @@
 """Find spec files and load each with the format that owns its suffix (generator/inputs/)."""
 
+import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from . import inputs
 from .document import Document, LoadError
@@ -70,7 +73,7 @@ def read_text(path: Path, limit: int, what: str = "spec file") -> str:
     """The file's UTF-8 text, refused above `limit` bytes. Raises LoadError."""
     try:
         with path.open("rb") as file:
-            raw = file.read(limit + 1)  # bounded even where the size on disk says nothing (a device)
+            raw = read_bounded(file, limit)
         if len(raw) > limit:
             size = max(path.stat().st_size, len(raw)) / 2**10
             raise LoadError(
@@ -80,3 +83,15 @@ def read_text(path: Path, limit: int, what: str = "spec file") -> str:
         return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise LoadError(f"cannot read the file: {err}") from None
+
+
+def read_bounded(file: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes of `file`, and a byte more when it holds more. A regular file's size bounds the first
+    read, so a spec of a few KiB does not cost a buffer of `limit` bytes; one that grew since its size was taken,
+    and one whose size says nothing (a device), are read on to the limit."""
+    status = os.fstat(file.fileno())
+    first = min(status.st_size, limit) + 1 if stat.S_ISREG(status.st_mode) else limit + 1
+    raw = file.read(first)
+    if len(raw) == first <= limit:
+        raw += file.read(limit + 1 - first)
+    return raw

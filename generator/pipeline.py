@@ -2,6 +2,8 @@
 
 import functools
 import json
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,7 +14,7 @@ from .cache import Cache
 from .document import Document, LoadError, display_name
 from .findings import Finding, has_errors
 from .lint import inline_secret
-from .load import MAX_SPEC_BYTES, discover, load
+from .load import MAX_SPEC_BYTES, discover, load, read_bounded
 from .targets import TARGETS, RenderError, RenderOptions
 from .validate import validate
 from .write import OutputFile, SerialisedFile, Tree, serialise, serialise_all, tree_of
@@ -146,7 +148,8 @@ def _load_checked(path: Path, given: list[Path], names: SpecNames | None) -> tup
 
 def _document_key(path: Path, given: list[Path], names: SpecNames | None) -> str | None:
     """What a YAML spec's document and schema findings depend on; None for what the cache leaves to load(): a
-    Jsonnet spec (its imports are other files), a file outside its root, above the size limit or unreadable."""
+    Jsonnet spec (its imports are other files), a file outside its root, above the size limit, unreadable or not a
+    regular file (a FIFO's or /proc file's size says nothing of what a read gives)."""
     if inputs.loader_for(path) not in (None, inputs.yaml_spec.load):
         return None
     real = path.resolve()
@@ -154,8 +157,10 @@ def _document_key(path: Path, given: list[Path], names: SpecNames | None) -> str
         return None
     display, origin = display_name(path), names(path) if names else ""
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_SPEC_BYTES + 1)
+        with open(path, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            raw = read_bounded(file, MAX_SPEC_BYTES)
     except OSError:
         return None
     if len(raw) > MAX_SPEC_BYTES:
@@ -397,7 +402,7 @@ def _incremental(
         return outcome, {}
     outcome.findings.extend(render_problems)
     files = [file for name in names for file in found.get(name, [])]
-    files.extend(_project_files(outcome, whole, options, cached))
+    files.extend(_kept_project_files(outcome, whole, options, cached, (options_key, sections_key)))
     return outcome, tree_of(files)
 
 
@@ -490,6 +495,23 @@ def _project_files(
         _collect(rendered, target.project_files, whole, options)
     outcome.findings.extend(rendered.findings)
     return _serialised(rendered.files, cached)
+
+
+def _kept_project_files(
+    outcome: Outcome, whole: fleet.Fleet, options: RenderOptions, cached: Cache, keys: tuple[str, str]
+) -> list[SerialisedFile]:
+    """The files spanning services as the last run wrote them, when neither a service's summary nor the sections
+    nor the options (`keys`: the digests of those two) changed since: after an objective changes, nothing they
+    read does. Otherwise rendered, and kept for the next run unless a target could not render."""
+    key = cache.digest(cache.slogen_digest(), "project", *keys, *(s.digest() for s in whole.services))
+    if kept := cached.files("project", key):
+        return kept
+    rendered = Outcome()
+    files = _project_files(rendered, whole, options, cached)
+    outcome.findings.extend(rendered.findings)
+    if not rendered.findings:
+        cached.put("project", key, cache.files_entry(files))
+    return files
 
 
 def fleet_of(project: model.Project, options: RenderOptions = DEFAULT_OPTIONS) -> fleet.Fleet:

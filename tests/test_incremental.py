@@ -12,7 +12,7 @@ from bench import scale
 from generator import cache, pipeline, write
 from generator.cli import main
 from generator.lint import slo_names
-from generator.targets import RenderOptions, prometheus
+from generator.targets import RenderOptions, alertmanager, prometheus
 from generator.write import SerialisedFile
 
 SERVICES = 3
@@ -82,6 +82,40 @@ def test_after_one_spec_changes_only_its_service_is_rendered_and_the_bytes_are_a
     assert len(rendered) == SERVICES
     assert snapshot(incremental) == snapshot(full)
     assert b"99.95" in (incremental / "prometheus/rules/svc-0001.rules.yml").read_bytes()
+
+
+@pytest.fixture
+def spanning(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each run that renders the files spanning services (the Alertmanager route tests among them)."""
+    runs: list[str] = []
+    render = alertmanager.project_files
+
+    def spy(whole, options):
+        runs.append(",".join(s.name for s in whole.services))
+        return render(whole, options)
+
+    monkeypatch.setattr(alertmanager, "project_files", spy)
+    return runs
+
+
+def test_the_files_spanning_services_are_rendered_again_only_when_what_they_read_changed(fleet, tmp_path, spanning):
+    """An objective is in no service's summary (fleet.py): the route tests, the index and the overview are the ones
+    output/ holds. A new alert label is: they are rendered again. Either way the bytes are a full run's."""
+    out, full = tmp_path / "out", tmp_path / "full"
+    generate(fleet, out)
+    assert len(spanning) == 1
+    change_objective(fleet / "svc-0001.yaml")
+    generate(fleet, out)
+    assert len(spanning) == 1
+    spec = fleet / "svc-0002.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("team: team-2", "team: team-9", 1), encoding="utf-8")
+    generate(fleet, out)
+    assert len(spanning) == 2
+    generate(fleet, full)
+    assert snapshot(out) == snapshot(full)
+    assert b"team-9" in (out / "alertmanager/routes.test.yml").read_bytes()
+    assert "matches the specs" in slogen("check", "--specs", fleet, "--out", out)
+    assert len(spanning) == 3  # the full run; check found the files spanning services unchanged
 
 
 def test_the_cache_lives_beside_the_output_directory_and_holds_one_runs_entries(fleet, tmp_path):
@@ -189,7 +223,7 @@ def test_check_after_an_incremental_generate_finds_no_drift_and_then_the_change(
 
 
 def test_the_docs_index_counts_each_services_alerts_as_its_pages_do(fleet):
-    """The index is rebuilt every run from alert_count, which must agree with the pages service_alerts renders."""
+    """The index is made from alert_count, which must agree with the pages service_alerts renders."""
     from generator import pipeline
     from generator.render.docs import alert_count, service_alerts
 

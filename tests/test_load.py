@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import load as load_module
 from generator import pipeline
 from generator.document import Document, LoadError
 from generator.inputs import yaml_spec
 from generator.inputs.yaml_spec import MAX_NODES
-from generator.load import discover, load
+from generator.load import discover, load, read_bounded
 from tests.fuzz.mutate import make_case
 from tests.fuzz.mutate import seeds as fuzz_seeds
 
@@ -646,3 +647,37 @@ def _value(data: object, path: tuple) -> object:
     for step in path:
         data = data[step]  # type: ignore[index]
     return data
+
+
+# --- read_bounded: a spec's bytes up to the limit, and a byte more when there are more -----------------------------
+
+
+def test_read_bounded_reads_a_small_file_whole_and_a_large_one_to_a_byte_past_the_limit(tmp_path):
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.write_bytes(b"x" * 100)
+    large.write_bytes(b"y" * 5000)
+    with small.open("rb") as file:
+        assert read_bounded(file, 1000) == b"x" * 100
+    with large.open("rb") as file:
+        assert read_bounded(file, 1000) == b"y" * 1001
+
+
+def test_read_bounded_reads_on_in_a_file_that_grew_after_its_size_was_taken(tmp_path, monkeypatch):
+    grown = tmp_path / "grown"
+    grown.write_bytes(b"z" * 300)
+    real_fstat = os.fstat
+    monkeypatch.setattr(
+        load_module.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:]))
+    )
+    with grown.open("rb") as file:
+        assert read_bounded(file, 1000) == b"z" * 300
+    with grown.open("rb") as file:
+        assert read_bounded(file, 100) == b"z" * 101
+
+
+def test_read_bounded_reads_a_pipe_to_the_limit_whatever_its_size_says(tmp_path):
+    reader, writer = os.pipe()
+    os.write(writer, b"p" * 50)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as file:
+        assert read_bounded(file, 20) == b"p" * 21
