@@ -25,6 +25,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -751,6 +752,7 @@ def _fill(staging: Path, real: Path, run: Plan) -> dict[str, Identity]:
     for relative in carried:
         shutil.copy2(f"{old}/{relative}", f"{new}/{relative}")
     written: dict[str, Identity] = {}
+    unwritten: list[tuple[str, Content]] = []
     for relative, content in run.files.items():
         entry = found.get(relative)
         regular = entry if entry is not None and entry.is_file(follow_symlinks=False) else None
@@ -764,9 +766,47 @@ def _fill(staging: Path, real: Path, run: Plan) -> dict[str, Identity]:
         if identity and regular and _linked(regular.path, f"{new}/{relative}"):
             written[relative] = identity
         else:
-            written[relative] = _write_file(f"{new}/{relative}", _bytes(f"{old}/{relative}", content))
+            unwritten.append((relative, content))
+    written.update(_write_files(new, old, unwritten))
     os.chmod(staging, 0o755)
     return written
+
+
+# Creating a file is kernel work (an inode, a directory entry, the page cache), which spreads over the cores when
+# no two threads create files in one directory, whose lock would make them take turns. Two threads on two cores
+# wrote the bench fleet's files in about half the time: 1,757 files in 0.15 s against 0.27 s (medians of 8);
+# 17,507 files in 6.2-9.0 s against 15-16 s on a day this disk was slow.
+WRITE_THREADS_FROM = 256  # files; fewer are written by the run's own thread
+MAX_WRITE_THREADS = 4
+
+
+def _write_files(new: str, old: str, files: list[tuple[str, Content]]) -> dict[str, Identity]:
+    """Write `files` (relative paths, and bytes or bytes held in the same file of `old`) into the staging tree
+    `new`; each one's identity. In threads from WRITE_THREADS_FROM files on, each writing whole directories. A
+    failure is raised once the other threads are done, so the caller removes a tree nothing writes to any more."""
+
+    def write_all(share: list[tuple[str, Content]]) -> list[tuple[str, Identity]]:
+        return [(path, _write_file(f"{new}/{path}", _bytes(f"{old}/{path}", content))) for path, content in share]
+
+    threads = min(MAX_WRITE_THREADS, len(os.sched_getaffinity(0))) if len(files) >= WRITE_THREADS_FROM else 1
+    if threads < 2:
+        return dict(write_all(files))
+    with ThreadPoolExecutor(threads) as pool:
+        return {
+            path: identity for share in pool.map(write_all, _by_directory(files, threads)) for path, identity in share
+        }
+
+
+def _by_directory(files: list[tuple[str, Content]], shares: int) -> list[list[tuple[str, Content]]]:
+    """`files` in `shares` lists of about as many files, a directory's files all in one: the largest directories
+    first, each to the list that holds the fewest files so far."""
+    directories: dict[str, list[tuple[str, Content]]] = {}
+    for path, content in files:
+        directories.setdefault(path.rpartition("/")[0], []).append((path, content))
+    lists: list[list[tuple[str, Content]]] = [[] for _ in range(shares)]
+    for _directory, members in sorted(directories.items(), key=lambda item: (-len(item[1]), item[0])):
+        min(lists, key=len).extend(members)
+    return lists
 
 
 def _remove_tree(root: Path) -> None:

@@ -825,3 +825,72 @@ def test_a_spare_tree_the_run_cannot_change_is_left_and_the_tree_built_afresh(ou
     write(fresh, tree_of(EDITED_RULES, TESTS))
     assert snapshot(out) == snapshot(fresh)
     assert not [p for p in out.parent.iterdir() if ".slogen-new-" in p.name]
+
+
+# --- many files: written by threads, a directory's files by one ------------------------------------------------
+
+
+def _many_files(count: int) -> dict[str, bytes]:
+    """`count` files over directories of very different sizes, as a fleet's output is."""
+    files = {f"prometheus/rules/svc-{i:04d}.rules.yml": f"rules {i}\n".encode() for i in range(count // 2)}
+    files |= {
+        f"docs/services/svc-{i:04d}/Alert{j}.md": f"page {i} {j}\n".encode()
+        for i in range(count // 8)
+        for j in range(4)
+    }
+    return files
+
+
+def _tree(files: dict[str, bytes]) -> writer.Tree:
+    return writer.tree_of(
+        [writer.SerialisedFile(path, content, ("specs/fleet.yaml",)) for path, content in files.items()]
+    )
+
+
+def test_many_files_are_written_by_threads_with_the_bytes_and_identities_of_one_thread(tmp_path, monkeypatch):
+    files = _many_files(2 * writer.WRITE_THREADS_FROM)
+    threads: set[str] = set()
+    record = writer._write_file
+
+    def recorded(path, content):
+        threads.add(__import__("threading").current_thread().name)
+        return record(path, content)
+
+    monkeypatch.setattr(writer, "_write_file", recorded)
+    monkeypatch.setattr(writer.os, "sched_getaffinity", lambda _pid: {0, 1})
+    run = write(tmp_path / "threaded", _tree(files))
+    assert len(threads) == 2 and "MainThread" not in threads
+    monkeypatch.setattr(writer, "MAX_WRITE_THREADS", 1)
+    write(tmp_path / "one", _tree(files))
+    threaded = snapshot(tmp_path / "threaded")
+    assert threaded == snapshot(tmp_path / "one")
+    assert {p: b for p, b in threaded.items() if p != MANIFEST} == files
+    assert run.written == {p: writer.identity_of(os.lstat(tmp_path / "threaded" / p)) for p in [*files, MANIFEST]}
+
+
+def test_each_directory_is_written_by_one_thread_and_the_shares_are_even():
+    files = list(_many_files(1000).items())
+    shares = writer._by_directory(files, 2)
+    directories = [{path.rpartition("/")[0] for path, _ in share} for share in shares]
+    assert not directories[0] & directories[1]
+    assert sorted(path for share in shares for path, _ in share) == sorted(path for path, _ in files)
+    assert abs(len(shares[0]) - len(shares[1])) <= 4  # the largest directory left over is 4 files
+
+
+def test_a_failed_thread_leaves_output_as_it_was_and_no_staging_tree(out, monkeypatch):
+    write(out, tree_of(RULES))
+    before = snapshot(out)
+    files = _many_files(2 * writer.WRITE_THREADS_FROM)
+    record = writer._write_file
+
+    def full_disk_in_docs(path, content):
+        if "/docs/services/svc-0010/" in path:
+            raise OSError(errno.ENOSPC, "disk full")
+        return record(path, content)
+
+    monkeypatch.setattr(writer, "_write_file", full_disk_in_docs)
+    monkeypatch.setattr(writer.os, "sched_getaffinity", lambda _pid: {0, 1})
+    with pytest.raises(OSError, match="disk full"):
+        write(out, _tree(files))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["output"]
