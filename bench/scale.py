@@ -431,7 +431,7 @@ INCREMENTAL_PROFILE_10K = {
 
 
 # This machine's speed varies by half or more between hours (the 100-SLO full run took 0.95 s one morning, 2.01 s
-# the next afternoon), so a change is measured against the code before it on the same machine in the same hour, the two
+# that afternoon), so a change is measured against the code before it on the same machine in the same hour, the two
 # runs interleaved: the 10,000-SLO fleet, medians of 3 each. Kept as data: it takes both versions of the code.
 SAME_HOUR_10K = {
     "date": "2026-12-02",

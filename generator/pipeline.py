@@ -506,10 +506,9 @@ def _kept_project_files(
     key = cache.digest(cache.slogen_digest(), "project", *keys, *(s.digest() for s in whole.services))
     if kept := cached.files("project", key):
         return kept
-    rendered = Outcome()
-    files = _project_files(rendered, whole, options, cached)
-    outcome.findings.extend(rendered.findings)
-    if not rendered.findings:
+    earlier = len(outcome.findings)
+    files = _project_files(outcome, whole, options, cached)
+    if len(outcome.findings) == earlier:  # every target rendered
         cached.put("project", key, cache.files_entry(files))
     return files
 
