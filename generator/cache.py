@@ -118,12 +118,13 @@ class Cache:
     directory: Path
     secret: bytes = field(repr=False)
     output: Path
-    used: set[Path] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
     _written: Written | None = field(default=None, repr=False)
     _root: Path | None = field(default=None, repr=False)
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.directory / kind / (key + ENTRY)
+    def _path(self, kind: str, key: str) -> str:
+        # A string: a fleet's run names 3,000 entries, each of which pathlib would parse and hash again.
+        return f"{self.directory}/{kind}/{key}{ENTRY}"
 
     @property
     def spare_tree(self) -> Path:
@@ -155,7 +156,8 @@ class Cache:
         """An entry's body if its seal holds; it then counts as used."""
         path = self._path(kind, key)
         try:
-            checksum, _, body = path.read_bytes().partition(b"\n")
+            with open(path, "rb") as file:
+                checksum, _, body = file.read().partition(b"\n")
         except OSError:
             return None
         if not hmac.compare_digest(checksum, seal(self.secret, body)):
@@ -177,8 +179,8 @@ class Cache:
         that cannot be written (a read-only checkout, a full disk) only makes the next run slower."""
         path = self._path(kind, key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, staging = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, staging = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".tmp")
             with os.fdopen(handle, "wb") as file:
                 file.write(seal(self.secret, body) + b"\n" + body)
             os.replace(staging, path)
@@ -189,7 +191,7 @@ class Cache:
     def prune(self) -> None:
         """Remove every entry this run did not use (older specs, another slogen), so the cache holds one run's worth.
         Listed with scandir, which knows a file from its directory entry: a fleet's 3,000 entries cost no stat."""
-        used = {os.fspath(path) for path in self.used}
+        used = self.used
         try:
             kinds = [
                 e.path for e in os.scandir(self.directory) if e.is_dir(follow_symlinks=False) and e.name != SPARE_TREE

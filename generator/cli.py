@@ -79,7 +79,7 @@ def specs_input(command: _Command) -> _Command:
 def _spec_paths(paths: tuple[Path, ...], more_specs: tuple[Path, ...]) -> list[Path]:
     """A missing path is a usage error (exit 2); a directory without spec files is bad input (exit 1)."""
     from . import inputs
-    from .load import discover
+    from .load import has_specs
 
     given = [*paths, *more_specs]
     for path in given or [DEFAULT_SPECS]:
@@ -87,7 +87,7 @@ def _spec_paths(paths: tuple[Path, ...], more_specs: tuple[Path, ...]) -> list[P
             default = "" if given else " (the default; name spec files or directories as arguments or with --specs)"
             raise _UsageLine(f"{path}: no such file or directory{default}")
     for path in given or [DEFAULT_SPECS]:
-        if path.is_dir() and not discover([path]):
+        if path.is_dir() and not has_specs(path):
             _fail(f"no spec files under {path} (looked for {', '.join('*' + s for s in inputs.suffixes())})")
     return given or [DEFAULT_SPECS]
 
@@ -642,9 +642,9 @@ def init_command(no_input: bool, specs: Path, out: Path, **given: str | None) ->
 def _routing_exists(specs: Path) -> bool:
     """Whether a spec already under `specs` holds the project's one routing section."""
     from . import pipeline
-    from .load import discover
+    from .load import has_specs
 
-    if not specs.is_dir() or not discover([specs]):
+    if not specs.is_dir() or not has_specs(specs):
         return False
     project = pipeline.check([specs]).project
     return project is not None and project.routing is not None

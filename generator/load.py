@@ -2,6 +2,7 @@
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,19 +19,25 @@ MAX_SPEC_BYTES = 512 * 2**10
 def discover(paths: list[Path]) -> list[Path]:
     """Spec files under the given files and directories, sorted. `.libsonnet` files are libraries, not specs."""
     found: set[Path] = set()
-    spec_suffixes = inputs.suffixes()
     for path in paths:
-        if path.is_dir():
-            found.update(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix in spec_suffixes
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.add(path)
+        found.update(_spec_files(path) if path.is_dir() else [path])
     return sorted(found)
+
+
+def has_specs(directory: Path) -> bool:
+    """Whether discover([directory]) finds any spec file: it stops at the first, where discover lists them all."""
+    return next(_spec_files(directory), None) is not None
+
+
+def _spec_files(directory: Path) -> Iterator[Path]:
+    spec_suffixes = inputs.suffixes()
+    return (
+        p
+        for p in directory.rglob("*")
+        if p.suffix in spec_suffixes
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
 
 
 def load(path: Path, display: str, root: Path) -> Document:

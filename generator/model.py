@@ -118,7 +118,7 @@ class RatioSLI:
         good, total = self.good.parsed.metric, self.total.parsed.metric
         return good == total or (good.endswith("_bucket") and total == good.removesuffix("_bucket") + "_count")
 
-    @property
+    @cached_property  # a search that fails for most SLIs (the exception is not cached by synth), asked every render
     def errors_can_exceed_total(self) -> bool:
         """Whether a series could count as an error without counting in the total: then the errors are not a
         subset of the total and the error ratio can pass 1. False when errors only narrows total (same metric,
@@ -404,6 +404,17 @@ class SLO:
     # completed slice was bad (render/rules.timeslice_terms), as a freshness SLI's are while stale.
     timeslices: TimeSlices | None = None
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property  # renderers cache by SLO; a generated __hash__ walks every field, nested ones too, each time
+    def _hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its hash: another process hashes strings with another seed."""
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
     @property
     def objective(self) -> Decimal:
         return self.objective_percent / 100
@@ -420,7 +431,11 @@ class SLO:
     @property
     def series_labels(self) -> dict[str, str]:
         """Labels of the SLO's base and period series: the service's, the SLO's, and its identity."""
-        return dict(_sorted_labels({**dict(self.service_labels), **dict(self.labels), **self.identity}))
+        return dict(self._series_label_items)
+
+    @cached_property  # read for every rule and test series; each caller gets a dict of its own
+    def _series_label_items(self) -> tuple[tuple[str, str], ...]:
+        return _sorted_labels({**dict(self.service_labels), **dict(self.labels), **self.identity})
 
     @property
     def base_window(self) -> int:

@@ -40,13 +40,20 @@ class Outcome:
 
 def _root_for(path: Path, given: list[Path]) -> Path:
     """Jsonnet imports stay inside the directory the user named (or the file's own directory)."""
-    return _resolved_root(path.resolve(), path, given)[0]
+    return _resolved_root(path.resolve(), path, _roots(given))[0]
 
 
-def _resolved_root(real: Path, path: Path, given: list[Path]) -> tuple[Path, Path]:
+Roots = list[tuple[Path, Path]]  # the directories a run was given, each with its resolved path
+
+
+def _roots(given: list[Path]) -> Roots:
+    return [(candidate, candidate.resolve()) for candidate in given if candidate.is_dir()]
+
+
+def _resolved_root(real: Path, path: Path, roots: Roots) -> tuple[Path, Path]:
     """_root_for `path`, whose resolved path is `real`, and that root resolved."""
-    for candidate in given:
-        if candidate.is_dir() and real.is_relative_to(resolved := candidate.resolve()):
+    for candidate, resolved in roots:
+        if real.is_relative_to(resolved):
             return candidate, resolved
     return path.parent, path.parent.resolve()
 
@@ -146,14 +153,15 @@ def _load_checked(path: Path, given: list[Path], names: SpecNames | None) -> tup
     return document, validate(document)
 
 
-def _document_key(path: Path, given: list[Path], names: SpecNames | None) -> str | None:
+def _document_key(path: Path, given: list[Path], names: SpecNames | None, roots: Roots | None = None) -> str | None:
     """What a YAML spec's document and schema findings depend on; None for what the cache leaves to load(): a
     Jsonnet spec (its imports are other files), a file outside its root, above the size limit, unreadable or not a
-    regular file (a FIFO's or /proc file's size says nothing of what a read gives)."""
+    regular file (a FIFO's or /proc file's size says nothing of what a read gives). `roots`: _roots(given), when
+    the caller keys many specs."""
     if inputs.loader_for(path) not in (None, inputs.yaml_spec.load):
         return None
     real = path.resolve()
-    if not real.is_relative_to(_resolved_root(real, path, given)[1]):
+    if not real.is_relative_to(_resolved_root(real, path, _roots(given) if roots is None else roots)[1]):
         return None
     display, origin = display_name(path), names(path) if names else ""
     try:
@@ -270,7 +278,8 @@ def _outlines(paths: list[Path], names: SpecNames | None, cached: Cache) -> list
     known = known if isinstance(known, dict) else {}
     outlines: dict[str, list[object]] = {}
     found = list(discover(paths))
-    keys = [_document_key(path, paths, names) for path in found]
+    roots = _roots(paths)  # resolved once: a fleet's thousand specs share them
+    keys = [_document_key(path, paths, names, roots) for path in found]
     specs: list[_Spec | None] = []
     for path, key in zip(found, keys, strict=True):
         outline = known.get(key) if key else None
@@ -310,11 +319,14 @@ def _evaluated_digest(path: Path, document: Document) -> str:
 @dataclass(frozen=True)
 class _Unit:
     """What a cached run keeps of a service besides its files: its model's and its lint rules' findings (those of
-    lint.SERVICE_RULES in its own specs) and its summary."""
+    lint.SERVICE_RULES in its own specs), its summary, and the summary's digest, which the key of what spans
+    services reads. The summary is kept in an entry of its own, read only when that key changed: a fleet's
+    summaries are 14 MB of JSON (the route tests' cases), which a run after an objective changes never needs."""
 
     model_findings: list[Finding]
     lint_findings: list[Finding]
-    summary: fleet.ServiceSummary
+    summary_digest: str
+    summary: fleet.ServiceSummary | None = None  # None when read from the cache: an entry of its own (_Summaries)
 
     @property
     def fails(self) -> bool:
@@ -324,7 +336,7 @@ class _Unit:
         return {
             "model": cache.findings_entry(self.model_findings),
             "lint": cache.findings_entry(self.lint_findings),
-            "summary": fleet.entry(self.summary),
+            "summary_digest": self.summary_digest,
         }
 
 
@@ -333,10 +345,31 @@ def _unit_from(entry: object) -> _Unit | None:
         return None
     model_findings = cache.findings_from(entry.get("model"))
     lint_findings = cache.findings_from(entry.get("lint"))
-    summary = fleet.from_entry(entry.get("summary"))
-    if model_findings is None or lint_findings is None or summary is None:
+    summary_digest = entry.get("summary_digest")
+    if model_findings is None or lint_findings is None or not isinstance(summary_digest, str):
         return None
-    return _Unit(model_findings, lint_findings, summary)
+    return _Unit(model_findings, lint_findings, summary_digest)
+
+
+@dataclass
+class _Summaries:
+    """The fleet of a cached run, made only when a step needs it: each service's summary as its unit holds it
+    (built this run) or as the cache does, under the unit's key; `rebuild` builds one the cache lost again."""
+
+    sections: model.Project
+    units: dict[str, _Unit]
+    keys: dict[str, str]
+    rebuild: Callable[[str], fleet.ServiceSummary]
+    made: fleet.Fleet | None = None
+
+    def assemble(self, cached: Cache) -> fleet.Fleet:
+        if self.made is None:
+            self.made = fleet.Fleet(self.sections, tuple(self._summary(n, cached) for n in sorted(self.units)))
+        return self.made
+
+    def _summary(self, name: str, cached: Cache) -> fleet.ServiceSummary:
+        summary = self.units[name].summary or fleet.from_entry(cached.get("summaries", self.keys[name]))
+        return summary or self.rebuild(name)
 
 
 def _incremental(
@@ -391,19 +424,36 @@ def _incremental(
             render_problems.extend(problems)
             if not problems:
                 cached.keep("services", files_keys[name])
-    whole = fleet.Fleet(sections, tuple(units[name].summary for name in names))
+    for name in names:
+        cached.keep("summaries", unit_keys[name])  # read only when the fleet's key changed (_Summaries)
+    whole = _Summaries(
+        sections, units, unit_keys, lambda name: _summary_of(build([name], units={}, render=False), name)
+    )
+    fleet_key = cache.digest(
+        cache.slogen_digest(), "project", options_key, sections_key, *(units[name].summary_digest for name in names)
+    )
     outcome = Outcome([*section_problems, *(f for name in names for f in units[name].model_findings)])
     found_by_lint = [f for name in names for f in units[name].lint_findings]
     found_by_lint.extend(lint.lint(sections, lint.SERVICE_RULES))
-    found_by_lint.extend(finding for rule in lint.FLEET_RULES for finding in rule.check_fleet(whole))
+    found_by_lint.extend(_fleet_findings(whole, cached, fleet_key))
     outcome.findings.extend(sorted(set(found_by_lint)))
     outcome.findings.sort()
     if not outcome.ok:
         return outcome, {}
     outcome.findings.extend(render_problems)
     files = [file for name in names for file in found.get(name, [])]
-    files.extend(_kept_project_files(outcome, whole, options, cached, (options_key, sections_key)))
+    files.extend(_kept_project_files(outcome, whole, options, cached, fleet_key))
     return outcome, tree_of(files)
+
+
+def _fleet_findings(whole: _Summaries, cached: Cache, key: str) -> list[Finding]:
+    """The findings of the rules comparing services (lint.FLEET_RULES), as the last run with the same summaries,
+    sections and options (`key`) found them; otherwise found, and kept."""
+    if (kept := cache.findings_from(cached.get("fleet", key))) is not None:
+        return kept
+    found = [finding for rule in lint.FLEET_RULES for finding in rule.check_fleet(whole.assemble(cached))]
+    cached.put("fleet", key, cache.findings_entry(found))
+    return found
 
 
 def _sections_key(documents: list[Document]) -> str:
@@ -423,6 +473,12 @@ class _Batch:
 
     units: dict[str, _Unit]
     files: dict[str, tuple[list[SerialisedFile], list[Finding]]]
+
+
+def _summary_of(batch: _Batch, name: str) -> fleet.ServiceSummary:
+    summary = batch.units[name].summary
+    assert summary is not None, "_build summarises each service it lints"
+    return summary
 
 
 def _batches(names: list[str], count: int) -> list[list[str]]:
@@ -463,20 +519,18 @@ def _build(
     for finding in lint.lint(replace(sections, services=linted), lint.SERVICE_RULES):
         if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
             lint_findings[owner[finding.file]].append(finding)
+    summaries = {service.name: fleet.summarise(service, sections, options, PART_MAKERS) for service in linted}
     batch = _Batch(
         {
-            service.name: _Unit(
-                model_findings[service.name],
-                lint_findings[service.name],
-                fleet.summarise(service, sections, options, PART_MAKERS),
-            )
-            for service in linted
+            name: _Unit(model_findings[name], lint_findings[name], summary.digest(), summary)
+            for name, summary in summaries.items()
         },
         {},
     )
     unit_keys, files_keys = keys
     for name, unit in batch.units.items():
         cached.put("units", unit_keys[name], unit.entry())
+        cached.put("summaries", unit_keys[name], fleet.entry(summaries[name]))
     for service in progress(built):
         unit = units.get(service.name) or batch.units[service.name]
         if render and service.name not in found and not unit.fails:
@@ -498,16 +552,15 @@ def _project_files(
 
 
 def _kept_project_files(
-    outcome: Outcome, whole: fleet.Fleet, options: RenderOptions, cached: Cache, keys: tuple[str, str]
+    outcome: Outcome, whole: _Summaries, options: RenderOptions, cached: Cache, key: str
 ) -> list[SerialisedFile]:
     """The files spanning services as the last run wrote them, when neither a service's summary nor the sections
-    nor the options (`keys`: the digests of those two) changed since: after an objective changes, nothing they
-    read does. Otherwise rendered, and kept for the next run unless a target could not render."""
-    key = cache.digest(cache.slogen_digest(), "project", *keys, *(s.digest() for s in whole.services))
+    nor the options (`key`: their digests) changed since: after an objective changes, nothing they read does.
+    Otherwise rendered, and kept for the next run unless a target could not render."""
     if kept := cached.files("project", key):
         return kept
     earlier = len(outcome.findings)
-    files = _project_files(outcome, whole, options, cached)
+    files = _project_files(outcome, whole.assemble(cached), options, cached)
     if len(outcome.findings) == earlier:  # every target rendered
         cached.put("project", key, cache.files_entry(files))
     return files

@@ -26,7 +26,7 @@ class PromQL:
 
     def labels(self, labels: dict[str, str]) -> str:
         """`{service="x", slo="y"}`: an exact-match selector body, in the given order."""
-        return self.matchers(*((key, "=", value) for key, value in labels.items()))
+        return _labels_text(tuple(labels.items()))
 
     def series(self, name: str, labels: dict[str, str]) -> str:
         return name + self.labels(labels)
@@ -102,3 +102,8 @@ PROMETHEUS = PromQL()
 @lru_cache(maxsize=4096)  # every window's ratio, alert and test of an SLO selects its few series again
 def _matchers_text(matchers: tuple[tuple[str, str, str], ...]) -> str:
     return "{" + ", ".join(Matcher(label, op, value).render() for label, op, value in matchers) + "}"
+
+
+@lru_cache(maxsize=4096)  # keyed by the labels as they are: the SLO's identity, asked for each of its rules
+def _labels_text(labels: tuple[tuple[str, str], ...]) -> str:
+    return _matchers_text(tuple((key, "=", value) for key, value in labels))

@@ -256,6 +256,15 @@ def test_markdown_escapes_keep_spec_text_intact():
     assert docs.fenced("x\n```\ny") == "````\nx\n```\ny\n````"
 
 
+PAGES = ["index.md", "runbooks/x.md", "services/a.md", "services/a/A.md", "services/ab/A.md", "services/a/b/c.md"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("target", [*PAGES, "services/a", "a.md", "services/a/A2.md"])
+def test_links_between_pages_are_the_ones_relpath_gives(page, target):
+    assert docs.relative(target, page) == posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
 # --- lint ------------------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from bench import scale
 from generator import cache, pipeline, write
 from generator.cli import main
-from generator.lint import slo_names
+from generator.lint import runbook_priorities, slo_names
 from generator.targets import RenderOptions, alertmanager, prometheus
 from generator.write import SerialisedFile
 
@@ -118,6 +118,68 @@ def test_the_files_spanning_services_are_rendered_again_only_when_what_they_read
     assert len(spanning) == 3  # the full run; check found the files spanning services unchanged
 
 
+@pytest.fixture
+def read_kinds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kind of each cache entry a run reads."""
+    kinds: list[str] = []
+    get = cache.Cache.get
+
+    def spy(self, kind, key):
+        kinds.append(kind)
+        return get(self, kind, key)
+
+    monkeypatch.setattr(cache.Cache, "get", spy)
+    return kinds
+
+
+def test_after_an_objective_changes_no_summary_is_read_and_no_rule_compares_services(
+    fleet, tmp_path, read_kinds, monkeypatch
+):
+    """The summaries (the route tests' cases: most of what the cache holds) and the findings of the rules that
+    compare services are needed only when a summary changed; the findings are the last run's, as the files are."""
+    holder = fleet / "svc-0000.yaml"
+    holder.write_text(holder.read_text(encoding="utf-8") + RUNBOOKS, encoding="utf-8")
+    out = tmp_path / "out"
+
+    def findings(into: Path) -> list[str]:
+        lines = slogen("generate", "--specs", fleet, "--out", into).splitlines()
+        return sorted(line for line in lines if ": " in line and not line.startswith("slogen: wrote"))
+
+    assert any("no response times for P2" in f for f in findings(out))  # runbook-priorities compares services
+    compared: list[int] = []
+    check_fleet = runbook_priorities.check_fleet
+    monkeypatch.setattr(runbook_priorities, "check_fleet", lambda whole: compared.append(1) or check_fleet(whole))
+    for edit, reads in (
+        (lambda text: text.replace("objective: 99.9", "objective: 99.95"), 0),
+        (lambda text: text.replace("team: team-1", "team: team-9", 1), SERVICES - 1),  # svc-0001's: built this run
+    ):
+        spec = fleet / "svc-0001.yaml"
+        spec.write_text(edit(spec.read_text(encoding="utf-8")), encoding="utf-8")
+        compared.clear()
+        read_kinds.clear()
+        assert findings(out) == findings(tmp_path / f"full-{reads}")
+        assert (read_kinds.count("summaries"), len(compared)) == (reads, 2 if reads else 1)
+
+
+def test_a_lost_summary_is_built_again_when_a_run_needs_it(fleet, tmp_path, linted):
+    out, full = tmp_path / "out", tmp_path / "full"
+    generate(fleet, out)
+    for path in entries(out, "summaries"):
+        if b"svc-0001" in path.read_bytes():
+            path.unlink()
+    spec = fleet / "svc-0002.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("team: team-2", "team: team-9", 1), encoding="utf-8")
+    linted.clear()
+    generate(fleet, out)
+    assert sorted(set(linted)) == ["svc-0001", "svc-0002"]
+    generate(fleet, full)
+    assert snapshot(out) == snapshot(full)
+    spec.write_text(spec.read_text(encoding="utf-8").replace("team: team-9", "team: team-8", 1), encoding="utf-8")
+    linted.clear()
+    generate(fleet, out)
+    assert sorted(set(linted)) == ["svc-0002"]  # svc-0001's summary was kept again
+
+
 def test_the_cache_lives_beside_the_output_directory_and_holds_one_runs_entries(fleet, tmp_path):
     out = tmp_path / "out"
     generate(fleet, out)
@@ -141,7 +203,7 @@ def test_the_cache_lives_beside_the_output_directory_and_holds_one_runs_entries(
 def test_a_damaged_entry_is_ignored_and_written_again(fleet, tmp_path, rendered, damage):
     out, full = tmp_path / "out", tmp_path / "full"
     generate(fleet, out)
-    for path in [p for kind in ("services", "documents", "units", "outlines") for p in entries(out, kind)]:
+    for path in [p for kind in ("services", "documents", "units", "summaries", "outlines") for p in entries(out, kind)]:
         if b"svc-0000" in path.read_bytes():
             path.write_bytes(damage(path.read_bytes()))
     rendered.clear()

@@ -12,7 +12,7 @@ from generator import pipeline
 from generator.document import Document, LoadError
 from generator.inputs import yaml_spec
 from generator.inputs.yaml_spec import MAX_NODES
-from generator.load import discover, load, read_bounded
+from generator.load import discover, has_specs, load, read_bounded
 from tests.fuzz.mutate import make_case
 from tests.fuzz.mutate import seeds as fuzz_seeds
 
@@ -571,6 +571,21 @@ def test_discover_skips_hidden_files_and_directories(tmp_path):
     write(tmp_path / ".git/x.yaml", "x: 1\n")
     write(tmp_path / "ok.yaml", "x: 1\n")
     assert discover([tmp_path]) == [tmp_path / "ok.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (("a.yaml",), True),
+        (("deep/down/b.jsonnet",), True),
+        (("README.md", "lib/x.libsonnet", ".hidden.yaml", ".git/x.yml", "d.json"), False),
+        ((), False),
+    ],
+)
+def test_has_specs_agrees_with_discover(tmp_path, names, expected):
+    for name in names:
+        write(tmp_path / name, "x: 1\n")
+    assert has_specs(tmp_path) is expected is bool(discover([tmp_path]))
 
 
 def test_discover_keeps_files_named_explicitly_and_deduplicates(tmp_path):

@@ -3,6 +3,8 @@
 Every renderer reads these answers, so they are pinned here for named inputs (the checkout fixture).
 """
 
+import dataclasses
+import pickle
 import textwrap
 from pathlib import Path
 
@@ -23,6 +25,18 @@ def checkout() -> Project:
 
 def slo(project: Project, name: str) -> SLO:
     return next(s for s in project.slos() if s.name == name)
+
+
+def test_an_slo_hashes_and_compares_by_its_fields_and_pickles_without_its_cached_hash(checkout):
+    """Its hash is kept (renderers cache by SLO); a copy with the same fields is equal and hashes alike, and a
+    pickled one leaves its hash to the process that reads it, which hashes strings with another seed."""
+    original = slo(checkout, "requests-availability")
+    copy = dataclasses.replace(original)
+    assert copy == original and hash(copy) == hash(original) and copy is not original
+    assert dataclasses.replace(original, objective_percent=original.objective_percent + 1) != original
+    assert "_hash" in original.__dict__
+    restored = pickle.loads(pickle.dumps(original))
+    assert "_hash" not in restored.__dict__ and restored == original and hash(restored) == hash(original)
 
 
 def test_ratio_slo_fires_the_workbook_pairs_with_page_priority_and_p2_tickets(checkout):

@@ -299,8 +299,15 @@ def fenced(text: str, info: str = "") -> str:
 
 
 def relative(target: str, page: str) -> str:
-    """The link from `page` to `target`, both paths under output/docs/."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The link from `page` to `target`, both plain paths under output/docs/ (no `.` or `..` parts): what
+    posixpath.relpath gives, without the two getcwd() calls it makes for every link of a fleet's pages."""
+    here, there = posixpath.dirname(page).split("/"), target.split("/")
+    if here == [""]:
+        return target
+    shared = 0
+    while shared < min(len(here), len(there)) and here[shared] == there[shared]:
+        shared += 1
+    return "/".join([".."] * (len(here) - shared) + there[shared:]) or "."
 
 
 def duration_text(seconds: int) -> str:
