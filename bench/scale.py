@@ -415,32 +415,48 @@ BEFORE = {
 # machine, 2026-12-02 afternoon, once the summaries kept their parts as text and the files spanning services had an
 # entry of their own. Kept as data: profiling a 10k run takes minutes.
 INCREMENTAL_PROFILE_10K = {
-    "total": 4.0,
+    "total": 3.8,
     "phases": [
         ("importing the pipeline's modules: model, lint rules, targets (grafanalib, jinja2), jsonschema", 0.8),
-        ("spec outlines: the 1,000 spec files found, read and hashed", 0.8),
         ("cache: each unchanged file of output/ known by its identity (one lstat each, 17,507) and its entry", 0.6),
-        ("the changed service: load, model, lint, summary, render (with jinja2 compiling its templates)", 0.5),
-        ("writer: the spare tree reconciled by inode with output/, the changed files written, the exchange", 0.4),
-        ("cache: 1,000 services' units (model and lint findings, summary with its parts as JSON text)", 0.3),
-        ("plan: the manifest, and which files the run owns", 0.3),
+        ("writer: the spare tree reconciled by inode with output/, the changed files written, the exchange", 0.6),
+        (
+            "the changed service: load, model, lint (promtool too), summary, render (jinja2 compiling its templates)",
+            0.5,
+        ),
+        ("plan: the manifest, and which files the run owns", 0.4),
+        ("spec outlines: the 1,000 spec files found, read and hashed", 0.4),
         ("the identities this write left, kept; the cache pruned", 0.2),
-        ("files spanning services: unchanged, known by the digests of 1,000 summaries", 0.1),
+        ("cache: 1,000 services' units (model and lint findings, the summary's digest)", 0.1),
+        ("files spanning services and the findings comparing services: the last run's, by 1,000 digests", 0.0),
     ],
 }
 
 
 # This machine's speed varies by half or more between hours (the 100-SLO full run took 0.95 s one morning, 2.01 s
 # that afternoon), so a change is measured against the code before it on the same machine in the same hour, the two
-# runs interleaved: the 10,000-SLO fleet, medians of 3 each. Kept as data: it takes both versions of the code.
+# runs interleaved: the 10,000-SLO fleet, medians. Each version runs from its own copy of the package, from a
+# directory where that copy is the one Python imports (from the repository root, the working tree's generator/
+# would shadow PYTHONPATH), each with an output directory and cache of its own. Wall time on this machine strays
+# by a third between runs, so the instructions each run executes (valgrind's callgrind, PYTHONHASHSEED=0: the same
+# count to 0.02 % run after run) are the measure of a change to a few per cent. Kept as data: it takes both versions.
 SAME_HOUR_10K = {
     "date": "2026-12-02",
-    "before": "e20b172",
-    "after": "the schema's references inlined, summaries' parts as text, the spanning files' entry, threaded writes",
+    "before": "04bf37c",
+    "after": (
+        "each summary in an entry of its own and the findings of the rules comparing services kept by the "
+        "summaries' digests (a run after an objective changes reads no summary), cache paths as strings, and "
+        "cheaper SLO hashes, label selectors, docs links and spec discovery"
+    ),
     "rows": [  # what, before s (runs), after s (runs)
-        ("full run", (41.20, 55.46, 50.52), (38.79, 45.71, 45.24)),
-        ("one spec changed: generate", (3.00, 3.29, 3.27), (2.80, 2.77, 2.54)),
-        ("one spec changed: check", (2.17, 3.06, 2.25), (1.87, 1.59, 1.70)),
+        ("full run", (42.52, 46.70, 47.04), (41.20, 45.22, 47.31)),
+        ("one spec changed: generate", (3.84, 2.99, 2.96, 2.73, 3.03), (2.45, 2.60, 2.63, 2.43, 2.79)),
+        ("one spec changed: check", (2.40, 2.26, 1.74, 3.04, 2.64), (2.21, 2.36, 1.73, 1.66, 2.08)),
+    ],
+    "instructions": [  # what, before, after: instructions executed (callgrind)
+        ("one spec changed: generate", 7_790_481_746, 5_595_002_584),
+        ("one spec changed: check", 6_653_578_269, 4_476_051_684),
+        ("rendering 5 services (50 SLOs), in process, after a warm-up", 525_973_577, 499_954_955),
     ],
 }
 
@@ -452,10 +468,16 @@ def _same_hour() -> str:
         was, now = statistics.median(before), statistics.median(after)
         runs = [", ".join(f"{x:.2f}" for x in r) for r in (before, after)]
         table.append(f"| {what} | {was:.2f} ({runs[0]}) | {now:.2f} ({runs[1]}) | {now / was:.2f} |")
+    counted = ["| instructions executed | before | after | after / before |", "|---|---:|---:|---:|"]
+    counted += [f"| {what} | {was:,} | {now:,} | {now / was:.2f} |" for what, was, now in ab["instructions"]]
     return (
         f"The same machine in the same hour ({ab['date']}), the two versions interleaved: before is {ab['before']} "
         f"(the previous run of this page); after adds {ab['after']}. This machine's speed varies by half or more "
-        "between hours, so these seconds compare with each other, not with the tables above:\n\n" + "\n".join(table)
+        "between hours, so these seconds compare with each other, not with the tables above:\n\n"
+        + "\n".join(table)
+        + "\n\nWall time strays by a third from run to run here; the instructions each run executes (valgrind's "
+        "callgrind, PYTHONHASHSEED=0, the same count to 0.02 % run after run; system calls' kernel time not "
+        "counted) measure a change to a few per cent:\n\n" + "\n".join(counted)
     )
 
 
@@ -680,8 +702,9 @@ def _incremental_part(result: dict) -> list[str]:
         "(the cache keeps their SHA-256 and the identity each had when written: device, inode, size and "
         "modification time; a file that still has it is not read again, one changed since is read and checked, "
         "and one edited or missing has its service rendered again), and the files spanning services are the "
-        "ones output/ holds when no service's summary changed (generator/fleet.py: an objective is in none), "
-        "else assembled from the summaries. The writer builds the new tree in the output/ its "
+        "ones output/ holds, and the findings comparing services the last run's, when no service's summary "
+        "changed (generator/fleet.py: an objective is in none; then no summary is read), else made from the "
+        "summaries. The writer builds the new tree in the output/ its "
         "last exchange replaced (kept in the cache directory, hard-linked), so it writes only the changed files. "
         "The output and the findings are byte-identical to a full run's (tests/test_incremental.py).",
         "\n".join(table),
