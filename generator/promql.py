@@ -26,7 +26,7 @@ class PromQL:
 
     def labels(self, labels: dict[str, str]) -> str:
         """`{service="x", slo="y"}`: an exact-match selector body, in the given order."""
-        return _labels_text(tuple(labels.items()))
+        return self.matchers(*_equalities(tuple(labels.items())))
 
     def series(self, name: str, labels: dict[str, str]) -> str:
         return name + self.labels(labels)
@@ -105,5 +105,5 @@ def _matchers_text(matchers: tuple[tuple[str, str, str], ...]) -> str:
 
 
 @lru_cache(maxsize=4096)  # keyed by the labels as they are: the SLO's identity, asked for each of its rules
-def _labels_text(labels: tuple[tuple[str, str], ...]) -> str:
-    return _matchers_text(tuple((key, "=", value) for key, value in labels))
+def _equalities(labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((key, "=", value) for key, value in labels)
