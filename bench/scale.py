@@ -411,24 +411,45 @@ BEFORE = {
 }
 
 
-# Where an incremental `slogen generate` of the 10,000-SLO fleet spends its time: cProfile (profiled seconds) on this
-# machine, 2026-12-02 afternoon, once the summaries kept their parts as text and the files spanning services had an
-# entry of their own. Kept as data: profiling a 10k run takes minutes.
-INCREMENTAL_PROFILE_10K = {
-    "total": 3.8,
-    "phases": [
-        ("importing the pipeline's modules: model, lint rules, targets (grafanalib, jinja2), jsonschema", 0.8),
-        ("cache: each unchanged file of output/ known by its identity (one lstat each, 17,507) and its entry", 0.6),
-        ("writer: the spare tree reconciled by inode with output/, the changed files written, the exchange", 0.6),
+# Where an incremental `slogen generate` of the 10,000-SLO fleet spends its time, on the wall clock: marks
+# (time.perf_counter) around its steps, from the interpreter's first line, on this machine, 2026-12-02 evening; the
+# middle of five runs. The run forks a worker for the changed service (pipeline._incremental), whose row overlaps
+# the run's. Kept as data: it takes a 10,000-SLO fleet and a full run first.
+INCREMENTAL_TIMELINE_10K = {
+    "total": 2.11,
+    "steps": [  # from s, to s, which process, what
+        (0.00, 0.32, "run", "importing the pipeline: model, lint rules, cache, writer; not the renderers"),
         (
-            "the changed service: load, model, lint (promtool too), summary, render (jinja2 compiling its templates)",
-            0.5,
+            0.32,
+            0.67,
+            "run",
+            "spec outlines: 1,000 spec files found, read and hashed; the changed one parsed, validated",
         ),
-        ("plan: the manifest, and which files the run owns", 0.4),
-        ("spec outlines: the 1,000 spec files found, read and hashed", 0.4),
-        ("the identities this write left, kept; the cache pruned", 0.2),
-        ("cache: 1,000 services' units (model and lint findings, the summary's digest)", 0.1),
-        ("files spanning services and the findings comparing services: the last run's, by 1,000 digests", 0.0),
+        (0.67, 0.83, "run", "the sections; each service's keys; 1,000 units and file lists read from the cache"),
+        (0.83, 1.14, "run", "each unchanged file of output/ known by its identity (one lstat each, 17,490)"),
+        (
+            0.83,
+            1.38,
+            "worker",
+            "importing the renderers (grafanalib, jinja2); the changed service modelled, linted (promtool too), "
+            "summarised, rendered",
+        ),
+        (1.14, 1.38, "run", "waiting for the worker"),
+        (
+            1.38,
+            1.46,
+            "run",
+            "files spanning services and the fleet's findings: the last run's; the tree; the cache pruned",
+        ),
+        (1.46, 1.62, "run", "plan: which files the run owns; the manifest"),
+        (
+            1.62,
+            1.99,
+            "run",
+            "writer: the spare tree reconciled by inode with output/ (each file's identity taken again, under the "
+            "lock), the changed files written, the exchange",
+        ),
+        (1.99, 2.09, "run", "the identities this write left, kept"),
     ],
 }
 
@@ -442,21 +463,36 @@ INCREMENTAL_PROFILE_10K = {
 # count to 0.02 % run after run) are the measure of a change to a few per cent. Kept as data: it takes both versions.
 SAME_HOUR_10K = {
     "date": "2026-12-02",
-    "before": "04bf37c",
+    "before": "c97f459",
     "after": (
-        "each summary in an entry of its own and the findings of the rules comparing services kept by the "
-        "summaries' digests (a run after an objective changes reads no summary), cache paths as strings, and "
-        "cheaper SLO hashes, docs links and spec discovery"
+        "the targets imported on first use and jsonschema by the first validation, the services the cache misses "
+        "built in a forked worker while the run checks the other services' files in output/ (so the run's own "
+        "process imports no renderer, and a `check` after a `generate` none at all), and a plan that takes the "
+        "generated manifest as it is when no other specs' files stay"
     ),
     "rows": [  # what, before s (runs), after s (runs)
-        ("full run", (42.52, 46.70, 47.04), (41.20, 45.22, 47.31)),
-        ("one spec changed: generate", (3.84, 2.99, 2.96, 2.73, 3.03), (2.45, 2.60, 2.63, 2.43, 2.79)),
-        ("one spec changed: check", (2.40, 2.26, 1.74, 3.04, 2.64), (2.21, 2.36, 1.73, 1.66, 2.08)),
+        ("full run", (39.12, 41.25, 43.57, 41.80, 47.10), (42.19, 50.23, 47.56, 36.69, 44.82)),
+        (
+            "one spec changed: generate",
+            (2.55, 2.09, 2.50, 2.40, 2.37, 2.65, 2.11),
+            (2.26, 1.96, 2.32, 2.25, 2.27, 2.28, 2.04),
+        ),
+        (
+            "one spec changed: check",
+            (2.13, 1.42, 2.06, 1.64, 1.59, 2.06, 1.82),
+            (1.07, 1.25, 1.23, 1.33, 1.46, 1.46, 1.30),
+        ),
     ],
+    # callgrind counts a forked worker from the count its parent had at the fork, so the worker's own share is not
+    # told apart: these rows count the run's own process.
     "instructions": [  # what, before, after: instructions executed (callgrind)
-        ("one spec changed: generate", 7_790_481_746, 5_595_002_584),
-        ("one spec changed: check", 6_653_578_269, 4_476_051_684),
-        ("rendering 5 services (50 SLOs), in process, after a warm-up", 525_973_577, 503_351_964),
+        (
+            "one spec changed: generate (the run's process; its worker imports and renders)",
+            5_598_582_600,
+            4_004_725_293,
+        ),
+        ("one spec changed: check", 4_474_868_166, 3_184_673_536),
+        ("full run of 1,000 SLOs in one process (no workers)", 20_712_737_978, 20_689_218_512),
     ],
 }
 
@@ -689,9 +725,12 @@ def _incremental_part(result: dict) -> list[str]:
         f"{r['incremental']['check_peak_mib']:.0f} MiB | {r['wall']:.2f} |"
         for r in rows
     ]
-    profile = "\n".join(
-        ["| where | profiled s |", "|---|---:|"]
-        + [f"| {where} | {seconds:.1f} |" for where, seconds in INCREMENTAL_PROFILE_10K["phases"]]
+    timeline = "\n".join(
+        ["| from s | to s | process | what |", "|---:|---:|---|---|"]
+        + [
+            f"| {start:.2f} | {end:.2f} | {process} | {what} |"
+            for start, end, process, what in INCREMENTAL_TIMELINE_10K["steps"]
+        ]
     )
     return [
         "**Incremental**: after the full run, one spec's objective changes (one service of the fleet), then "
@@ -716,9 +755,11 @@ def _incremental_part(result: dict) -> list[str]:
         "version and every file of its package) and sealed with an HMAC under a secret of the user's "
         "(`~/.cache/slogen/cache-secret`), so a truncated, edited, stale or planted entry (a pull request can add "
         "files beside output/) is ignored and written again. A run prunes the entries it did not use. Where the "
-        f"10,000-SLO incremental generate spends its time ({INCREMENTAL_PROFILE_10K['total']:.1f} s profiled in "
-        "process, from the command's start; cProfile inflates Python-heavy parts, not system calls):",
-        profile,
+        f"10,000-SLO incremental generate spends its time ({INCREMENTAL_TIMELINE_10K['total']:.2f} s on the wall "
+        "clock from the interpreter's first line; the run forks a worker for the changed service, which imports "
+        "the renderers and renders it while the run checks the other services' files, and the run itself never "
+        "imports a renderer: a `check` after it imports none either):",
+        timeline,
     ]
 
 

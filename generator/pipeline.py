@@ -15,7 +15,7 @@ from .document import Document, LoadError, display_name
 from .findings import Finding, has_errors
 from .lint import inline_secret
 from .load import MAX_SPEC_BYTES, discover, load, read_bounded
-from .targets import TARGETS, RenderError, RenderOptions
+from .targets import RenderError, RenderOptions, all_targets
 from .validate import validate
 from .write import OutputFile, SerialisedFile, Tree, serialise, serialise_all, tree_of
 
@@ -176,7 +176,6 @@ def _document_key(path: Path, given: list[Path], names: SpecNames | None, roots:
     return cache.digest(cache.slogen_digest(), "document", display, origin, raw)
 
 
-PART_MAKERS = (*targets.PART_MAKERS, *lint.PART_MAKERS)
 OUTLINES = "index-"  # the name of the cache's one entry of outlines, before slogen's digest
 
 
@@ -195,10 +194,10 @@ def generate(
         return outcome
     options = project_options(options, project)
     for service in progress(project.services):
-        for target in TARGETS:
+        for target in all_targets():
             _collect(outcome, target.service_files, service, options)
     whole = fleet_of(project, options)
-    for target in TARGETS:
+    for target in all_targets():
         _collect(outcome, target.project_files, whole, options)
     return outcome
 
@@ -397,25 +396,38 @@ def _incremental(
         unit_keys[name] = cache.digest(cache.slogen_digest(), "unit", options_key, sections_key, *parts)
     render_problems: list[Finding] = []
     units = {name: unit for name in names if (unit := _unit_from(cached.get("units", unit_keys[name])))}
-    found = {name: files for name in names if (files := cached.files("services", files_keys[name]))}
+    listed = {name: entry for name in names if (entry := cached.get("services", files_keys[name])) is not None}
     # A run that already fails (a section's error, a cached service's) renders nothing; otherwise each service
     # built is rendered along with it, unless its own findings fail the run (a fleet rule may still fail it after).
     render = not has_errors(section_problems) and not any(unit.fails for unit in units.values())
-    todo = [name for name in names if name not in units or name not in found]
+    todo = [name for name in names if name not in units or name not in listed]
     count = workers.count(len(todo), WORKERS_FROM)
+    # The services the cache misses are built in worker processes while this one finds the others' files in
+    # output/. After one spec changed, a worker imports the renderers and renders it in the time this process takes
+    # to check 17,000 files, which needs no renderer. Many services on a busy machine: this process builds them.
+    forks = 0 if count == 1 and len(todo) >= WORKERS_FROM else count
     build = functools.partial(
         _build,
         sections=sections,
         options=options,
         by_service=by_service,
         units=units,
-        found=found,
         render=render,
         cached=cached,
         keys=(unit_keys, files_keys),
-        progress=progress if count == 1 else iter,
+        progress=progress if forks == 0 else iter,
     )
-    for batch in workers.forked_map(build, _batches(todo, count), count):
+    with workers.forked_map_later(functools.partial(build, found={}), _batches(todo, count), forks) as built:
+        found = {
+            name: files
+            for name, entry in listed.items()
+            if name not in todo and (files := cached.files_listed(entry)) is not None
+        }
+        batches = built()
+    stale = [name for name in names if name not in todo and name not in found]  # output/ lost or changed them
+    if stale:
+        batches.append(build(stale, found=found, progress=progress))
+    for batch in batches:
         for name, unit in batch.units.items():
             units[name] = unit
             cached.keep("units", unit_keys[name])  # each kept by the process that built it (_build)
@@ -427,7 +439,7 @@ def _incremental(
     for name in names:
         cached.keep("summaries", unit_keys[name])  # read only when the fleet's key changed (_Summaries)
     whole = _Summaries(
-        sections, units, unit_keys, lambda name: _summary_of(build([name], units={}, render=False), name)
+        sections, units, unit_keys, lambda name: _summary_of(build([name], units={}, found={}, render=False), name)
     )
     fleet_key = cache.digest(
         cache.slogen_digest(), "project", options_key, sections_key, *(units[name].summary_digest for name in names)
@@ -519,7 +531,7 @@ def _build(
     for finding in lint.lint(replace(sections, services=linted), lint.SERVICE_RULES):
         if finding.file in owner:  # elsewhere: a section's finding, which the run over the sections alone makes
             lint_findings[owner[finding.file]].append(finding)
-    summaries = {service.name: fleet.summarise(service, sections, options, PART_MAKERS) for service in linted}
+    summaries = {service.name: fleet.summarise(service, sections, options, _part_makers()) for service in linted}
     batch = _Batch(
         {
             name: _Unit(model_findings[name], lint_findings[name], summary.digest(), summary)
@@ -545,7 +557,7 @@ def _project_files(
 ) -> list[SerialisedFile]:
     """The files spanning services, serialised; a target that cannot render adds its finding to `outcome`."""
     rendered = Outcome()
-    for target in TARGETS:
+    for target in all_targets():
         _collect(rendered, target.project_files, whole, options)
     outcome.findings.extend(rendered.findings)
     return _serialised(rendered.files, cached)
@@ -569,7 +581,11 @@ def _kept_project_files(
 def fleet_of(project: model.Project, options: RenderOptions = DEFAULT_OPTIONS) -> fleet.Fleet:
     """The fleet targets' project_files read, of a project whose every service's model is built, for `options` as
     the targets get them (project_options)."""
-    return fleet.of(project, options, PART_MAKERS)
+    return fleet.of(project, options, _part_makers())
+
+
+def _part_makers() -> tuple[fleet.PartMaker, ...]:
+    return (*targets.part_makers(), *lint.PART_MAKERS)
 
 
 def project_options(options: RenderOptions, project: model.Project) -> RenderOptions:
@@ -590,7 +606,7 @@ def _render_services(
 
 def _render_service(service: model.Service, options: RenderOptions) -> tuple[list[SerialisedFile], list[Finding]]:
     rendered = Outcome()
-    for target in TARGETS:
+    for target in all_targets():
         _collect(rendered, target.service_files, service, options)
     return serialise_all(rendered.files), rendered.findings
 

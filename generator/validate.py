@@ -6,14 +6,15 @@ import math
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .document import Document, SpecPath
 from .findings import Finding
 from .schema import SCHEMA_FILE
 from .secrets import redact
+
+if TYPE_CHECKING:  # imported by the first validation: a run whose specs the cache knows validates none
+    import jsonschema
 
 QUOTE_LIMIT = 80  # characters of a value quoted in a finding
 
@@ -27,7 +28,9 @@ def schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> "jsonschema.Draft202012Validator":
+    import jsonschema
+
     return jsonschema.Draft202012Validator(inlined(schema()))
 
 
@@ -97,31 +100,33 @@ def _non_finite(data: Any, path: SpecPath = ()) -> Iterator[tuple[SpecPath, str]
             yield from _non_finite(value, (*path, index))
 
 
-def _leaf_errors(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+def _leaf_errors(errors: "Iterable[jsonschema.ValidationError]") -> Iterator["jsonschema.ValidationError"]:
+    from jsonschema.exceptions import best_match
+
     # oneOf/anyOf failures carry the branch errors in .context; a hint on the oneOf schema says it better
     # than any single branch, so keep the parent when it has a hint, else descend to the best branch.
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and not _hint(error) and error.context:
-            yield from _leaf_errors([jsonschema.exceptions.best_match(error.context)])
+            yield from _leaf_errors([best_match(error.context)])
         else:
             yield error
 
 
-def _hint(error: jsonschema.ValidationError) -> str:
+def _hint(error: "jsonschema.ValidationError") -> str:
     return error.schema.get("x-hint", "") if isinstance(error.schema, dict) else ""
 
 
-def _known_fields(error: jsonschema.ValidationError) -> list[str]:
+def _known_fields(error: "jsonschema.ValidationError") -> list[str]:
     """The property names the failing (sub)schema declares."""
     return sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
 
 
-def _unknown_fields(error: jsonschema.ValidationError) -> list[str]:
+def _unknown_fields(error: "jsonschema.ValidationError") -> list[str]:
     """The keys of the failing mapping that its schema does not declare."""
     return sorted(set(error.instance) - set(_known_fields(error))) if isinstance(error.instance, dict) else []
 
 
-def _finding(document: Document, error: jsonschema.ValidationError) -> Finding:
+def _finding(document: Document, error: "jsonschema.ValidationError") -> Finding:
     path = tuple(error.absolute_path)
     message = _describe(error)
     if error.validator == "additionalProperties":
@@ -134,7 +139,7 @@ def _finding(document: Document, error: jsonschema.ValidationError) -> Finding:
     return document.finding(path, message, "schema", at_key=error.validator == "additionalProperties")
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: "jsonschema.ValidationError") -> str:
     value, kind = error.instance, error.validator
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

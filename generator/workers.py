@@ -5,9 +5,11 @@ fleet's model would cost more than the work; only the results travel back. Leavi
 when the run is stopped at a limit (generator/budget.py counts their memory once)."""
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -35,8 +37,28 @@ def forked_map(
     if workers < 2 or len(items) < 2:
         return [function(item) for item in progress(items)]
     chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-    with multiprocessing.get_context("fork").Pool(workers, _adopt, (function, items)) as pool:
+    with _forked_pool(workers, function, items) as pool:
         return pool.map(_run_adopted, range(len(items)), chunksize=chunk)
+
+
+@contextmanager
+def forked_map_later(
+    function: Callable[[Item], Result], items: Sequence[Item], workers: int
+) -> Iterator[Callable[[], list[Result]]]:
+    """forked_map in `workers` worker processes forked now, while the run goes on with other work; yields what
+    waits for the results. Leaving ends the workers, also when the run stops before it asked for them. With no
+    workers, or no items, the run itself maps the items when it asks."""
+    if workers < 1 or not items:
+        yield lambda: [function(item) for item in items]
+        return
+    with _forked_pool(min(workers, len(items)), function, items) as pool:
+        chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+        yield pool.map_async(_run_adopted, range(len(items)), chunksize=chunk).get
+
+
+def _forked_pool(workers: int, function: Callable[[Any], Any], items: Sequence[Any]) -> multiprocessing.pool.Pool:
+    """Worker processes forked now, each holding `function` and `items` (_adopt)."""
+    return multiprocessing.get_context("fork").Pool(workers, _adopt, (function, items))
 
 
 def idle_cores() -> int:

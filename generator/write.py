@@ -553,11 +553,12 @@ def _outside(scope: list[Path], anchor: str) -> Callable[[tuple[str, ...]], tupl
     """The sources (named as spec_name names them, relative to `anchor`) that lie under none of the paths a run
     was given, compared as absolute paths."""
 
-    @cache  # per spec, not per output file: a fleet's 17,000 files name 1,000 specs
+    @cache
     def is_outside(source: str) -> bool:
         absolute = Path(os.path.normpath(os.path.join(anchor, source)))
         return not any(absolute.is_relative_to(p) for p in scope)
 
+    @cache  # per spec, not per output file: a fleet's 17,000 files name 1,000 specs
     def outside(sources: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s for s in sources if is_outside(s))
 
@@ -570,14 +571,18 @@ def plan(out: Path, tree: Tree, scope: Iterable[str | Path], prune: bool = False
     output whose specs are unknown, unless it prunes: then it owns all of output/, and output/ ends up holding
     exactly what it generated plus the files slogen did not write."""
     old = _managed(out)
-    new = _parse_manifest(_manifest_bytes(tree).decode("utf-8"))
+    generated = tree.keys() - {MANIFEST}
     outside = _outside([Path(os.path.abspath(p)) for p in scope], os.path.dirname(os.path.abspath(out)))
-    held = {} if prune else {p: o for p in new if p in old and (o := outside(old[p]))}
+    held = {} if prune else {p: o for p in old if p in generated and (o := outside(old[p]))}
     current = _current(out)
-    present = {p for p in old if p not in new and (current / p).is_file()}
+    present = {p for p in old if p not in generated and (current / p).is_file()}
     kept = set() if prune else {p for p in present if not old[p] or outside(old[p])}
-    entries = {p: old[p] for p in kept | set(held)} | {p: s for p, s in new.items() if p not in held}
-    files = {p: content for p, content in tree.items() if p not in held} | {MANIFEST: _manifest_text(entries)}
+    manifest = _manifest_bytes(tree)  # what the run generates, as it is unless other specs' outputs stay
+    if held or kept:
+        new = _parse_manifest(manifest.decode("utf-8"))
+        entries = {p: old[p] for p in kept | set(held)} | {p: s for p, s in new.items() if p not in held}
+        manifest = _manifest_text(entries)
+    files = {p: content for p, content in tree.items() if p not in held} | {MANIFEST: manifest}
     return Plan(files, tuple(sorted(present - kept)), tuple(sorted(kept)), held)
 
 

@@ -1,8 +1,12 @@
 """Incremental generation (generator/cache.py): after one spec changes, a run re-renders only that spec's service
 and writes the bytes a full run writes; a corrupt or stale cache is ignored, never trusted."""
 
+import ast
 import json
 import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,10 +37,42 @@ def fleet(tmp_path: Path) -> Path:
     return specs
 
 
+class Recorded:
+    """What a spy records, in the run's process or in a worker it forked (the services the cache misses are built
+    in one: pipeline._incremental): lines appended to a file, which both see."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.write_text("", encoding="utf-8")
+
+    def append(self, name: str) -> None:
+        with self.path.open("a", encoding="utf-8") as file:  # one write(2) per line, with O_APPEND
+            file.write(name + "\n")
+
+    def extend(self, names: Iterable[str]) -> None:
+        for name in names:
+            self.append(name)
+
+    def clear(self) -> None:
+        self.path.write_text("", encoding="utf-8")
+
+    def names(self) -> list[str]:
+        return self.path.read_text(encoding="utf-8").splitlines()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def __eq__(self, other: object) -> bool:
+        return self.names() == other
+
+
 @pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def rendered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Recorded:
     """The services whose files a run renders (rather than takes from the cache)."""
-    names: list[str] = []
+    names = Recorded(tmp_path / "rendered.txt")
     render = prometheus.service_files
 
     def spy(service, options):
@@ -352,9 +388,9 @@ def run(specs: Path, out: Path | None = None) -> tuple[list[str], dict[str, byte
 
 
 @pytest.fixture
-def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def linted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Recorded:
     """The services a rule that reads one service at a time (slo-names) is run over."""
-    names: list[str] = []
+    names = Recorded(tmp_path / "linted.txt")
     run = slo_names.check
 
     def spy(project):
@@ -471,3 +507,35 @@ def test_the_output_a_write_replaced_stays_in_the_cache_as_the_next_runs_staging
     generate(fleet, out)
     assert (spare / rules).read_bytes() != (out / rules).read_bytes()
     assert (spare / rules).exists()  # prune() leaves the spare tree alone
+
+
+RENDERERS = ("grafanalib", "jinja2", "jsonschema", "generator.render.dashboards", "generator.targets.prometheus")
+
+
+def renderers_imported(command: str, specs: Path, out: Path, home: Path) -> list[str]:
+    """Which of RENDERERS the process of a `slogen <command>` run imported: a fresh interpreter's sys.modules."""
+    script = (
+        "import sys\nfrom generator.cli import main\n"
+        f"try:\n    main([{command!r}, '--specs', {str(specs)!r}, '--out', {str(out)!r}])\nexcept SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        f"print(sorted(m for m in {RENDERERS!r} if m in sys.modules))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(home)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.splitlines()[-1])
+
+
+def test_a_run_imports_the_renderers_only_where_it_renders(fleet, tmp_path, secret_home):
+    """The run's own process renders the files spanning services, and the services the cache misses are rendered
+    in a worker it forks (pipeline._incremental): after an objective changes, `generate` imports no renderer
+    itself, only the schema's validator (the changed spec's outline names its service), and a `check` of what it
+    wrote imports none of them."""
+    out = tmp_path / "out"
+    assert renderers_imported("generate", fleet, out, secret_home) == sorted(RENDERERS)
+    change_objective(fleet / "svc-0001.yaml")
+    assert renderers_imported("generate", fleet, out, secret_home) == ["jsonschema"]
+    assert b"99.95" in (out / "prometheus/rules/svc-0001.rules.yml").read_bytes()
+    assert renderers_imported("check", fleet, out, secret_home) == []
+    generate(fleet, tmp_path / "full")
+    assert snapshot(out) == snapshot(tmp_path / "full")

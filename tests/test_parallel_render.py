@@ -157,3 +157,40 @@ def test_the_sample_reads_this_machines_proc_stat():
     ticks = workers._cpu_times()
     assert ticks is not None and len(ticks) == 8 and sum(ticks) > 0
     assert 0 <= workers._idle_now() <= (os.cpu_count() or 1) + 0.01
+
+
+def _pid_of(item: int) -> tuple[int, int]:
+    if item < 0:
+        raise ValueError(f"item {item}")
+    return item * item, os.getpid()
+
+
+def test_work_started_in_a_worker_goes_on_while_the_run_does_other_work():
+    with workers.forked_map_later(_pid_of, [1, 2, 3], 1) as results:
+        assert len(multiprocessing.active_children()) == 1  # forked before the run asked
+        done = results()
+    assert [square for square, _pid in done] == [1, 4, 9]
+    assert {pid for _square, pid in done} != {os.getpid()}
+    assert multiprocessing.active_children() == []
+
+
+def test_with_no_workers_the_run_maps_the_items_itself_when_it_asks():
+    mapped: list[int] = []
+
+    def record(item: int) -> int:
+        mapped.append(item)
+        return item + 1
+
+    with workers.forked_map_later(record, [1, 2], 0) as results:
+        assert mapped == [] and multiprocessing.active_children() == []
+        assert results() == [2, 3]
+    with workers.forked_map_later(record, [], 2) as results:
+        assert results() == [] and multiprocessing.active_children() == []
+
+
+def test_a_workers_error_is_raised_where_the_run_asks_and_leaving_ends_the_workers():
+    with pytest.raises(ValueError, match="item -1"), workers.forked_map_later(_pid_of, [1, -1], 2) as results:
+        results()
+    with workers.forked_map_later(_pid_of, [1, 2], 2):
+        pass  # the run stopped before it asked
+    assert multiprocessing.active_children() == []

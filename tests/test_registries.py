@@ -1,4 +1,4 @@
-"""The two seams: spec formats (generator.inputs.FORMATS) and output targets (generator.targets.TARGETS).
+"""The two seams: spec formats (generator.inputs.FORMATS) and output targets (generator.targets.all_targets).
 
 A new format or target is one module plus one registry line; these tests register throwaway ones and
 check that the pipeline picks them up with no other change.
@@ -40,7 +40,7 @@ def test_a_registered_target_is_rendered_per_service_and_per_project(monkeypatch
     extra = types.SimpleNamespace(
         service_files=service_files, project_files=lambda project, options: [OutputFile("extra/all.yml", {})]
     )
-    monkeypatch.setattr(pipeline, "TARGETS", (*targets.TARGETS, extra))
+    monkeypatch.setattr(pipeline, "all_targets", lambda: (*targets.all_targets(), extra))
     outcome = pipeline.generate([FIXTURE])
     assert seen == ["checkout"]
     assert {"extra/checkout.txt.yml", "extra/all.yml"} <= {f.path for f in outcome.files}
@@ -51,7 +51,7 @@ def test_a_target_that_cannot_render_reports_a_finding_and_the_run_fails(monkeyp
         raise RenderError(service.documents[0].finding(("service",), "cannot render this", "extra-target"))
 
     extra = types.SimpleNamespace(service_files=refuse, project_files=lambda project, options: [])
-    monkeypatch.setattr(pipeline, "TARGETS", (*targets.TARGETS, extra))
+    monkeypatch.setattr(pipeline, "all_targets", lambda: (*targets.all_targets(), extra))
     outcome = pipeline.generate([FIXTURE])
     assert not outcome.ok
     assert [(f.rule, f.message) for f in outcome.findings if f.level == "error"] == [

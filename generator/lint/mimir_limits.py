@@ -8,17 +8,20 @@ from ..deploy import Mimir
 from ..findings import Finding
 from ..fleet import Fleet
 from ..model import Project
-from ..targets import mimir
 from ..targets.base import RenderOptions
 
-ID = mimir.LINT_ID
+ID = "mimir-limits"
 
 
 def check(project: Project) -> Iterator[Finding]:
+    from ..targets import mimir  # the renderers' imports, only for a run whose specs deploy to Mimir
+
     yield from check_fleet(fleet.of(project, RenderOptions(), (mimir,)))
 
 
 def check_fleet(whole: Fleet) -> Iterator[Finding]:
     settings = whole.sections.deploy.get("mimir")
     if isinstance(settings, Mimir):
+        from ..targets import mimir
+
         yield from mimir.limit_findings(whole, settings)

@@ -1,10 +1,11 @@
 """Output targets. Each module renders the files of one system (Prometheus, Grafana, Alertmanager, and the deploy
 targets of generator/deploy.py): `service_files(service, options)` for what each service gets,
 `project_files(fleet, options)` for what spans services, from each service's summary (generator/fleet.py) and
-the parts of it the target reads (`service_part`, PART_MAKERS). A new target is one module here plus one line in
-TARGETS or DEPLOY_TARGETS.
+the parts of it the target reads (`service_part`, part_makers). A new target is one module here, imported and
+named in all_targets or deploy_targets.
 """
 
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -12,18 +13,6 @@ from ..fleet import Fleet, PartMaker
 from ..model import Service
 from ..testplan import Step
 from ..write import OutputFile
-from . import (
-    alertmanager,
-    docs,
-    grafana,
-    grafana_operator,
-    grafana_sidecar,
-    mimir,
-    prometheus,
-    prometheus_operator,
-    thanos,
-    vmalert,
-)
 from .base import RenderError, RenderOptions
 
 
@@ -41,24 +30,47 @@ class DeployTarget(Target, Protocol):
     def checks(self, out: Path) -> list[Step]: ...
 
 
-# Packagings of the same rules and dashboards, rendered when the specs' `targets` or --target name them.
-DEPLOY_TARGETS: tuple[DeployTarget, ...] = (
-    mimir,
-    thanos,
-    vmalert,
-    prometheus_operator,
-    grafana_sidecar,
-    grafana_operator,
-)
-# The plain files, which every run writes, then the deploy targets.
-TARGETS: tuple[Target, ...] = (prometheus, grafana, alertmanager, docs, *DEPLOY_TARGETS)
-# The targets whose project files read something of each service beyond its summary.
-PART_MAKERS: tuple[PartMaker, ...] = (grafana, alertmanager, docs, prometheus_operator, mimir)
+# The targets are imported on first use, not with the package: the renderers import grafanalib, jinja2 and
+# jsonschema (half a second), which a run that renders nothing never needs: `slogen check` after one spec changed,
+# or the run whose changed services a forked worker renders (pipeline._incremental).
+
+
+@cache
+def all_targets() -> tuple[Target, ...]:
+    """The plain files, which every run writes, then the deploy targets."""
+    from . import alertmanager, docs, grafana, prometheus
+
+    return (prometheus, grafana, alertmanager, docs, *deploy_targets())
+
+
+@cache
+def deploy_targets() -> tuple[DeployTarget, ...]:
+    """Packagings of the same rules and dashboards, rendered when the specs' `targets` or --target name them."""
+    from . import grafana_operator, grafana_sidecar, mimir, prometheus_operator, thanos, vmalert
+
+    return (mimir, thanos, vmalert, prometheus_operator, grafana_sidecar, grafana_operator)
+
+
+@cache
+def part_makers() -> tuple[PartMaker, ...]:
+    """The targets whose project files read something of each service beyond its summary."""
+    from . import alertmanager, docs, grafana, mimir, prometheus_operator
+
+    return (grafana, alertmanager, docs, prometheus_operator, mimir)
 
 
 def deploy_checks(out: Path) -> list[Step]:
     """Every deploy target's checks of the files it wrote under `out`."""
-    return [step for target in DEPLOY_TARGETS for step in target.checks(out)]
+    return [step for target in deploy_targets() for step in target.checks(out)]
 
 
-__all__ = ["DEPLOY_TARGETS", "TARGETS", "DeployTarget", "RenderError", "RenderOptions", "Target", "deploy_checks"]
+__all__ = [
+    "DeployTarget",
+    "RenderError",
+    "RenderOptions",
+    "Target",
+    "all_targets",
+    "deploy_checks",
+    "deploy_targets",
+    "part_makers",
+]

@@ -20,6 +20,7 @@ from typing import Any
 from ..deploy import Mimir
 from ..findings import Finding
 from ..fleet import Fleet, Part
+from ..lint.mimir_limits import ID as LINT_ID
 from ..model import Project, Service
 from ..render.rules import render_rules, slo_group_name
 from ..testplan import Step
@@ -30,7 +31,6 @@ from .base import RenderError, RenderOptions
 NAME = "mimir"
 DIR = "mimir"
 TARGET_FIELDS = ("source_tenants",)  # the group key Mimir adds to Prometheus' rule format
-LINT_ID = "mimir-limits"
 TENANT = re.compile(r"^[a-zA-Z0-9!._*'()-]{1,150}$")  # Mimir's tenant IDs (as in the schema)
 
 
