@@ -419,12 +419,7 @@ INCREMENTAL_TIMELINE_10K = {
     "total": 2.11,
     "steps": [  # from s, to s, which process, what
         (0.00, 0.32, "run", "importing the pipeline: model, lint rules, cache, writer; not the renderers"),
-        (
-            0.32,
-            0.67,
-            "run",
-            "spec outlines: 1,000 spec files found, read and hashed; the changed one parsed, validated",
-        ),
+        (0.32, 0.67, "run", "spec outlines: 1,000 files found, read and hashed; the changed one parsed, validated"),
         (0.67, 0.83, "run", "the sections; each service's keys; 1,000 units and file lists read from the cache"),
         (0.83, 1.14, "run", "each unchanged file of output/ known by its identity (one lstat each, 17,490)"),
         (
@@ -435,12 +430,7 @@ INCREMENTAL_TIMELINE_10K = {
             "summarised, rendered",
         ),
         (1.14, 1.38, "run", "waiting for the worker"),
-        (
-            1.38,
-            1.46,
-            "run",
-            "files spanning services and the fleet's findings: the last run's; the tree; the cache pruned",
-        ),
+        (1.38, 1.46, "run", "files spanning services, the fleet's findings: the last run's; the tree; cache pruned"),
         (1.46, 1.62, "run", "plan: which files the run owns; the manifest"),
         (
             1.62,

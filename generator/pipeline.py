@@ -518,8 +518,8 @@ def _build(
     and summarise it; render each service whose files `found` misses, when `render` and its own findings allow.
     The rules about one service run over the batch at once, and each finding goes to the service whose spec
     holds it. Each unit, and each service's files rendered without a finding, are kept in the cache under `keys`
-    (units', files'). A worker's share of a run (workers.forked_map): it reads only what the run inherited, and
-    the run keeps what it returns."""
+    (units', files'). A worker's share of a run (workers.forked_map_later): it reads only what the run inherited,
+    and the run keeps what it returns."""
     built, problems = model.build_services([spec.loaded(cached) for name in names for spec in by_service[name]])
     linted = tuple(service for service in built if service.name not in units)
     owner = {document.file: service.name for service in built for document in service.documents}
