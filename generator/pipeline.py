@@ -104,7 +104,8 @@ def _read_all(
     (a Jsonnet spec's document holds a function, which does not pickle, and its evaluation runs in a process of its
     own anyway)."""
     if keys is None:
-        keys = [_document_key(path, given, names) if cached else None for path in paths]
+        roots = _roots(given)
+        keys = [_document_key(path, roots, names) if cached else None for path in paths]
     reads: list[_Read | None] = [
         (*hit, key) if cached and key and (hit := _cached_document(cached, path, names, key)) else None
         for path, key in zip(paths, keys, strict=True)
@@ -130,7 +131,7 @@ def _read_missing(
     under that key if the file did not change while it was read."""
     path, key = item
     document, problems = _load_checked(path, given, names)
-    if not (cached and key and document is not None and key == _document_key(path, given, names)):
+    if not (cached and key and document is not None and key == _document_key(path, _roots(given), names)):
         return document, problems, None
     cached.put("documents", key, cache.document_entry(document, problems))
     return document, problems, key
@@ -153,15 +154,15 @@ def _load_checked(path: Path, given: list[Path], names: SpecNames | None) -> tup
     return document, validate(document)
 
 
-def _document_key(path: Path, given: list[Path], names: SpecNames | None, roots: Roots | None = None) -> str | None:
+def _document_key(path: Path, roots: Roots, names: SpecNames | None) -> str | None:
     """What a YAML spec's document and schema findings depend on; None for what the cache leaves to load(): a
-    Jsonnet spec (its imports are other files), a file outside its root, above the size limit, unreadable or not a
-    regular file (a FIFO's or /proc file's size says nothing of what a read gives). `roots`: _roots(given), when
-    the caller keys many specs."""
+    Jsonnet spec (its imports are other files), a file outside its root (`roots`: _roots of the paths the run was
+    given, resolved once by a caller that keys many specs), above the size limit, unreadable or not a regular file
+    (a FIFO's or /proc file's size says nothing of what a read gives)."""
     if inputs.loader_for(path) not in (None, inputs.yaml_spec.load):
         return None
     real = path.resolve()
-    if not real.is_relative_to(_resolved_root(real, path, _roots(given) if roots is None else roots)[1]):
+    if not real.is_relative_to(_resolved_root(real, path, roots)[1]):
         return None
     display, origin = display_name(path), names(path) if names else ""
     try:
@@ -278,7 +279,7 @@ def _outlines(paths: list[Path], names: SpecNames | None, cached: Cache) -> list
     outlines: dict[str, list[object]] = {}
     found = list(discover(paths))
     roots = _roots(paths)  # resolved once: a fleet's thousand specs share them
-    keys = [_document_key(path, paths, names, roots) for path in found]
+    keys = [_document_key(path, roots, names) for path in found]
     specs: list[_Spec | None] = []
     for path, key in zip(found, keys, strict=True):
         outline = known.get(key) if key else None
@@ -421,10 +422,10 @@ def _incremental(
         found = {
             name: files
             for name, entry in listed.items()
-            if name not in todo and (files := cached.files_listed(entry)) is not None
+            if name in units and (files := cached.files_listed(entry)) is not None
         }
         batches = built()
-    stale = [name for name in names if name not in todo and name not in found]  # output/ lost or changed them
+    stale = [name for name in listed if name in units and name not in found]  # output/ lost or changed them
     if stale:
         batches.append(build(stale, found=found, progress=progress))
     for batch in batches:
