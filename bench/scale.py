@@ -6,11 +6,8 @@ The fleet is written as ordinary YAML specs, ten SLOs per service file, and gene
 subprocess, so the numbers include start-up, loading, schema validation, lint, rendering and the atomic write.
 """
 
-import io
 import json
 import os
-import pstats
-import re
 import shutil
 import statistics
 import subprocess
@@ -20,6 +17,8 @@ from typing import Any
 
 import click
 import yaml
+
+from . import stages
 
 TITLE = "Generation at fleet scale"
 
@@ -32,6 +31,8 @@ GOAL_MEMORY_MIB = 1024
 GOAL_INCREMENTAL_SECONDS = 2.0
 GOAL_FLOOR_RATIO = 3.0
 LINEAR_TOLERANCE = 1.5  # per-SLO time at 10k within this factor of per-SLO time at 1k
+
+STAGE_SHOWN_FROM = 0.01  # CPU seconds: the stages below it (deploy targets the fleet does not select) in one line
 TIMEOUT = 600
 # The bench measures how long the fleet takes, so slogen's own run limits (30 s, 1 GiB; budget.py), which stop
 # a 10,000-SLO run today, are lifted; TIMEOUT bounds the run instead.
@@ -234,12 +235,6 @@ for run in range(int(sys.argv[3])):
 print(json.dumps({"seconds": statistics.median(runs), "runs": runs, "bytes": written, "files": len(outcome.files)}))
 """
 
-_PROFILE = """
-import cProfile, sys
-from generator.cli import main
-cProfile.run("main(sys.argv[2:], standalone_mode=False)", sys.argv[1])
-"""
-
 
 def slogen_command() -> list[str]:
     """The installed console script next to this interpreter, else the module (same code)."""
@@ -342,46 +337,9 @@ def floor(specs: Path, scratch: Path) -> dict:
     return _python(_FLOOR, str(specs), str(scratch), str(REPEATS))
 
 
-def profile(specs: Path, out: Path, stats_file: Path, top: int = 10) -> dict:
-    """cProfile of one full generate run: total seconds and the top entries by cumulative time below the CLI."""
-    shutil.rmtree(cache_dir(out), ignore_errors=True)
-    _python(_PROFILE + "\nprint('{}')", str(stats_file), "generate", "--specs", str(specs), "--out", str(out))
-    stats = pstats.Stats(str(stats_file), stream=io.StringIO())
-    rows = []
-    for (file, line, function), (_calls, primitive, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append(
-            {
-                "function": _short(file, line, function),
-                "calls": primitive,
-                "tottime": round(tottime, 3),
-                "cumtime": round(cumtime, 3),
-            }
-        )
-    rows.sort(key=lambda r: -r["cumtime"])
-    interesting = [r for r in rows if not _is_plumbing(r["function"])]
-    return {"total": round(stats.total_tt, 3), "top": interesting[:top]}  # type: ignore[attr-defined]
-
-
-def _short(file: str, line: int, function: str) -> str:
-    file = re.sub(r".*/(site-packages|lib/python3\.\d+)/", "", file).removeprefix(str(REPO) + "/")
-    return f"{file}:{line}({function})" if line else function
-
-
-def _is_plumbing(function: str) -> bool:
-    """The interpreter, click and the CLI wrapper sit on every stack; they say nothing about where time goes."""
-    return any(
-        part in function
-        for part in (
-            "builtins.exec",
-            "<string>",
-            "click/",
-            "generator/cli.py",
-            "<module>",
-            "<dictcomp>",
-            "<listcomp>",
-            "<genexpr>",
-        )
-    )
+def stage_cpu(specs: Path, out: Path) -> dict:
+    """A full generate run in one process, its CPU by stage of the pipeline (bench/stages.py)."""
+    return _python("from bench.stages import main; main()", str(specs), str(out))
 
 
 # cProfile of `slogen generate` on the 1,000-SLO fleet before the fixes (PyYAML's pure-Python emitter), this machine,
@@ -546,17 +504,14 @@ def measure_size(slos: int, work: Path, repeats: int) -> dict:
     }
 
 
-def run(work: Path, sizes: tuple[int, ...] = SIZES, profile_size: int = 1_000) -> dict:
+def run(work: Path, sizes: tuple[int, ...] = SIZES) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     with click.progressbar(
         sizes, label="fleet scale", file=sys.stderr, item_show_func=lambda n: f"{n} SLOs" if n else ""
     ) as bar:
         rows = [measure_size(n, work, REPEATS) for n in bar]
-    profiled = (
-        profile(work / f"specs-{profile_size}", work / "out-profile", work / "generate.pstats")
-        if profile_size in sizes
-        else None
-    )
+    largest = max(sizes)
+    stages = stage_cpu(work / f"specs-{largest}", work / "out-stages") | {"slos": largest}
     for leftover in work.iterdir():  # only now: see generate_once
         if leftover.is_dir():
             shutil.rmtree(leftover)
@@ -566,8 +521,7 @@ def run(work: Path, sizes: tuple[int, ...] = SIZES, profile_size: int = 1_000) -
         "sizes": rows,
         "growth": growth(rows),
         "goals": goals(rows),
-        "profile_size": profile_size,
-        "profile_after": profiled,
+        "stages": stages,
         "profile_before": PROFILE_BEFORE,
         "before": BEFORE,
         "timing": "wrapper",
@@ -689,24 +643,60 @@ def markdown(result: dict) -> str:
         parts.append(
             f"For scale: only serialising the {rows[-1]['output_mib']} MiB that {goal['slos']:,} SLOs produce, with "
             f"slogen's own writer, takes {rows[-1]['floor']:.1f} s here; the rest is loading, validating, modelling, "
-            "linting and rendering (the profile below). Specs are read and checked in worker processes from 64 "
+            "linting and rendering (the stages below). Specs are read and checked in worker processes from 64 "
             "spec files on, and services rendered from 64 services on, one worker per core the machine leaves idle "
             "while the run samples /proc/stat for 0.1 s (generator/workers.py)."
         )
+    if result.get("stages"):
+        parts.append(_stages_part(result["stages"], result["cpus"], rows[-1]["wall"]))
     if all("incremental" in r for r in rows):
         parts += _incremental_part(result)
     if "before" in result:
         parts.append(_before_after(result))
     parts.append(_same_hour())
-    before, after = result["profile_before"], result["profile_after"]
+    before = result["profile_before"]
     parts.append(
-        f"cProfile of the {result['profile_size']:,}-SLO run, top entries by cumulative time. Before the "
-        f"first fixes ({before['total']:.1f} s profiled), PyYAML's pure-Python emitter took most of the run:\n\n"
+        "Before the first fixes, cProfile of the 1,000-SLO run, top entries by cumulative time "
+        f"({before['total']:.1f} s profiled): PyYAML's pure-Python emitter took most of the run.\n\n"
         + _profile_table(before)
     )
-    if after:
-        parts.append(f"Now ({after['total']:.1f} s profiled, a full run):\n\n" + _profile_table(after))
     return "\n\n".join(parts) + "\n"
+
+
+def _stages_part(measured: dict, cpus: int, real_wall: float) -> str:
+    total = measured["cpu"]
+    # Largest first, the rest last; benchmarks.json keeps its keys sorted by name.
+    ordered = sorted(measured["stages"].items(), key=lambda item: (item[0] == stages.REST, -item[1]))
+    shown = {stage: seconds for stage, seconds in ordered if seconds >= STAGE_SHOWN_FROM}
+    small = [stage for stage, _ in ordered if stage not in shown]
+    table = ["| stage | CPU s | share |", "|---|---:|---:|"]
+    table += [f"| {stage} | {seconds:.2f} | {100 * seconds / total:.1f} % |" for stage, seconds in shown.items()]
+    table.append(f"| all | {total:.2f} | 100 % |")
+    per_service = [stage.removeprefix(stages.PER_SERVICE) for stage in small if stage.startswith(stages.PER_SERVICE)]
+    small = [stage for stage in small if not stage.startswith(stages.PER_SERVICE)]
+    if per_service:
+        small.append(f"{stages.PER_SERVICE.removesuffix(': ')} by {', '.join(per_service)}")
+    budget = GOAL_SECONDS * cpus
+    need = f"{GOAL_SECONDS:g} s on this machine's {cpus} cores allows at most {budget:g} CPU-s"
+    if total > budget:
+        need += f", {total / budget:.1f}× less than this"
+        largest, most = next(iter(shown.items()))
+        if most < total - budget:
+            need += (
+                f", and no one stage holds the {total - budget:.1f} CPU-s too many (the largest, {largest}, {most:.1f})"
+            )
+    need += "."
+    return (
+        f"Where a full run's CPU goes at {measured['slos']:,} SLOs: the same `slogen generate` in one process, no "
+        "worker forked, each stage's function wrapped by a timer of the process's CPU and its children's that "
+        "charges a nested stage to itself, not to both (bench/stages.py; cProfile's cost per Python call would "
+        f"swamp a profile this flat): {total:.1f} CPU-s, {measured['wall']:.1f} s on the wall clock, peak "
+        f"{measured['peak_mib']:.0f} MiB. The real run shares everything from reading the specs to serialising "
+        f"among one worker per idle core, and took {real_wall:.1f} s, {measured['wall'] / real_wall:.1f}× faster; "
+        f"{need}\n\n"
+        + "\n".join(table)
+        + (f"\n\nUnder {STAGE_SHOWN_FROM:g} s each: {'; '.join(small)}." if small else "")
+    )
 
 
 def _median_and_runs(changed: dict, command: str) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import scale
+from bench import scale, stages
 from generator import pipeline
 from generator.model import LatencySLI, RatioSLI
 from generator.targets import alertmanager as alertmanager_target
@@ -109,8 +109,19 @@ def test_the_report_has_the_incremental_and_before_after_tables():
         "sizes": rows,
         "growth": scale.growth(rows),
         "goals": scale.goals(rows),
-        "profile_size": 1_000,
-        "profile_after": None,
+        "stages": {
+            "slos": 10_000,
+            "cpu": 50.0,
+            "wall": 52.0,
+            "peak_mib": 900.0,
+            "stages": {  # as benchmarks.json keeps them: sorted by name
+                "plan": 0.004,
+                "rendered per service: prometheus": 12.5,
+                "rendered per service: thanos": 0.003,
+                stages.REST: 3.0,
+                "written to disk": 2.0,
+            },
+        },
         "profile_before": scale.PROFILE_BEFORE,
         "before": scale.BEFORE,
         "cpus": 2,
@@ -121,6 +132,12 @@ def test_the_report_has_the_incremental_and_before_after_tables():
     assert "| 10,000 | 0.50 | 50 MiB | 3.00 | 60 MiB | 10.00 |" in text
     assert "| 10,000 | 124.78 | 2247 MiB | 3,005 files, 477.0 MiB | 10.00 | 500 MiB |" in text
     assert "generate and check 10,000 SLOs in ≤ 2 s — not met: 3.0 s" in text
+    assert (
+        "| rendered per service: prometheus | 12.50 | 25.0 % |\n| written to disk | 2.00 | 4.0 % |\n"
+        "| the rest: interpreter, imports, CLI, cache keys, the tree | 3.00 | 6.0 % |\n| all | 50.00 | 100 % |"
+    ) in text
+    assert "Under 0.01 s each: plan; rendered per service by thanos." in text
+    assert "at most 20 CPU-s, 2.5× less than this, and no one stage holds the 30.0 CPU-s too many" in text
     summaries = {goal: met for goal, _, met in scale.summary(result)}
     assert summaries["generate 10,000 SLOs in ≤ 1024 MiB"] is True
 
