@@ -31,7 +31,6 @@ GOAL_MEMORY_MIB = 1024
 GOAL_INCREMENTAL_SECONDS = 2.0
 GOAL_FLOOR_RATIO = 3.0
 LINEAR_TOLERANCE = 1.5  # per-SLO time at 10k within this factor of per-SLO time at 1k
-
 STAGE_SHOWN_FROM = 0.01  # CPU seconds: the stages below it (deploy targets the fleet does not select) in one line
 TIMEOUT = 600
 # The bench measures how long the fleet takes, so slogen's own run limits (30 s, 1 GiB; budget.py), which stop
@@ -511,7 +510,7 @@ def run(work: Path, sizes: tuple[int, ...] = SIZES) -> dict:
     ) as bar:
         rows = [measure_size(n, work, REPEATS) for n in bar]
     largest = max(sizes)
-    stages = stage_cpu(work / f"specs-{largest}", work / "out-stages") | {"slos": largest}
+    by_stage = stage_cpu(work / f"specs-{largest}", work / "out-stages") | {"slos": largest}
     for leftover in work.iterdir():  # only now: see generate_once
         if leftover.is_dir():
             shutil.rmtree(leftover)
@@ -521,7 +520,7 @@ def run(work: Path, sizes: tuple[int, ...] = SIZES) -> dict:
         "sizes": rows,
         "growth": growth(rows),
         "goals": goals(rows),
-        "stages": stages,
+        "stages": by_stage,
         "profile_before": PROFILE_BEFORE,
         "before": BEFORE,
         "timing": "wrapper",
