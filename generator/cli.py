@@ -6,6 +6,7 @@ import, which `slogen --version`, `--help` and shell completion need not pay. te
 """
 
 import errno
+import gc
 import os
 import sys
 import tempfile
@@ -174,6 +175,13 @@ def _within(max_seconds: float, max_memory: int) -> Iterator[None]:
 @click.version_option(__version__, "-V", "--version", prog_name="slogen")
 def main() -> None:
     """Generate Prometheus rules, promtool tests, Grafana dashboards and Alertmanager routing from SLO specs."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+# A run holds a large model for its whole length while it makes millions of short-lived, acyclic dicts and lists
+# (freed by their reference counts). With Python's defaults (700, 10, 10) the collector runs every 700 of them and
+# keeps walking the model: a tenth of a 10k fleet's CPU (docs/benchmarks.md). Forked workers inherit the setting.
+GC_THRESHOLDS = (100_000, 20, 100)
 
 
 @main.command()

@@ -620,8 +620,34 @@ def read_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, objec
     fast = outcome()
     with monkeypatch.context() as patched:
         patched.setattr(yaml_spec, "_FastSpecLoader", yaml_spec._SpecLoader)
+        patched.setattr(yaml_spec, "_plain_document", _unusual)
         python = outcome()
     return fast, python
+
+
+def _unusual(text: str) -> object:
+    raise yaml_spec._Unusual("the node graph reads every document")
+
+
+def read_events_and_graph(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What a spec loads as read from libyaml's events (None where they leave it to the node graph), and from the
+    node graph over the same parser."""
+
+    def outcome() -> object:
+        try:
+            return yaml_spec._load_yaml(text)
+        except LoadError as err:
+            return str(err), err.line, err.column
+
+    try:
+        events: object = yaml_spec._plain_document(text)
+    except (yaml_spec._Unusual, yaml.YAMLError):
+        events = None
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml_spec, "_plain_document", _unusual)
+        graph = outcome()
+    assert outcome() == graph  # whichever reads it, _load_yaml's answer is the node graph's
+    return events, graph
 
 
 def test_specs_are_parsed_by_libyaml():
@@ -636,6 +662,84 @@ def test_specs_are_parsed_by_libyaml():
 def test_both_parsers_read_every_spec_and_fixture_alike(path, monkeypatch):
     fast, python = read_both(path.read_text(encoding="utf-8"), monkeypatch)
     assert fast == python
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for d in ("slo_specs", "tests/fixtures") for p in (REPO / d).rglob("*.y*ml")),
+    ids=lambda p: p.relative_to(REPO).as_posix(),
+)
+def test_the_events_read_every_spec_and_fixture_as_the_node_graph_does(path, monkeypatch):
+    events, graph = read_events_and_graph(path.read_text(encoding="utf-8"), monkeypatch)
+    assert events is None or events == graph
+
+
+def test_the_events_read_the_checked_in_specs_themselves():
+    for path in sorted((REPO / "slo_specs").rglob("*.y*ml")):
+        yaml_spec._plain_document(path.read_text(encoding="utf-8"))  # raises _Unusual if left to the node graph
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchor and alias
+        "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",  # merge key
+        "a: !!str 1\n",  # explicit tag
+        "a: !!int abc\n",  # a tag its text cannot satisfy: the graph's error
+        "a: 2024-01-01\n",  # a date: the graph's error
+        "a: 1\na: 2\n",  # repeated key: the graph's error
+        "1: a\n",  # a key that is not text
+        "? [a]\n: b\n",  # a key that is a collection
+        "a: 0x_\n",  # a number the resolver takes that does not parse
+        "a: 1\n---\nb: 2\n",  # two documents
+        "",  # empty
+        "~\n",  # null document
+    ],
+)
+def test_what_the_events_leave_to_the_node_graph_reads_as_before(text, monkeypatch):
+    """read_events_and_graph checks that _load_yaml still answers as the node graph does."""
+    events, _graph = read_events_and_graph(text, monkeypatch)
+    assert events is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: [1, 1, {b: 2}]\nc: {}\n",
+        "a:\n- - \n  - x\n- 'quoted: text'\n",
+        "'key with: colon': \"value\"\n",
+        "top",
+    ],
+)
+def test_flow_collections_empty_values_and_quoted_keys_are_read_from_the_events(text, monkeypatch):
+    events, graph = read_events_and_graph(text, monkeypatch)
+    assert events == graph
+
+
+def test_the_events_leave_deep_and_large_documents_to_the_node_graph_and_its_limits():
+    deep = "a: " + "[" * (yaml_spec.MAX_DEPTH + 1) + "]" * (yaml_spec.MAX_DEPTH + 1) + "\n"
+    large = "a: [" + "1, " * yaml_spec.MAX_NODES + "1]\n"
+    for text in (deep, large):
+        with pytest.raises(yaml_spec._Unusual):
+            yaml_spec._plain_document(text)
+
+
+def test_the_events_give_plain_scalars_the_values_safe_load_does():
+    text = "a: 1\nb: 1.5\nc: 1e3\nd: true\ne: ~\nf: ''\ng: '1'\nh: |\n  x\ni:\nj: 017\n"
+    data, positions, key_positions = yaml_spec._plain_document(text)
+    assert data == {
+        "a": 1,
+        "b": 1.5,
+        "c": 1000.0,
+        "d": True,
+        "e": None,
+        "f": "",
+        "g": "1",
+        "h": "x\n",
+        "i": None,
+        "j": 15,
+    }
+    assert positions[("h",)] == (8, 4) and key_positions[("j",)] == (11, 1)
 
 
 def test_both_parsers_read_fuzzed_specs_alike(monkeypatch):
@@ -656,6 +760,17 @@ def test_both_parsers_read_fuzzed_specs_alike(monkeypatch):
             refused += 1
             assert fast == python
     assert 0 < refused < 300  # the cases cover both
+
+
+def test_the_events_read_fuzzed_specs_as_the_node_graph_does(monkeypatch):
+    all_seeds = fuzz_seeds()
+    read = 0
+    for index in range(300):
+        events, graph = read_events_and_graph(make_case(11, index, all_seeds).text, monkeypatch)
+        if events is not None:
+            read += 1
+            assert events == graph
+    assert 0 < read < 300  # some cases are read from the events, some only by the node graph
 
 
 def _value(data: object, path: tuple) -> object:

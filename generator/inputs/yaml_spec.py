@@ -1,5 +1,6 @@
 """YAML specs, loaded with safe_load semantics while recording the line and column of every value."""
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -206,6 +207,11 @@ def _syntax_error(err: yaml.MarkedYAMLError) -> LoadError:
 
 
 def _load_yaml(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+    try:
+        return _plain_document(text)
+    except (_Unusual, yaml.YAMLError):
+        pass
+
     def read(loader: _SpecComposing) -> tuple[Any, _NodeBuilder]:
         node = loader.get_single_node()
         builder = _NodeBuilder(loader)
@@ -310,3 +316,105 @@ class _NodeBuilder:
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
             )
+
+
+# --- the common case, straight from the parser's events -------------------------------------------------------
+
+
+class _Unusual(Exception):
+    """The document holds what only the node graph reads (an anchor, alias, merge key, tag, date, repeated or
+    non-text key, a second document) or what the limits refuse: _NodeBuilder reads it, and words any error."""
+
+
+_MAPPING_KEY = object()  # a mapping frame's key while it waits for its next key
+_SEQUENCE = object()  # a sequence frame's key: its items are numbered
+_RESOLVER = _SpecResolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+# A fleet's specs are plain block YAML: composing a node graph, then walking it, was most of reading them. Read from
+# the parser's events in one pass, they give the same data and positions (tests/test_load.py reads every spec and
+# fixture both ways), and anything else is left to the node graph.
+def _plain_document(text: str) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+    parser = _LibyamlParser(text)
+    try:
+        return _from_events(parser.get_event)
+    finally:
+        parser.dispose()
+
+
+def _from_events(
+    next_event: Callable[[], Any],  # the parser's get_event: typed as any Event, and its marks as optional
+) -> tuple[Any, dict[SpecPath, Position], dict[SpecPath, Position]]:
+    positions: dict[SpecPath, Position] = {}
+    key_positions: dict[SpecPath, Position] = {}
+    next_event()  # the stream's start
+    if type(next_event()) is not yaml.DocumentStartEvent:
+        raise _Unusual("no document")
+    frames: list[list[Any]] = []  # open collections: [container, path, its key for the next value]
+    nodes = 0
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = frames.pop()[0]
+        else:
+            if kind not in _NODE_EVENTS or event.anchor is not None or event.tag is not None:
+                raise _Unusual("an alias, anchor or tag")
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Unusual("beyond the limits")
+            mark = event.start_mark
+            position = (mark.line + 1, mark.column + 1)
+            frame = frames[-1] if frames else None
+            if frame is not None and frame[2] is _MAPPING_KEY:
+                key = _scalar_value(event) if kind is yaml.ScalarEvent else None
+                if type(key) is not str or key in frame[0]:
+                    raise _Unusual("a key that is not text, or repeated")
+                frame[2] = key
+                key_positions[(*frame[1], key)] = position
+                continue
+            path = () if frame is None else (*frame[1], len(frame[0]) if frame[2] is _SEQUENCE else frame[2])
+            positions[path] = position
+            if kind is yaml.ScalarEvent:
+                value = _scalar_value(event)
+            else:
+                mapping = kind is yaml.MappingStartEvent
+                frames.append([{} if mapping else [], path, _MAPPING_KEY if mapping else _SEQUENCE])
+                if len(frames) > MAX_DEPTH:
+                    raise _Unusual("beyond the limits")
+                continue
+        if not frames:
+            break
+        parent = frames[-1]
+        if parent[2] is _SEQUENCE:
+            parent[0].append(value)
+        else:
+            parent[0][parent[2]] = value
+            parent[2] = _MAPPING_KEY
+    if type(next_event()) is not yaml.DocumentEndEvent or type(next_event()) is not yaml.StreamEndEvent:
+        raise _Unusual("more than one document")
+    if value is None:
+        raise _Unusual("an empty document")
+    return value, positions, key_positions
+
+
+def _scalar_value(event: Any) -> Any:
+    plain = event.implicit[0]
+    return _plain_value(event.value) if plain else event.value
+
+
+@functools.lru_cache(maxsize=65_536)
+def _plain_value(text: str) -> Any:
+    """A plain scalar's value as safe_load reads it: text, a number, a bool or null."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _STR_TAG:
+        return text
+    if tag not in _SCALAR_TAGS:
+        raise _Unusual(tag)  # a date, a merge key
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+    except (ValueError, KeyError):  # text the resolver took for a number that does not parse (`0x_`)
+        raise _Unusual(text) from None
