@@ -125,8 +125,11 @@ class RatioSLI:
         stricter matchers, as far as slogen can construct a series that tells them apart) or for `good`."""
         if self.errors is None or self.errors.parsed is None or self.total.parsed is None:
             return False
+        errors, total = self.errors.parsed, self.total.parsed
+        if errors.metric == total.metric and set(total.matchers) <= set(errors.matchers):
+            return False  # errors adds matchers to total's: whatever it selects, total selects (no search needed)
         try:
-            synth.series_labels((self.errors.parsed,), (self.total.parsed,))
+            synth.series_labels((errors,), (total,))
         except synth.SynthesisError:
             return False
         return True

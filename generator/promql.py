@@ -25,8 +25,9 @@ class PromQL:
         return _matchers_text(matchers)
 
     def labels(self, labels: dict[str, str]) -> str:
-        """`{service="x", slo="y"}`: an exact-match selector body, in the given order."""
-        return self.matchers(*_equalities(tuple(labels.items())))
+        """`{service="x", slo="y"}`: an exact-match selector body, in the given order, spelled as matchers() spells
+        equalities (one cached text per set of labels: the renderers ask for an SLO's identity tens of times)."""
+        return _labels_text(tuple(labels.items()))
 
     def series(self, name: str, labels: dict[str, str]) -> str:
         return name + self.labels(labels)
@@ -105,5 +106,5 @@ def _matchers_text(matchers: tuple[tuple[str, str, str], ...]) -> str:
 
 
 @lru_cache(maxsize=4096)  # keyed by the labels as they are: the SLO's identity, asked for each of its rules
-def _equalities(labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
-    return tuple((key, "=", value) for key, value in labels)
+def _labels_text(labels: tuple[tuple[str, str], ...]) -> str:
+    return _matchers_text(tuple((key, "=", value) for key, value in labels))

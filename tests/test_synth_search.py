@@ -7,7 +7,10 @@ import random
 import pytest
 
 from generator import synth
-from generator.selector import Matcher, Selector
+from generator.document import Document
+from generator.model import RatioSLI, SelectorField
+from generator.selector import Matcher, Selector, parse_selector
+from generator.source import Source
 
 
 def reference(match, miss=(), fixed=None):
@@ -66,3 +69,36 @@ def test_an_answer_beyond_the_limit_is_not_found(monkeypatch):
     assert reference(match) is None
     with pytest.raises(synth.SynthesisError):
         synth.series_labels(match)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_errors_that_only_add_matchers_to_total_are_a_subset_as_the_search_finds(seed):
+    """RatioSLI.errors_can_exceed_total answers False without a search when errors holds all of total's matchers;
+    the search, asked for a series errors selects and total does not, finds none either."""
+    rng = random.Random(seed)
+    total = selector(rng)
+    extra = [m for m in rng.sample(MATCHERS, rng.randint(0, 3)) if Matcher(*m) not in total.matchers]
+    errors = Selector("m", (*total.matchers, *(Matcher(*m) for m in extra)))
+    with pytest.raises(synth.SynthesisError):
+        synth.series_labels((errors,), (total,))
+    assert not ratio_sli(errors, total).errors_can_exceed_total
+
+
+@pytest.mark.parametrize(
+    ("errors", "total", "can_exceed"),
+    [
+        ('m{job="api", code=~"5.."}', 'm{job="api"}', False),  # total's matchers and one more
+        ('m{job="api"}', 'm{job="api", route="/pay"}', True),  # lacks total's route
+        ('errors_total{job="api"}', 'm{job="api"}', True),  # another metric
+        ('m{job="api", route="/pay"}', 'm{job="api", route=~"/pay|/cart"}', False),  # narrower, found by the search
+    ],
+)
+def test_errors_can_exceed_total(errors, total, can_exceed):
+    assert ratio_sli(parse_selector(errors), parse_selector(total)).errors_can_exceed_total is can_exceed
+
+
+def ratio_sli(errors: Selector, total: Selector) -> RatioSLI:
+    source = Source(Document("spec.yaml", {}, {}))
+    return RatioSLI(
+        total=SelectorField(total.render(), source, total), errors=SelectorField(errors.render(), source, errors)
+    )

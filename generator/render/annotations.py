@@ -172,7 +172,7 @@ def _where(slo: SLO, values: Values, extra: tuple[str, ...] = (), exclude: tuple
 # fills in, in one pass. Only the markers hold a NUL: the rest of the template's output is its own text, numbers
 # and the period's name.
 _SERVICE, _NAME, _WHERE, _VALUE, _EXHAUSTION = "\0service\0", "\0name\0", "\0where\0", "\0value\0", "\0exhaustion\0"
-_MARKER = re.compile("\0[a-z]+\0")
+_MARKER_SPLIT = re.compile("(\0[a-z]+\0)")
 
 
 def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
@@ -193,13 +193,17 @@ def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
         _VALUE: values.value(),
         _EXHAUSTION: values.exhaustion(slo.period),
     }
-    return {key: _MARKER.sub(lambda marker: filled[marker[0]], text) for key, text in texts}
+    return {key: "".join([filled.get(part, part) for part in parts]) for key, parts in texts}
 
 
 @lru_cache(maxsize=1024)
-def _burn_texts(**numbers: str) -> tuple[tuple[str, str], ...]:
+def _burn_texts(**numbers: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each text, split at its markers: the markers stand alone among its parts."""
     common = dict(numbers, service=_SERVICE, name=_NAME, where=_WHERE, value=_VALUE, exhaustion=_EXHAUSTION)
-    return ("summary", _BURN_SUMMARY.render(common)), ("description", _BURN_DESCRIPTION.render(common))
+    return tuple(
+        (key, tuple(part for part in _MARKER_SPLIT.split(template.render(common)) if part))
+        for key, template in (("summary", _BURN_SUMMARY), ("description", _BURN_DESCRIPTION))
+    )
 
 
 def strike(slo: SLO, alert: SLOAlert, values: Values) -> dict[str, str]:
