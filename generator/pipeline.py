@@ -407,6 +407,8 @@ def _incremental(
     # output/. After one spec changed, a worker imports the renderers and renders it in the time this process takes
     # to check 17,000 files, which needs no renderer. Many services on a busy machine: this process builds them.
     forks = 0 if count == 1 and len(todo) >= WORKERS_FROM else count
+    if render and forks > 1:
+        all_targets()  # the renderers' imports (0.25 s), made once for the workers to inherit and the run to reuse
     build = functools.partial(
         _build,
         sections=sections,

@@ -155,6 +155,63 @@ def test_serialise_yaml_bytes_match_pyyaml_on_random_strings():
         assert writer._yaml_text(data) == expected, repr(text)
 
 
+def libyaml_item(text: str) -> str:
+    """The sequence item libyaml writes for a string, as the writer asks it (write._learn)."""
+    event = writer._scalar_event(text, writer._scalar.__wrapped__)
+    return writer._emitted(
+        [yaml.SequenceStartEvent(None, None, True, flow_style=False), event, yaml.SequenceEndEvent()]
+    )
+
+
+PLAIN_ALPHABET = [
+    *"aZ_/($0579 :#-?,[]{}'\"!&*|>%@`~.yYnNoOtTfFeE+=<\t\n\r",
+    *["×", "…", "é", "\xa0", "\x85", "\u2028", "\u2029", "\ufeff", "\ufffd", "\U0001f680", "\x7f", "\x9f", "\x00"],
+]
+YAML_WORDS = ["yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "~", "1e3", "1.5", "0x1F", "1_000"]
+YAML_WORDS += ["1:30", "190:20:30", ".inf", ".NaN", "<<", "=", "2024-01-01", "017", "0o17", "+1", "-1", "0b101", "5m"]
+
+
+def test_the_strings_the_writer_calls_plain_are_those_libyaml_writes_plain():
+    """write._plain_text writes a string without libyaml where libyaml would write it plain: checked on random
+    strings of the characters libyaml's emitter and PyYAML's resolver treat specially, on YAML 1.1's
+    spellings of other types, and on every string the committed rule, test and routing files hold."""
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(PLAIN_ALPHABET) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
+    texts += YAML_WORDS + [f"{w}x" for w in YAML_WORDS] + [f"a{w}" for w in YAML_WORDS]
+    texts += committed_strings()
+    plain = 0
+    for text in texts:
+        if writer._plain_text(text) is not None:
+            plain += 1
+            assert libyaml_item(text) == f"-{writer._plain_text(text)}", repr(text)
+    assert plain > len(texts) // 10  # the fast path is taken, not only refused
+
+
+def test_long_strings_are_left_to_libyaml():
+    assert writer._plain_text("x" * writer._LONGEST_LINE) is not None
+    assert writer._plain_text("x" * (writer._LONGEST_LINE + 1)) is None
+
+
+def committed_strings() -> list[str]:
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(key)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in sorted((Path(__file__).parents[1] / "output").rglob("*.yml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert len(found) > 1000
+    return found
+
+
 def test_serialise_json_is_sorted_indented_and_has_no_comment_header():
     text = serialise(OutputFile("dash.json", {"b": 1, "a": [1, 2]})).decode()
     assert text == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
