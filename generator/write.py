@@ -305,18 +305,18 @@ def _key_text(lead: str, key: Any) -> str:
 
 
 def _learn(scalars: list[Any]) -> None:
-    """Have libyaml write each scalar once, as the items of block sequences, and remember its text; a string it
-    writes plain (_plain_text) needs no libyaml."""
+    """Have libyaml write each scalar once, as the items of block sequences, and remember its text; a string whose
+    text _known_text knows needs no libyaml."""
     distinct = list(dict.fromkeys(scalars))
     if len(_SCALAR_TEXTS) + len(distinct) > _SCALAR_TEXTS_KEPT:
         _SCALAR_TEXTS.clear()
     others = []
     for scalar in distinct:
-        plain = _plain_text(scalar) if type(scalar) is str else None
-        if plain is None:
+        known = _known_text(scalar) if type(scalar) is str else None
+        if known is None:
             others.append(scalar)
         else:
-            _SCALAR_TEXTS[scalar] = plain
+            _SCALAR_TEXTS[scalar] = known
     distinct = others
     make = _scalar.__wrapped__
     for start in range(0, len(distinct), _LEARN_BATCH):
@@ -331,25 +331,50 @@ def _learn(scalars: list[Any]) -> None:
             _SCALAR_TEXTS[scalar] = _item_text(item)
 
 
-# Nine in ten of a fleet's new scalars are written plain, and libyaml took 2.6 µs for each of them. The strings below
-# are those its emitter writes plain in block context (yaml_emitter_analyze_scalar, select_scalar_style): no
-# indicator first, no `: ` or ` #` (here: no `#` at all), no space or colon last, printable characters without a
-# line break (those libyaml escapes, _LIBYAML_ESCAPES, left out), short of folding, and text to the resolver read
-# as plain. tests/test_writer.py holds every answer to libyaml's.
-_PLAIN = re.compile('[A-Za-z0-9_/($][ !"$-~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*')
+# libyaml took 2.6 µs for each of a fleet's new scalars. Most of them take one of three styles whose choice and
+# spelling its emitter makes on rules simple enough to state here (yaml_emitter_analyze_scalar, select_scalar_style
+# and the write_ functions), for strings of printable characters (libyaml's, less those it escapes and PyYAML
+# does not, _LIBYAML_ESCAPES) short of folding:
+# - plain: no indicator first, no `: ` or ` #` (here: no `#` at all), no space or colon last, one line, and text
+#   to the resolver read plain;
+# - single-quoted, `'` doubled: one line that plain cannot hold: an indicator first, `: ` or ` #` in it, a space
+#   first or last, a colon last, or text the resolver would read as another type;
+# - literal, `|-`: several lines, none ending in a space, the first starting with neither a space nor a break,
+#   the last not ending in a break; each line indented, empty lines left empty.
+# Any other string is libyaml's to write; tests/test_writer.py holds every answer here to libyaml's.
+_NON_ASCII = "\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+_PLAIN = re.compile(f'[A-Za-z0-9_/($][ !"$-~{_NON_ASCII}]*')  # printable but `#`
+_PRINTABLE_TEXT = re.compile(f"[\n -~{_NON_ASCII}]*")
+_INDICATORS_FIRST = frozenset("#,[]{}&*!|>'\"%@`")  # before anything else, each forbids plain
 
 
-def _plain_text(text: str) -> str | None:
-    """` text\n` if libyaml writes the string plain, else None (it may still: libyaml is asked)."""
+def _known_text(text: str) -> str | _Literal | None:
+    """What libyaml writes for the string as it follows `key:` or `-`, where the rules above know it; else None."""
+    if _PLAIN.fullmatch(text) and len(text) <= _LONGEST_LINE and not text.endswith((" ", ":")) and ": " not in text:
+        if text[0] in _resolver.yaml_implicit_resolvers and _scalar(_STR, text).implicit[0] is not True:
+            return " '" + text.replace("'", "''") + "'\n"
+        return f" {text}\n"  # the common case, checked first
+    if not text or not _PRINTABLE_TEXT.fullmatch(text):
+        return None
+    if "\n" in text:
+        if text[0] in " \n" or text[-1] in " \n" or " \n" in text:
+            return None
+        return _Literal("|-", "".join(f"\n  {line}" if line else "\n" for line in text.split("\n")))
+    if len(text) > _LONGEST_LINE:
+        return None
+    resolves_plain = text[0] not in _resolver.yaml_implicit_resolvers or _scalar(_STR, text).implicit[0] is True
+    if resolves_plain and _PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text:
+        return f" {text}\n"
     if (
-        len(text) > _LONGEST_LINE
-        or not _PLAIN.fullmatch(text)
+        not resolves_plain
+        or text[0] in _INDICATORS_FIRST
+        or text[0] == " "
         or text.endswith((" ", ":"))
         or ": " in text
-        or (text[0] in _resolver.yaml_implicit_resolvers and _scalar(_STR, text).implicit[0] is not True)
+        or " #" in text
     ):
-        return None
-    return f" {text}\n"
+        return " '" + text.replace("'", "''") + "'\n"
+    return None
 
 
 def _item_text(item: str) -> str | _Literal:

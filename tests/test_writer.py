@@ -155,41 +155,48 @@ def test_serialise_yaml_bytes_match_pyyaml_on_random_strings():
         assert writer._yaml_text(data) == expected, repr(text)
 
 
-def libyaml_item(text: str) -> str:
-    """The sequence item libyaml writes for a string, as the writer asks it (write._learn)."""
+def libyaml_text(text: str) -> object:
+    """What libyaml writes for a string, as the writer asks it (write._learn) and reads the answer."""
     event = writer._scalar_event(text, writer._scalar.__wrapped__)
-    return writer._emitted(
-        [yaml.SequenceStartEvent(None, None, True, flow_style=False), event, yaml.SequenceEndEvent()]
-    )
+    sequence = [yaml.SequenceStartEvent(None, None, True, flow_style=False), event, yaml.SequenceEndEvent()]
+    return writer._item_text(writer._emitted(sequence)[2:-1])
 
 
-PLAIN_ALPHABET = [
-    *"aZ_/($0579 :#-?,[]{}'\"!&*|>%@`~.yYnNoOtTfFeE+=<\t\n\r",
-    *["×", "…", "é", "\xa0", "\x85", "\u2028", "\u2029", "\ufeff", "\ufffd", "\U0001f680", "\x7f", "\x9f", "\x00"],
+KNOWN_ALPHABET = [
+    *"aZ_/($0579 :#-?,[]{}'\"!&*|>%@`~.yYnNoOtTfFeE+=<\t\r",
+    *["\n", "\n", "\n", "  ", "×", "…", "é", "\xa0", "\x85", "\u2028", "\u2029", "\ufeff", "\ufffd", "\U0001f680"],
+    *["\x7f", "\x9f", "\x00"],
 ]
 YAML_WORDS = ["yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "~", "1e3", "1.5", "0x1F", "1_000"]
 YAML_WORDS += ["1:30", "190:20:30", ".inf", ".NaN", "<<", "=", "2024-01-01", "017", "0o17", "+1", "-1", "0b101", "5m"]
+YAML_WORDS += ["---", "...", "--- x", "- x", "? x", ": x", "-x", "a:", "a: b", "a #b", "a#b", " a", "a ", "'a'", "a'b"]
 
 
-def test_the_strings_the_writer_calls_plain_are_those_libyaml_writes_plain():
-    """write._plain_text writes a string without libyaml where libyaml would write it plain: checked on random
-    strings of the characters libyaml's emitter and PyYAML's resolver treat specially, on YAML 1.1's
-    spellings of other types, and on every string the committed rule, test and routing files hold."""
+def test_the_texts_the_writer_knows_are_the_texts_libyaml_writes():
+    """write._known_text writes a string without libyaml where it knows libyaml's text (plain, single-quoted, or a
+    literal block): checked on random strings of the characters libyaml's emitter and PyYAML's resolver treat
+    specially, on YAML 1.1's spellings of other types, and on every string the committed output holds."""
     rng = random.Random(11)
-    texts = ["".join(rng.choice(PLAIN_ALPHABET) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
-    texts += YAML_WORDS + [f"{w}x" for w in YAML_WORDS] + [f"a{w}" for w in YAML_WORDS]
+    texts = ["".join(rng.choice(KNOWN_ALPHABET) for _ in range(rng.randint(1, 14))) for _ in range(40_000)]
+    texts += (
+        YAML_WORDS + [f"{w}x" for w in YAML_WORDS] + [f"a{w}" for w in YAML_WORDS] + [f"a\n{w}" for w in YAML_WORDS]
+    )
     texts += committed_strings()
-    plain = 0
+    known: dict[str, int] = {}
     for text in texts:
-        if writer._plain_text(text) is not None:
-            plain += 1
-            assert libyaml_item(text) == f"-{writer._plain_text(text)}", repr(text)
-    assert plain > len(texts) // 10  # the fast path is taken, not only refused
+        text_known = writer._known_text(text)
+        if text_known is not None:
+            literal, quoted = isinstance(text_known, writer._Literal), str(text_known).startswith(" '")
+            style = "literal" if literal else "quoted" if quoted else "plain"
+            known[style] = known.get(style, 0) + 1
+            assert libyaml_text(text) == text_known, repr(text)
+    assert min(known.get(style, 0) for style in ("plain", "quoted", "literal")) > 100  # each style is taken
 
 
-def test_long_strings_are_left_to_libyaml():
-    assert writer._plain_text("x" * writer._LONGEST_LINE) is not None
-    assert writer._plain_text("x" * (writer._LONGEST_LINE + 1)) is None
+def test_long_lines_are_left_to_libyaml():
+    assert writer._known_text("x" * writer._LONGEST_LINE) is not None
+    assert writer._known_text("x" * (writer._LONGEST_LINE + 1)) is None
+    assert writer._known_text("'" * (writer._LONGEST_LINE + 1)) is None
 
 
 def committed_strings() -> list[str]:
