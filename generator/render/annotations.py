@@ -6,6 +6,7 @@ known alert value (`expected`), so generated tests and rules cannot drift apart.
 """
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import assert_never
 
@@ -176,16 +177,7 @@ _MARKER_SPLIT = re.compile("(\0[a-z]+\0)")
 
 
 def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
-    factor = window.factor(slo.period)
-    texts = _burn_texts(
-        period=slo.period_name,
-        factor=format_number(factor),
-        long=format_duration(window.long),
-        short=format_duration(window.short),
-        objective=format_number(slo.objective_percent),
-        threshold=format_number(factor * slo.error_budget * 100),
-        budget=format_number(window.budget * 100),
-    )
+    texts = _burn_texts(slo.period_name, slo.period, slo.objective_percent, window)
     filled = {
         _SERVICE: slo.service,
         _NAME: slo.name,
@@ -197,9 +189,26 @@ def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1024)
-def _burn_texts(**numbers: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each text, split at its markers: the markers stand alone among its parts."""
-    common = dict(numbers, service=_SERVICE, name=_NAME, where=_WHERE, value=_VALUE, exhaustion=_EXHAUSTION)
+def _burn_texts(
+    period_name: str, period: int, objective_percent: Decimal, window: BurnWindow
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each text, split at its markers: the markers stand alone among its parts. Keyed by what its numbers
+    depend on; the objective by its text, as format_number reads it (99.9 and 99.90 are spelled alike)."""
+    factor = window.factor(period)
+    common = dict(
+        period=period_name,
+        factor=format_number(factor),
+        long=format_duration(window.long),
+        short=format_duration(window.short),
+        objective=format_number(objective_percent),
+        threshold=format_number(factor * ((100 - objective_percent) / 100) * 100),  # SLO.error_budget's
+        budget=format_number(window.budget * 100),
+        service=_SERVICE,
+        name=_NAME,
+        where=_WHERE,
+        value=_VALUE,
+        exhaustion=_EXHAUSTION,
+    )
     return tuple(
         (key, tuple(part for part in _MARKER_SPLIT.split(template.render(common)) if part))
         for key, template in (("summary", _BURN_SUMMARY), ("description", _BURN_DESCRIPTION))
