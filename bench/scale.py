@@ -416,37 +416,40 @@ INCREMENTAL_TIMELINE_10K = {
 # by a third between runs, so the instructions each run executes (valgrind's callgrind, PYTHONHASHSEED=0: the same
 # count to 0.02 % run after run) are the measure of a change to a few per cent. Kept as data: it takes both versions.
 SAME_HOUR_10K = {
-    "date": "2026-12-02",
-    "before": "c97f459",
+    "date": "2026-12-03",
+    "before": "5dd3732",
     "after": (
-        "the targets imported on first use and jsonschema by the first validation, the services the cache misses "
-        "built in a forked worker while the run checks the other services' files in output/ (so the run's own "
-        "process imports no renderer, and a `check` after a `generate` none at all), and a plan that takes the "
-        "generated manifest as it is when no other specs' files stay"
+        "specs read from libyaml's events in one pass, the garbage collector's thresholds raised (100,000, 20, "
+        "100), strings whose YAML text the writer knows (plain, single-quoted, literal blocks) written without "
+        "libyaml, the renderers imported once before the workers fork, and a few renderer caches (burn texts by "
+        "their numbers, errors ⊆ total without a search)"
     ),
     "rows": [  # what, before s (runs), after s (runs)
-        ("full run", (39.12, 41.25, 43.57, 41.80, 47.10), (42.19, 50.23, 47.56, 36.69, 44.82)),
+        (
+            "full run",
+            (27.75, 25.64, 27.37, 22.72, 22.66, 19.94, 20.44, 20.62, 20.47, 21.73),
+            (24.18, 21.65, 24.04, 18.17, 18.79, 16.09, 17.46, 17.52, 19.07, 16.73),
+        ),
+        (
+            "full run: CPU s, user and system (the last five pairs)",
+            (36.41, 36.48, 36.74, 36.81, 39.06),
+            (29.04, 30.79, 30.98, 33.62, 29.52),
+        ),
         (
             "one spec changed: generate",
-            (2.55, 2.09, 2.50, 2.40, 2.37, 2.65, 2.11),
-            (2.26, 1.96, 2.32, 2.25, 2.27, 2.28, 2.04),
+            (1.25, 1.11, 1.16, 1.12, 1.19, 1.14, 1.07),
+            (1.14, 1.11, 1.11, 1.12, 1.13, 1.10, 1.06),
         ),
         (
             "one spec changed: check",
-            (2.13, 1.42, 2.06, 1.64, 1.59, 2.06, 1.82),
-            (1.07, 1.25, 1.23, 1.33, 1.46, 1.46, 1.30),
+            (0.70, 0.75, 0.75, 0.73, 0.80, 0.75, 0.72),
+            (0.72, 0.72, 0.70, 0.72, 0.72, 0.71, 0.69),
         ),
     ],
-    # callgrind counts a forked worker from the count its parent had at the fork, so the worker's own share is not
-    # told apart: these rows count the run's own process.
+    # callgrind counts a forked worker from the count its parent had at the fork, so the run is measured in one
+    # process (workers.idle_cores answering 1), at 1,000 SLOs: at 10,000, callgrind would take half an hour a run.
     "instructions": [  # what, before, after: instructions executed (callgrind)
-        (
-            "one spec changed: generate (the run's process; its worker imports and renders)",
-            5_598_582_600,
-            4_004_725_293,
-        ),
-        ("one spec changed: check", 4_474_868_166, 3_184_673_536),
-        ("full run of 1,000 SLOs in one process (no workers)", 20_712_737_978, 20_689_218_512),
+        ("full run of 1,000 SLOs in one process (no workers)", 20_747_976_941, 18_130_924_913),
     ],
 }
 
@@ -616,8 +619,9 @@ def markdown(result: dict) -> str:
         "(fs/ext4/ialloc.c, recently_deleted), so writing the 10,000-SLO output right after removing an earlier "
         "one took up to 12 s of kernel time instead of about 1 s. The floor is a separate process that renders the "
         "same documents outside the timer and then only serialises them with slogen's own `write.serialise` (Python "
-        "writes the YAML's block structure and libyaml each distinct scalar once; JSON by a walk that hands each "
-        f"string to the standard library's C escaper) to files, {REPEATS} times into fresh directories (median). "
+        "writes the YAML's block structure and each distinct scalar once, libyaml the scalars whose text the writer "
+        "does not know; JSON by a walk that hands each string to the standard library's C escaper) to files, "
+        f"{REPEATS} times into fresh directories (median); a faster writer lowers the floor as much as the run. "
         f"Machine: {result['cpus']} CPUs; other work on the machine shows up as noise.",
         "\n".join(table),
     ]
