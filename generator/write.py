@@ -363,8 +363,6 @@ def _known_text(text: str) -> str | _Literal | None:
     if len(text) > _LONGEST_LINE:
         return None
     resolves_plain = text[0] not in _resolver.yaml_implicit_resolvers or _scalar(_STR, text).implicit[0] is True
-    if resolves_plain and _PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text:
-        return f" {text}\n"
     if (
         not resolves_plain
         or text[0] in _INDICATORS_FIRST

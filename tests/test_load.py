@@ -607,21 +607,28 @@ def test_a_plain_tag_on_a_value_it_cannot_hold_is_a_finding_not_a_traceback(tmp_
 REPO = Path(__file__).parents[1]
 
 
+EVERY_SPEC_AND_FIXTURE = pytest.mark.parametrize(
+    "path",
+    sorted(p for d in ("slo_specs", "tests/fixtures") for p in (REPO / d).rglob("*.y*ml")),
+    ids=lambda p: p.relative_to(REPO).as_posix(),
+)
+
+
+def loaded(text: str) -> object:
+    """What a spec loads as: its data and positions, or its LoadError's words and place."""
+    try:
+        return yaml_spec._load_yaml(text)
+    except LoadError as err:
+        return str(err), err.line, err.column
+
+
 def read_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    """What a spec loads as (its data and positions, or its LoadError's words and place) through libyaml's parser,
-    and through PyYAML's alone."""
-
-    def outcome() -> object:
-        try:
-            return yaml_spec._load_yaml(text)
-        except LoadError as err:
-            return str(err), err.line, err.column
-
-    fast = outcome()
+    """What a spec loads as through libyaml's parser, and through PyYAML's alone."""
+    fast = loaded(text)
     with monkeypatch.context() as patched:
         patched.setattr(yaml_spec, "_FastSpecLoader", yaml_spec._SpecLoader)
         patched.setattr(yaml_spec, "_plain_document", _unusual)
-        python = outcome()
+        python = loaded(text)
     return fast, python
 
 
@@ -632,21 +639,14 @@ def _unusual(text: str) -> object:
 def read_events_and_graph(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """What a spec loads as read from libyaml's events (None where they leave it to the node graph), and from the
     node graph over the same parser."""
-
-    def outcome() -> object:
-        try:
-            return yaml_spec._load_yaml(text)
-        except LoadError as err:
-            return str(err), err.line, err.column
-
     try:
         events: object = yaml_spec._plain_document(text)
     except (yaml_spec._Unusual, yaml.YAMLError):
         events = None
     with monkeypatch.context() as patched:
         patched.setattr(yaml_spec, "_plain_document", _unusual)
-        graph = outcome()
-    assert outcome() == graph  # whichever reads it, _load_yaml's answer is the node graph's
+        graph = loaded(text)
+    assert loaded(text) == graph  # whichever reads it, _load_yaml's answer is the node graph's
     return events, graph
 
 
@@ -654,21 +654,13 @@ def test_specs_are_parsed_by_libyaml():
     assert issubclass(yaml_spec._FastSpecLoader, yaml.cyaml.CParser)
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(p for d in ("slo_specs", "tests/fixtures") for p in (REPO / d).rglob("*.y*ml")),
-    ids=lambda p: p.relative_to(REPO).as_posix(),
-)
+@EVERY_SPEC_AND_FIXTURE
 def test_both_parsers_read_every_spec_and_fixture_alike(path, monkeypatch):
     fast, python = read_both(path.read_text(encoding="utf-8"), monkeypatch)
     assert fast == python
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(p for d in ("slo_specs", "tests/fixtures") for p in (REPO / d).rglob("*.y*ml")),
-    ids=lambda p: p.relative_to(REPO).as_posix(),
-)
+@EVERY_SPEC_AND_FIXTURE
 def test_the_events_read_every_spec_and_fixture_as_the_node_graph_does(path, monkeypatch):
     events, graph = read_events_and_graph(path.read_text(encoding="utf-8"), monkeypatch)
     assert events is None or events == graph
