@@ -171,17 +171,17 @@ def _within(max_seconds: float, max_memory: int) -> Iterator[None]:
         _fail(err.message)
 
 
+# A run holds a large model for its whole length while it makes millions of short-lived, acyclic dicts and lists
+# (freed by their reference counts). With Python's defaults (700, 10, 10) the collector runs every 700 of them and
+# keeps walking the model: a tenth of a 10k fleet's CPU (docs/benchmarks.md). Forked workers inherit the setting.
+GC_THRESHOLDS = (100_000, 20, 100)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="slogen")
 def main() -> None:
     """Generate Prometheus rules, promtool tests, Grafana dashboards and Alertmanager routing from SLO specs."""
     gc.set_threshold(*GC_THRESHOLDS)
-
-
-# A run holds a large model for its whole length while it makes millions of short-lived, acyclic dicts and lists
-# (freed by their reference counts). With Python's defaults (700, 10, 10) the collector runs every 700 of them and
-# keeps walking the model: a tenth of a 10k fleet's CPU (docs/benchmarks.md). Forked workers inherit the setting.
-GC_THRESHOLDS = (100_000, 20, 100)
 
 
 @main.command()

@@ -351,9 +351,7 @@ _INDICATORS_FIRST = frozenset("#,[]{}&*!|>'\"%@`")  # before anything else, each
 def _known_text(text: str) -> str | _Literal | None:
     """What libyaml writes for the string as it follows `key:` or `-`, where the rules above know it; else None."""
     if _PLAIN.fullmatch(text) and len(text) <= _LONGEST_LINE and not text.endswith((" ", ":")) and ": " not in text:
-        if text[0] in _resolver.yaml_implicit_resolvers and _scalar(_STR, text).implicit[0] is not True:
-            return " '" + text.replace("'", "''") + "'\n"
-        return f" {text}\n"  # the common case, checked first
+        return f" {text}\n" if _resolves_plain(text) else _single_quoted(text)  # the common case, checked first
     if not text or not _PRINTABLE_TEXT.fullmatch(text):
         return None
     if "\n" in text:
@@ -362,17 +360,25 @@ def _known_text(text: str) -> str | _Literal | None:
         return _Literal("|-", "".join(f"\n  {line}" if line else "\n" for line in text.split("\n")))
     if len(text) > _LONGEST_LINE:
         return None
-    resolves_plain = text[0] not in _resolver.yaml_implicit_resolvers or _scalar(_STR, text).implicit[0] is True
     if (
-        not resolves_plain
+        not _resolves_plain(text)
         or text[0] in _INDICATORS_FIRST
         or text[0] == " "
         or text.endswith((" ", ":"))
         or ": " in text
         or " #" in text
     ):
-        return " '" + text.replace("'", "''") + "'\n"
+        return _single_quoted(text)
     return None
+
+
+def _resolves_plain(text: str) -> bool:
+    """Whether the resolver reads the string, written plain, as text."""
+    return text[0] not in _resolver.yaml_implicit_resolvers or _scalar(_STR, text).implicit[0] is True
+
+
+def _single_quoted(text: str) -> str:
+    return " '" + text.replace("'", "''") + "'\n"
 
 
 def _item_text(item: str) -> str | _Literal:

@@ -177,7 +177,7 @@ _MARKER_SPLIT = re.compile("(\0[a-z]+\0)")
 
 
 def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
-    texts = _burn_texts(slo.period_name, slo.period, slo.objective_percent, window)
+    texts = _burn_texts(slo.period_name, slo.period, slo.objective_percent, slo.error_budget, window)
     filled = {
         _SERVICE: slo.service,
         _NAME: slo.name,
@@ -190,10 +190,11 @@ def burn(slo: SLO, window: BurnWindow, values: Values) -> dict[str, str]:
 
 @lru_cache(maxsize=1024)
 def _burn_texts(
-    period_name: str, period: int, objective_percent: Decimal, window: BurnWindow
+    period_name: str, period: int, objective_percent: Decimal, error_budget: Decimal, window: BurnWindow
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each text, split at its markers: the markers stand alone among its parts. Keyed by what its numbers
-    depend on; the objective by its text, as format_number reads it (99.9 and 99.90 are spelled alike)."""
+    depend on; equal objectives spelled differently (99.9, 99.90) share an entry, as format_number spells them
+    alike."""
     factor = window.factor(period)
     common = dict(
         period=period_name,
@@ -201,7 +202,7 @@ def _burn_texts(
         long=format_duration(window.long),
         short=format_duration(window.short),
         objective=format_number(objective_percent),
-        threshold=format_number(factor * ((100 - objective_percent) / 100) * 100),  # SLO.error_budget's
+        threshold=format_number(factor * error_budget * 100),
         budget=format_number(window.budget * 100),
         service=_SERVICE,
         name=_NAME,
