@@ -13,6 +13,7 @@ and every notification the receivers get, and stops everything after --seconds o
 """
 
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ class VMStack:
     alertmanager: Alertmanager
     capture: Capture
     rule_files: list[Path]  # what vmalert evaluates: the vmalert target's files, every group every second
+    scraping_since: float  # time.time() when Prometheus started: no sample, raw or recorded, is older
 
     def scenario(self, name: str) -> None:
         status = http_json(f"{self.simulator.url}/api/simcity/scenario/{name}", "POST")
@@ -151,6 +153,7 @@ def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int
         ]
         config = forwarding_prometheus_config(rules, simulator.url, victoria.url)
         prometheus = stack.enter_context(Prometheus(write_yaml(tmp / "prometheus.yml", config), tmp / "prom"))
+        scraping_since = time.time()
         prometheus.start()
         # vmalert starts on a VictoriaMetrics that already holds every raw series, as it would in production;
         # started earlier, its first evaluations see no SLI at all and every SLIAbsent alert fires.
@@ -171,7 +174,7 @@ def running_vm_stack(tmp: Path, rule_sources: list[Path] = RULE_FILES, seed: int
             )
         )
         vmalert.start()
-        yield VMStack(simulator, prometheus, victoria, vmalert, alertmanager, capture, vm_rules)
+        yield VMStack(simulator, prometheus, victoria, vmalert, alertmanager, capture, vm_rules, scraping_since)
 
 
 def main() -> None:
