@@ -41,9 +41,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.alone]  # two rulers a second apart: 
 
 WARM_UP = 60  # seconds for every SLO's ratio and budget to be recorded by vmalert (observed: 3-6 s)
 # A calendar period sums its base rate at the generated interval's steps, whole minutes (render/time_promql.py,
-# `[1h:1m]`), whatever the groups' interval here: its ratio, and the budget read from it, is first recorded at the
-# first minute boundary after its errors rate, up to a minute later than the others.
+# `[1h:1m]`), whatever the groups' interval here: its ratio, and the budget read from it, is first recorded just
+# after a whole minute, the first or (seen once) the second after its errors rate; up to two minutes after the others.
 CALENDAR_STEP = 60
+CALENDAR_STEPS_LATE = 2
 # Each ruler's last evaluations of a ratio; their median is what the ratios are compared on. vmalert writes an
 # evaluation's results 200 ms at a time, and a loaded machine can have a window ratio read the errors of one
 # evaluation with the total of the one before: one evaluation's value one point short (docs/testing.md).
@@ -77,7 +78,7 @@ def warm(vm_stack: VMStack) -> float:
     expected = slo_pairs(vm_stack.rule_files)
     for series, timeout in (
         ('{__name__=~"slogen:sli_error:ratio_rate(5m|15m)"}', WARM_UP),
-        ("slogen:error_budget_remaining:ratio", WARM_UP + CALENDAR_STEP),
+        ("slogen:error_budget_remaining:ratio", WARM_UP + CALENDAR_STEPS_LATE * CALENDAR_STEP),
     ):
         wait_for(
             lambda series=series: not missing_slos(vm_stack, series, expected),
@@ -118,23 +119,23 @@ def test_every_generated_rule_group_loads_and_evaluates_cleanly_in_vmalert(vm_st
     assert_every_rule_loaded_cleanly("vmalert", vm_stack.vmalert.groups(), vm_stack.rule_files)
 
 
-def test_a_calendar_periods_budget_is_recorded_from_the_first_whole_minute_after_its_errors(
-    vm_stack: VMStack, warm: float
-):
+def test_a_calendar_periods_budget_is_recorded_just_after_a_whole_minute(vm_stack: VMStack, warm: float):
     """bookiji/availability's period is the calendar month (slo_specs/bookiji.jsonnet). Its period ratio reads the
-    15m errors rate at whole minutes, so its budget cannot be recorded before the first minute boundary after the
-    first errors sample, and is a few evaluations after it. With the errors rate first recorded just after a
-    boundary that is a minute: the warm-up, which allowed WARM_UP alone, timed out once on this budget."""
+    15m errors rate at whole minutes, so its budget is first recorded a few evaluations after a minute boundary: the
+    first after the first errors sample (measured 2-3 s after it), or the second (a clean-clone run: errors first at
+    25 s into a minute, the budget 1 s after the second boundary). The warm-up, which allowed WARM_UP alone, timed
+    out once on this budget; it now allows CALENDAR_STEPS_LATE minutes more."""
     selector = '{service="bookiji", slo="availability"}'  # a series per region
 
     def first(name: str) -> int:
         return min(series["timestamps"][0] for series in vm_stack.victoria.export(f"{name}{selector}"))
 
+    step = CALENDAR_STEP * 1000
     first_errors, first_budget = first("slogen:sli_errors:rate15m"), first("slogen:error_budget_remaining:ratio")
-    boundary = -(-first_errors // 60_000) * 60_000
-    assert boundary <= first_budget <= boundary + 15_000, (
+    boundaries = [-(-first_errors // step) * step + late * step for late in range(CALENDAR_STEPS_LATE)]
+    assert any(at <= first_budget <= at + 15_000 for at in boundaries), (
         f"errors first recorded at {first_errors}, budget at {first_budget}: "
-        f"{(first_budget - boundary) / 1000:+.1f} s from the minute boundary after them"
+        f"{(first_budget - boundaries[0]) / 1000:+.1f} s from the minute boundary after them"
     )
 
 
