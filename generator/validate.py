@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from .document import Document, SpecPath
 from .findings import Finding
 from .schema import SCHEMA_FILE
+from .schema_predicate import Predicate, Unsure, compile_schema
 from .secrets import redact
 
-if TYPE_CHECKING:  # imported by the first validation: a run whose specs the cache knows validates none
+if TYPE_CHECKING:  # imported by the first invalid spec: a run of valid specs, or of specs the cache knows, has none
     import jsonschema
 
 QUOTE_LIMIT = 80  # characters of a value quoted in a finding
@@ -32,6 +33,24 @@ def _validator() -> "jsonschema.Draft202012Validator":
     import jsonschema
 
     return jsonschema.Draft202012Validator(inlined(schema()))
+
+
+@lru_cache(maxsize=1)
+def _predicate() -> Predicate | None:
+    try:
+        return compile_schema(inlined(schema()))
+    except Unsure:
+        return None
+
+
+def _surely_valid(data: Any) -> bool:
+    """The compiled predicate's yes (schema_predicate.py); jsonschema answers for every other document, with its
+    messages."""
+    predicate = _predicate()
+    try:
+        return predicate is not None and predicate(data)
+    except (Unsure, RecursionError):
+        return False
 
 
 _LOCAL_DEFINITION = "#/$defs/"
@@ -73,11 +92,8 @@ def _definition_name(reference: object) -> str | None:
 def validate(document: Document) -> list[Finding]:
     """All schema problems of one document, most specific first, in file order."""
     non_finite = dict(_non_finite(document.data))
-    findings = {
-        _finding(document, error)
-        for error in _leaf_errors(_validator().iter_errors(document.data))
-        if tuple(error.absolute_path) not in non_finite
-    }
+    errors = () if _surely_valid(document.data) else _leaf_errors(_validator().iter_errors(document.data))
+    findings = {_finding(document, error) for error in errors if tuple(error.absolute_path) not in non_finite}
     findings.update(document.finding(path, message, "schema") for path, message in non_finite.items())
     return sorted(findings, key=lambda f: (f.line, f.column, f.path, f.message))
 

@@ -15,7 +15,8 @@ REPO = Path(__file__).parents[1]
 MUTATED_CASES = 400  # of the fuzzer's fast seed: about two thirds fail the schema, in every way it mutates
 
 
-def _documents() -> list[Document]:
+def corpus() -> list[Document]:
+    """Every fixture and Bookiji spec, and the fuzzer's mutated specs that load."""
     texts = [(s.name, s.text) for s in seeds()]
     texts += [(p.name, p.read_text(encoding="utf-8")) for p in sorted((REPO / "slo_specs").glob("*.yaml"))]
     all_seeds = seeds()
@@ -33,7 +34,7 @@ def _documents() -> list[Document]:
 
 
 def test_inlined_schema_finds_what_the_published_schema_finds(monkeypatch):
-    documents = _documents()
+    documents = corpus()
     inlined = [validate.validate(d) for d in documents]
     published = jsonschema.Draft202012Validator(validate.schema())
     monkeypatch.setattr(validate, "_validator", lambda: published)
