@@ -62,14 +62,15 @@ def test_starting_the_cli_imports_none_of_the_pipeline(script):
     assert imported_by(script) == set()
 
 
-def test_the_check_sees_the_pipeline_once_a_command_runs_it():
+def test_the_check_sees_the_pipeline_once_a_command_runs_it(tmp_path):
     """What the test above looks for is what a command that reads specs imports; grafanalib, only one that
-    renders (the targets are imported on first use: tests/test_incremental.py)."""
-    assert imported_by(cli_run("validate", "slo_specs")) >= set(PIPELINE) - {
-        "generator.backfill",
-        "generator.serve",
-        "grafanalib",
-    }
+    renders (the targets are imported on first use: tests/test_incremental.py); jsonschema, only one that meets an
+    invalid spec (valid ones are the schema predicate's: generator/schema_predicate.py)."""
+    valid = imported_by(cli_run("validate", "slo_specs"))
+    assert valid >= set(PIPELINE) - {"generator.backfill", "generator.serve", "grafanalib", "jsonschema"}
+    assert "jsonschema" not in valid
+    (tmp_path / "invalid.yaml").write_text("apiVersion: slogen/v1\nservice: 3\nslos: []\n")
+    assert "jsonschema" in imported_by(cli_run("validate", str(tmp_path / "invalid.yaml")))
 
 
 def test_generate_help_shows_the_grafana_schema_version_targets_render_by_default():
