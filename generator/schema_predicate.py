@@ -10,6 +10,7 @@ jsonschema's equality (1 equals 1.0 but not True) would need copying. tests/test
 to the same answer, keyword by keyword and on the fuzzer's mutated specs.
 """
 
+import math
 import numbers
 import re
 from collections.abc import Callable, Iterator
@@ -88,12 +89,12 @@ def _object(schema: dict[str, Any]) -> Iterator[Predicate]:
     required = tuple(schema.get("required", ()))
     additional = compile_schema(schema["additionalProperties"]) if "additionalProperties" in schema else None
     names = compile_schema(schema["propertyNames"]) if "propertyNames" in schema else None
-    least, most = schema.get("minProperties", 0), schema.get("maxProperties")
+    least, most = schema.get("minProperties", 0), schema.get("maxProperties", math.inf)
 
     def object_holds(instance: Any) -> bool:
         if not isinstance(instance, dict):
             return True
-        if len(instance) < least or (most is not None and len(instance) > most):
+        if not least <= len(instance) <= most:
             return False
         for name in required:
             if name not in instance:
@@ -117,13 +118,13 @@ def _array(schema: dict[str, Any]) -> Iterator[Predicate]:
     if "prefixItems" in schema or "contains" in schema:
         raise Unsure("prefixItems or contains")
     item = compile_schema(schema["items"]) if "items" in schema else None
-    least, most = schema.get("minItems", 0), schema.get("maxItems")
+    least, most = schema.get("minItems", 0), schema.get("maxItems", math.inf)
     unique = bool(schema.get("uniqueItems"))
 
     def array_holds(instance: Any) -> bool:
         if not isinstance(instance, list):
             return True
-        if len(instance) < least or (most is not None and len(instance) > most):
+        if not least <= len(instance) <= most:
             return False
         if unique and not _unique(instance):
             return False
@@ -141,12 +142,12 @@ def _unique(items: list[Any]) -> bool:
 def _string(schema: dict[str, Any]) -> Iterator[Predicate]:
     """pattern (searched, not matched, as jsonschema does), minLength, maxLength."""
     search = re.compile(schema["pattern"]).search if "pattern" in schema else None
-    least, most = schema.get("minLength", 0), schema.get("maxLength")
+    least, most = schema.get("minLength", 0), schema.get("maxLength", math.inf)
 
     def string_holds(instance: Any) -> bool:
         if not isinstance(instance, str):
             return True
-        if len(instance) < least or (most is not None and len(instance) > most):
+        if not least <= len(instance) <= most:
             return False
         return search is None or search(instance) is not None
 
