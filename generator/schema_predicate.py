@@ -53,8 +53,8 @@ TYPES: dict[str, Predicate] = {
 def compile_schema(schema: Any) -> Predicate:
     """The predicate of a schema whose references are resolved (validate.inlined); Unsure if it uses a keyword the
     predicate does not implement."""
-    if schema is True or schema is False:
-        return (lambda _instance: True) if schema else (lambda _instance: False)
+    if isinstance(schema, bool):
+        return lambda _instance: schema
     if not isinstance(schema, dict):
         raise Unsure(f"not a schema: {schema!r}")
     unknown = set(schema) - _IMPLEMENTED - ANNOTATIONS

@@ -1,12 +1,13 @@
 """generator/validate.py validates against the schema with its references inlined (validate.inlined): the same
-findings as jsonschema over the schema as published, on every fixture and on the fuzzer's mutated specs."""
+findings as jsonschema over the schema as published, on every fixture, the Bookiji specs and the fuzzer's mutated
+specs."""
 
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from generator import validate
+from generator import load, validate
 from generator.document import Document, LoadError
 from generator.inputs import yaml_spec
 from tests.fuzz.mutate import make_case, seeds
@@ -18,7 +19,6 @@ MUTATED_CASES = 400  # of the fuzzer's fast seed: about two thirds fail the sche
 def corpus() -> list[Document]:
     """Every fixture and Bookiji spec, and the fuzzer's mutated specs that load."""
     texts = [(s.name, s.text) for s in seeds()]
-    texts += [(p.name, p.read_text(encoding="utf-8")) for p in sorted((REPO / "slo_specs").glob("*.yaml"))]
     all_seeds = seeds()
     for index in range(MUTATED_CASES):
         case = make_case(14, index, all_seeds)
@@ -30,7 +30,7 @@ def corpus() -> list[Document]:
             documents.append(yaml_spec.load(Path(name), name, REPO, text))
         except LoadError:
             continue  # refused before the schema
-    return documents
+    return documents + [load.load(p, p.name, REPO) for p in load.discover([REPO / "slo_specs"])]
 
 
 def test_inlined_schema_finds_what_the_published_schema_finds(monkeypatch):
