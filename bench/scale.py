@@ -18,7 +18,7 @@ from typing import Any
 import click
 import yaml
 
-from . import stages
+from . import phases, stages
 
 TITLE = "Generation at fleet scale"
 
@@ -341,6 +341,11 @@ def stage_cpu(specs: Path, out: Path) -> dict:
     return _python("from bench.stages import main; main()", str(specs), str(out))
 
 
+def phase_times(specs: Path, out: Path) -> dict:
+    """A full generate run with its workers, its wall time and CPU by phase (bench/phases.py)."""
+    return _python("from bench.phases import main; main()", str(specs), str(out))
+
+
 # cProfile of `slogen generate` on the 1,000-SLO fleet before the fixes (PyYAML's pure-Python emitter), this machine,
 # 2026-11-23: 24.4 s unprofiled. Kept as data: the code it measured no longer exists.
 PROFILE_BEFORE = {
@@ -509,6 +514,7 @@ def run(work: Path, sizes: tuple[int, ...] = SIZES) -> dict:
         rows = [measure_size(n, work, REPEATS) for n in bar]
     largest = max(sizes)
     by_stage = stage_cpu(work / f"specs-{largest}", work / "out-stages") | {"slos": largest}
+    by_phase = phase_times(work / f"specs-{largest}", work / "out-phases") | {"slos": largest}
     for leftover in work.iterdir():  # only now: see generate_once
         if leftover.is_dir():
             shutil.rmtree(leftover)
@@ -519,6 +525,7 @@ def run(work: Path, sizes: tuple[int, ...] = SIZES) -> dict:
         "growth": growth(rows),
         "goals": goals(rows),
         "stages": by_stage,
+        "phases": by_phase,
         "profile_before": PROFILE_BEFORE,
         "before": BEFORE,
         "timing": "wrapper",
@@ -647,6 +654,8 @@ def markdown(result: dict) -> str:
         )
     if result.get("stages"):
         parts.append(_stages_part(result["stages"], result["cpus"], rows[-1]["wall"]))
+    if result.get("phases"):
+        parts.append(_phases_part(result["phases"], result["cpus"]))
     if all("incremental" in r for r in rows):
         parts += _incremental_part(result)
     if "before" in result:
@@ -695,6 +704,29 @@ def _stages_part(measured: dict, cpus: int, real_wall: float) -> str:
         + "\n".join(table)
         + (f"\n\nUnder {STAGE_SHOWN_FROM:g} s each: {'; '.join(small)}." if small else "")
     )
+
+
+def _phases_part(measured: dict, cpus: int) -> str:
+    table = ["| phase | wall s | CPU s | cores busy | shared among workers |", "|---|---:|---:|---:|---|"]
+    for phase, spent in measured["phases"].items():
+        table.append(_phase_row(phase, spent["wall"], spent["cpu"], "yes" if phase in phases.SHARED else "no"))
+    table.append(_phase_row("all", measured["wall"], measured["cpu"], ""))
+    own = sum(p["wall"] for phase, p in measured["phases"].items() if phase not in phases.SHARED)
+    bounds = ", ".join(f"{seconds:.1f} s on {cores}" for cores, seconds in measured["projected"].items())
+    return (
+        f"Where a full run's wall time goes at {measured['slos']:,} SLOs: the real run, with its workers, each phase "
+        "read off the wall clock, the run's CPU and that of the workers it joined (bench/phases.py). It took "
+        f"{measured['wall']:.1f} s and {measured['cpu']:.1f} CPU-s on {cpus} cores. The phases the workers share "
+        f"keep every core busy; the others ({own:.1f} s here) run mostly on one while the rest wait.\n\n"
+        + "\n".join(table)
+        + "\n\nWith more cores, reasoned from these phases and not run (no machine here has more than "
+        f"{cpus}): a shared phase no faster than its CPU spread over every core, the others as long as here, so no "
+        f"less than {bounds} cores. In this hour's speed; the stage table above was measured in another run."
+    )
+
+
+def _phase_row(phase: str, wall: float, cpu: float, shared: str) -> str:
+    return f"| {phase} | {wall:.2f} | {cpu:.2f} | {cpu / wall if wall else 0.0:.1f} | {shared} |"
 
 
 def _median_and_runs(changed: dict, command: str) -> str:

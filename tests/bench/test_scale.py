@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import scale, stages
+from bench import phases, scale, stages
 from generator import pipeline
 from generator.model import LatencySLI, RatioSLI
 from generator.targets import alertmanager as alertmanager_target
@@ -150,3 +150,21 @@ def test_the_incremental_edit_goes_back_and_forth(tmp_path):
     changed = spec.read_text()
     scale.change_one_spec(tmp_path)
     assert changed != original and spec.read_text() == original
+
+
+def test_the_report_shows_the_phases_and_what_more_cores_could_give():
+    measured = {
+        phases.START: {"wall": 0.4, "cpu": 0.4},
+        phases.READ: {"wall": 2.0, "cpu": 3.0},
+        phases.RENDER: {"wall": 16.0, "cpu": 30.0},
+        phases.SPANNING: {"wall": 1.0, "cpu": 1.0},
+        phases.WRITTEN: {"wall": 1.6, "cpu": 2.4},
+    }
+    projected = {str(cores): round(phases.projected(measured, cores), 2) for cores in phases.PROJECTED_CORES}
+    text = scale._phases_part(
+        {"slos": 10_000, "wall": 21.0, "cpu": 36.8, "phases": measured, "projected": projected}, cpus=2
+    )
+    assert "| services built, linted, rendered and serialised | 16.00 | 30.00 | 1.9 | yes |" in text
+    assert "| findings across services; files spanning services | 1.00 | 1.00 | 1.0 | no |" in text
+    assert "the others (3.0 s here) run mostly on one" in text
+    assert "no less than 19.5 s on 2, 11.2 s on 4, 7.1 s on 8 cores" in text
