@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 import jinja2
 
 from .. import explain
+from ..burnrate import BurnWindow, raised
 from ..durations import format_duration, format_number
 from ..fleet import ServiceSummary
 from ..model import (
@@ -180,27 +181,62 @@ def sli_fields(slo: SLO) -> list[tuple[str, str]]:
     return found
 
 
+@dataclass(frozen=True)
+class SLOSection:
+    """What the catalog page shows of one SLO besides its model, worked out before the template runs: a call from a
+    template costs jinja2's checks of what the callee takes, and a fleet's pages make hundreds of thousands."""
+
+    slo: SLO
+    sli: list[tuple[str, str]]  # sli_fields
+    budget: str
+    pairs: list[tuple[BurnWindow, explain.PairNumbers]]
+    skipped: list[tuple[BurnWindow, str]]  # the pairs not generated, and why
+    alerts: list[tuple[str, str]]  # the SLO's alert pages: name, link
+
+
 def render_service(service: Service, runbooks: Runbooks | None) -> str:
     """The catalog page of one service: its SLOs with their SLIs, objectives, burn pairs and alerts."""
+    alerts = service_alerts(service)
+    page = service_page(service)
     return _template("service.md.j2").render(
         service=service,
-        alerts=service_alerts(service),
+        alerts=alerts,
+        sections=[_slo_section(slo, alerts, service, page) for slo in service.slos],
         runbooks=runbooks,
-        page=service_page(service),
+        page=page,
         owner_labels=dict(service.labels),
-        explain=explain,
         dashboard_uid=dashboard_uid(service.name),
         error_ratios=explain.ERROR_RATIOS,
     )
 
 
+def _slo_section(slo: SLO, alerts: tuple[AlertDoc, ...], service: Service, page: str) -> SLOSection:
+    skipped = [(w, reason) for w in slo.alerting.windows if (reason := slo.skip_reason(raised(w, slo.base_window)))]
+    return SLOSection(
+        slo,
+        sli_fields(slo),
+        explain.budget_text(slo),
+        [(pair, explain.pair_numbers(slo, pair)) for pair in slo.burn_windows],
+        skipped,
+        [(a.name, relative(alert_page(service, a.name), page)) for a in alerts if a.slo and a.slo.name == slo.name],
+    )
+
+
 def render_alert(service: Service, alert: AlertDoc, runbooks: Runbooks | None) -> str:
+    # Links, annotations and fields are looked up here rather than called from the template, where each call costs
+    # jinja2's checks of what the callee takes: an alert page is rendered for every alert of a fleet.
     slug = runbooks.slug(alert.runbook_url) if runbooks else None
+    page = alert_page(service, alert.name)
     return _template("alert.md.j2").render(
         service=service,
         alert=alert,
-        page=alert_page(service, alert.name),
+        service_link=relative(service_page(service), page),
+        summary=alert.annotations.get("summary"),
+        description=alert.annotations.get("description"),
+        dashboard=alert.annotations.get("dashboard"),
+        sli=sli_fields(alert.slo) if alert.slo else [],
         slug=slug,
+        runbook_link=relative(runbook_page(slug), page) if slug else None,
         runbook=runbooks.page(slug) if runbooks and slug else None,
         times=[_times(runbooks, p) for p in alert.priorities],
         dashboard_uid=dashboard_uid(service.name),
