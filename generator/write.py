@@ -244,26 +244,24 @@ def _block_text(data: Any) -> str:
 def _block_mapping(data: dict[Any, Any], indent: int, lead: str, parts: list[Any], unknown: list[int]) -> None:
     """`lead` is what goes before the first key: its indentation, or nothing after a sequence's `- `."""
     pad = " " * indent
-    append, texts = parts.append, _SCALAR_TEXTS  # the loop below runs for each of a fleet's 4.7 M nodes
     for key, value in data.items():
-        append(_key_text(lead, key))
+        parts.append(_key_text(lead, key))
         lead = pad
-        known = texts.get(value) if type(value) is str else None  # most nodes: inline, saving a call
-        if type(known) is str:
-            append(known)
+        known = _SCALAR_TEXTS.get(value) if type(value) is str else None  # most nodes: inline, saving a call
+        if isinstance(known, str):
+            parts.append(known)
         else:
             _block_node(value, indent, False, parts, unknown)
 
 
 def _block_sequence(data: list[Any], indent: int, lead: str, parts: list[Any], unknown: list[int]) -> None:
     pad = " " * indent
-    append, texts = parts.append, _SCALAR_TEXTS
     for item in data:
-        append(f"{lead}-")
+        parts.append(f"{lead}-")
         lead = pad
-        known = texts.get(item) if type(item) is str else None
-        if type(known) is str:
-            append(known)
+        known = _SCALAR_TEXTS.get(item) if type(item) is str else None
+        if isinstance(known, str):
+            parts.append(known)
         else:
             _block_node(item, indent, True, parts, unknown)
 
