@@ -153,13 +153,8 @@ def test_the_incremental_edit_goes_back_and_forth(tmp_path):
 
 
 def test_the_report_shows_the_phases_and_what_more_cores_could_give():
-    measured = {
-        phases.START: {"wall": 0.4, "cpu": 0.4},
-        phases.READ: {"wall": 2.0, "cpu": 3.0},
-        phases.RENDER: {"wall": 16.0, "cpu": 30.0},
-        phases.SPANNING: {"wall": 1.0, "cpu": 1.0},
-        phases.WRITTEN: {"wall": 1.6, "cpu": 2.4},
-    }
+    spent = [(0.4, 0.4), (2.0, 3.0), (16.0, 30.0), (1.0, 1.0), (1.6, 2.4)]  # wall, CPU of each phase in run order
+    measured = {phase: {"wall": wall, "cpu": cpu} for phase, (wall, cpu) in zip(phases.PHASES, spent, strict=True)}
     projected = {str(cores): round(phases.projected(measured, cores), 2) for cores in phases.PROJECTED_CORES}
     text = scale._phases_part(
         {"slos": 10_000, "wall": 21.0, "cpu": 36.8, "phases": measured, "projected": projected}, cpus=2
