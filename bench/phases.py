@@ -25,7 +25,7 @@ from generator import pipeline  # noqa: E402
 
 from .stages import cpu_seconds  # noqa: E402
 
-# In the order a run passes them; each ends where the next begins. (name, whether workers share it)
+# In the order a run passes them; each ends where the next begins.
 START = "imports, the CLI, the cache's keys"
 READ = "specs read, parsed and checked"
 RENDER = "services built, linted, rendered and serialised"

@@ -223,8 +223,7 @@ def _slo_section(slo: SLO, alerts: tuple[AlertDoc, ...], service: Service, page:
 
 
 def render_alert(service: Service, alert: AlertDoc, runbooks: Runbooks | None) -> str:
-    # Links, annotations and fields are looked up here rather than called from the template, where each call costs
-    # jinja2's checks of what the callee takes: an alert page is rendered for every alert of a fleet.
+    # Values, not calls from the template, as for SLOSection: there is a page for every alert of a fleet.
     slug = runbooks.slug(alert.runbook_url) if runbooks else None
     page = alert_page(service, alert.name)
     return _template("alert.md.j2").render(
